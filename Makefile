@@ -1,0 +1,45 @@
+# Two commands for learners: `make lab` and `make test`. Both build .venv first if needed.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: venv lab test test-unit test-notebooks lint notebooks bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Start JupyterLab on the course (localhost only, token authentication on).
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(LAB_ARGS)
+
+## Unit tests and every notebook under nbval (strict), two workers, a notebook per worker.
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests notebooks --nbval --nbval-current-env $(PYTEST_ARGS)
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+test-notebooks: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile notebooks --nbval --nbval-current-env $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## Re-execute the notebooks in fresh kernels and store them clean (for authors).
+notebooks: $(STAMP)
+	$(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb
+
+## Full-size benchmarks (minutes; each prints its figure on its last line).
+bench: $(STAMP)
+	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis benchmarks/results

@@ -1,0 +1,130 @@
+"""Data sets for the course. Examples are columns: X is (n_x, m), Y is (n_y, m).
+
+* `load_mnist1d`: the standard MNIST-1D split shipped in data/ (no network needed).
+* `make_moons`: the two-moons set of the deeplearning.ai "Optimization methods" assignment.
+* `make_teacher`: a synthetic classification set from a known logistic "teacher", any size up
+  to millions of examples, for the scaling experiments.
+* `make_regression_2d`: two correlated features, for drawing the cost as contours.
+
+Arrays are returned in Fortran order: shape (n_x, m), but each example's features sit next
+to each other in memory, so gathering a shuffled mini-batch copies whole rows (fast).
+"""
+
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from ._checks import check_int, check_positive_float, check_seed
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+class Split(NamedTuple):
+    """A train/test split. X: (n_x, m), Y: (n_y, m), one-hot for multi-class labels."""
+
+    X_train: np.ndarray
+    Y_train: np.ndarray
+    X_test: np.ndarray
+    Y_test: np.ndarray
+
+
+def one_hot(labels, n_classes: int) -> np.ndarray:
+    """Integer labels (m,) -> one-hot matrix (n_classes, m) of float64."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be a 1-D integer array, got {labels.dtype} {labels.shape}")
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(
+            f"labels must lie in [0, {n_classes - 1}] for n_classes={n_classes}, "
+            f"got values from {labels.min()} to {labels.max()}"
+        )
+    Y = np.zeros((n_classes, labels.size), order="F")
+    Y[labels, np.arange(labels.size)] = 1.0
+    return Y
+
+
+def load_mnist1d(path=None) -> Split:
+    """MNIST-1D (Greydanus 2020): 4,000 train / 1,000 test examples, 40 features, 10 classes.
+
+    Returns a Split with X (40, m) float64 and Y one-hot (10, m). The file is data/mnist1d.npz
+    (see data/README.md for its source, licence and checksum).
+    """
+    path = Path(path) if path is not None else DATA_DIR / "mnist1d.npz"
+    if not path.exists():
+        raise FileNotFoundError(
+            f"MNIST-1D file not found at {path}. It ships with the course repository in data/; "
+            "scripts/make_mnist1d.py regenerates it."
+        )
+    with np.load(path) as d:
+        return Split(d["x"].T, one_hot(d["y"], 10), d["x_test"].T, one_hot(d["y_test"], 10))
+
+
+def make_moons(m: int = 300, noise: float = 0.2, seed=3) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles, like sklearn.datasets.make_moons, in numpy only.
+
+    The deeplearning.ai assignment uses m=300, noise=0.2. Returns X (2, m) and labels Y (1, m)
+    in {0., 1.}, examples in random order.
+    """
+    m = check_int("m", m, low=2)
+    if isinstance(noise, bool) or not np.isscalar(noise) or not noise >= 0:
+        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    check_seed("seed", seed)
+    rng = np.random.default_rng(seed)
+    m_out = m // 2
+    m_in = m - m_out
+    t_out = np.linspace(0, np.pi, m_out)
+    t_in = np.linspace(0, np.pi, m_in)
+    points = np.concatenate(
+        [
+            np.stack([np.cos(t_out), np.sin(t_out)], axis=1),
+            np.stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)], axis=1),
+        ]
+    )  # (m, 2)
+    labels = np.concatenate([np.zeros(m_out), np.ones(m_in)])
+    points += noise * rng.standard_normal(points.shape)
+    order = rng.permutation(m)
+    return points[order].T, labels[order].reshape(1, m)
+
+
+def make_teacher(m: int, n_x: int = 20, seed=0, label_noise: float = 0.0):
+    """Binary classification from a known logistic "teacher" w*: y ~ Bernoulli(sigmoid(w*.x)).
+
+    Scales to m = 10**6 and beyond (generated row by row in example-major order).
+    `label_noise` is the fraction of labels flipped at random after sampling.
+    Returns X (n_x, m), Y (1, m) in {0., 1.} and the teacher's weights w* (n_x,).
+    """
+    m = check_int("m", m)
+    n_x = check_int("n_x", n_x)
+    check_seed("seed", seed)
+    if not 0.0 <= label_noise <= 0.5:
+        raise ValueError(f"label_noise must be in [0, 0.5], got {label_noise!r}")
+    rng = np.random.default_rng(seed)
+    w_star = rng.standard_normal(n_x) * (3.0 / np.sqrt(n_x))
+    X_rows = rng.standard_normal((m, n_x))  # (m, n_x): one example per row
+    p = 1.0 / (1.0 + np.exp(-(X_rows @ w_star)))
+    y = (rng.random(m) < p).astype(np.float64)
+    if label_noise:
+        flip = rng.random(m) < label_noise
+        y[flip] = 1.0 - y[flip]
+    return X_rows.T, y.reshape(1, m), w_star
+
+
+def make_regression_2d(m: int = 500, correlation: float = 0.8, noise: float = 0.5, seed=0):
+    """Two correlated features and y = w_true . x + noise, for two-parameter cost contours.
+
+    Correlated features stretch the cost's contours into ellipses, which is what makes the
+    paths of batch GD, SGD and mini-batch GD look different. Returns X (2, m), Y (1, m) and
+    w_true (2,).
+    """
+    m = check_int("m", m, low=2)
+    check_seed("seed", seed)
+    if not -1 < correlation < 1:
+        raise ValueError(f"correlation must be in (-1, 1), got {correlation!r}")
+    check_positive_float("noise", noise)
+    rng = np.random.default_rng(seed)
+    cov = np.array([[1.0, correlation], [correlation, 1.0]])
+    X_rows = rng.multivariate_normal(np.zeros(2), cov, size=m)  # (m, 2)
+    w_true = np.array([2.0, -1.0])
+    y = X_rows @ w_true + noise * rng.standard_normal(m)
+    return X_rows.T, y.reshape(1, m), w_true

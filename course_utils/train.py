@@ -1,0 +1,240 @@
+"""One trainer for batch GD, SGD and mini-batch GD: only `batch_size` changes.
+
+    history = train(model, X, Y, batch_size=64, learning_rate=0.1, num_epochs=10, seed=0)
+
+batch_size = m is batch gradient descent, batch_size = 1 is stochastic gradient descent.
+Training never prints or plots; everything it saw is in the returned History.
+"""
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import check_int, check_positive_float, check_seed, check_XY
+from .minibatch import iterate_minibatches, num_minibatches
+
+
+class inverse_time_decay:
+    """learning_rate(epoch) = lr0 / (1 + decay_rate * epoch), the course's next section."""
+
+    def __init__(self, lr0: float, decay_rate: float):
+        self.lr0 = check_positive_float("lr0", lr0)
+        if not decay_rate >= 0:
+            raise ValueError(f"decay_rate must be >= 0, got {decay_rate!r}")
+        self.decay_rate = float(decay_rate)
+
+    def __call__(self, epoch: int) -> float:
+        return self.lr0 / (1.0 + self.decay_rate * epoch)
+
+    def __repr__(self):
+        return f"inverse_time_decay(lr0={self.lr0:g}, decay_rate={self.decay_rate:g})"
+
+
+class step_decay:
+    """learning_rate(epoch) = lr0 * factor ** (epoch // every): drop by `factor` every few epochs."""
+
+    def __init__(self, lr0: float, factor: float = 0.5, every: int = 10):
+        self.lr0 = check_positive_float("lr0", lr0)
+        if not 0 < factor <= 1:
+            raise ValueError(f"factor must be in (0, 1], got {factor!r}")
+        self.factor = float(factor)
+        self.every = check_int("every", every)
+
+    def __call__(self, epoch: int) -> float:
+        return self.lr0 * self.factor ** (epoch // self.every)
+
+    def __repr__(self):
+        return f"step_decay(lr0={self.lr0:g}, factor={self.factor:g}, every={self.every})"
+
+
+@dataclass
+class History:
+    """What one training run saw. Lists indexed by step run in step order.
+
+    step_cost[k]       cost of mini-batch k, measured on that mini-batch before its update
+    step_examples[k]   examples seen after step k (cumulative)
+    step_seconds[k]    training seconds after step k (cumulative; evaluation excluded)
+    epoch_cost[e]      mean of the step costs of epoch e, weighted by mini-batch size
+    eval_*             full-training-set cost (and test metrics) at the evaluation points
+    path               parameter vectors after each update (record_path=True), start first
+    """
+
+    batch_size: int
+    m: int
+    learning_rate: object
+    step_cost: list = field(default_factory=list)
+    step_examples: list = field(default_factory=list)
+    step_seconds: list = field(default_factory=list)
+    epoch_cost: list = field(default_factory=list)
+    epoch_learning_rate: list = field(default_factory=list)
+    eval_updates: list = field(default_factory=list)
+    eval_examples: list = field(default_factory=list)
+    eval_seconds: list = field(default_factory=list)
+    eval_cost: list = field(default_factory=list)
+    test_cost: list = field(default_factory=list)
+    test_accuracy: list = field(default_factory=list)
+    path: list = field(default_factory=list)
+    updates: int = 0
+    examples_seen: int = 0
+    seconds: float = 0.0
+    diverged: bool = False
+    reached_target: bool = False
+    message: str = ""
+
+    @property
+    def epochs(self) -> float:
+        """Epochs completed, as a fraction (examples seen / m)."""
+        return self.examples_seen / self.m
+
+    @property
+    def final_cost(self) -> float:
+        """The last full-training-set cost evaluated (nan if none)."""
+        return self.eval_cost[-1] if self.eval_cost else math.nan
+
+
+def evaluate_cost(model, X, Y, chunk: int = 8192) -> float:
+    """Mean cost over all of (X, Y), in chunks of columns so memory stays bounded."""
+    m = X.shape[1]
+    total = 0.0
+    for k in range(0, m, chunk):
+        X_c = X[:, k : k + chunk]
+        _, cache = model.forward(X_c)
+        total += model.cost(Y[:, k : k + chunk], cache) * X_c.shape[1]
+    return total / m
+
+
+def train(
+    model,
+    X,
+    Y,
+    batch_size: int,
+    learning_rate=0.1,
+    num_epochs: int = 10,
+    seed=0,
+    *,
+    eval_every: int | None = None,
+    X_test=None,
+    Y_test=None,
+    target_cost: float | None = None,
+    max_updates: int | None = None,
+    record_path: bool = False,
+) -> History:
+    """Mini-batch gradient descent on (X, Y) for num_epochs epochs; returns a History.
+
+    X: (n_x, m), Y: (n_y, m); converted once to the model's dtype. learning_rate: a number, or
+    a schedule called with the epoch number (inverse_time_decay, step_decay). Each epoch
+    reshuffles with a generator seeded by `seed`: the same seed gives the same history.
+    eval_every: updates between full-training-set evaluations (default: once per epoch; an
+    evaluation at update 0 and at the end is always made). Evaluation time is not counted
+    in `seconds`. target_cost: stop once the full training cost is at or below it.
+    max_updates: stop after this many updates. A non-finite cost stops training with
+    history.diverged = True and a message saying where.
+    """
+    m = check_XY(X, Y)
+    batch_size = check_int("batch_size", batch_size, high=m)
+    num_epochs = check_int("num_epochs", num_epochs)
+    check_seed("seed", seed)
+    schedule = learning_rate if callable(learning_rate) else None
+    if schedule is None:
+        check_positive_float("learning_rate", learning_rate)
+    if eval_every is not None:
+        eval_every = check_int("eval_every", eval_every)
+    if max_updates is not None:
+        max_updates = check_int("max_updates", max_updates)
+    if target_cost is not None and not np.isfinite(target_cost):
+        raise ValueError(f"target_cost must be a finite number, got {target_cost!r}")
+    if (X_test is None) != (Y_test is None):
+        raise ValueError("give both X_test and Y_test, or neither")
+
+    X = X.astype(model.dtype, copy=False)  # once, not per step
+    Y = Y.astype(model.dtype, copy=False)
+    rng = np.random.default_rng(seed)
+    hist = History(batch_size=batch_size, m=m, learning_rate=learning_rate)
+    per_epoch = num_minibatches(m, batch_size)
+    every = eval_every or per_epoch
+
+    def evaluate():
+        hist.eval_updates.append(hist.updates)
+        hist.eval_examples.append(hist.examples_seen)
+        hist.eval_seconds.append(hist.seconds)
+        hist.eval_cost.append(evaluate_cost(model, X, Y))
+        if X_test is not None:
+            hist.test_cost.append(evaluate_cost(model, X_test, Y_test))
+            hist.test_accuracy.append(model.accuracy(X_test, Y_test))
+        if target_cost is not None and hist.eval_cost[-1] <= target_cost:
+            hist.reached_target = True
+        return hist.reached_target
+
+    if record_path:
+        hist.path.append(model.get_flat())
+    with np.errstate(over="ignore", invalid="ignore"):
+        stop = evaluate()
+        for epoch in range(num_epochs):
+            if stop:
+                break
+            lr = schedule(epoch) if schedule else learning_rate
+            hist.epoch_learning_rate.append(lr)
+            # Batch GD (b = m) sees every example each step: shuffling would only copy X.
+            batches = iterate_minibatches(X, Y, batch_size, seed=rng, shuffle=batch_size < m)
+            epoch_sum, epoch_n = 0.0, 0
+            while True:
+                t0 = time.perf_counter()
+                batch = next(batches, None)
+                if batch is None:
+                    break
+                X_t, Y_t = batch
+                cost, grads = model.loss_and_grads(X_t, Y_t)
+                if not math.isfinite(cost):
+                    hist.diverged = True
+                    hist.message = (
+                        f"diverged: the cost became {cost} at epoch {epoch}, update "
+                        f"{hist.updates} (batch_size={batch_size}, learning rate {lr:g}); "
+                        "try a smaller learning rate"
+                    )
+                    stop = True
+                    break
+                model.update(grads, lr)
+                hist.seconds += time.perf_counter() - t0
+                b_t = X_t.shape[1]
+                hist.updates += 1
+                hist.examples_seen += b_t
+                hist.step_cost.append(cost)
+                hist.step_examples.append(hist.examples_seen)
+                hist.step_seconds.append(hist.seconds)
+                epoch_sum += cost * b_t
+                epoch_n += b_t
+                if record_path:
+                    hist.path.append(model.get_flat())
+                if max_updates is not None and hist.updates >= max_updates:
+                    stop = True
+                    break
+                if hist.updates % every == 0 and evaluate():
+                    stop = True
+                    break
+            if epoch_n:
+                hist.epoch_cost.append(epoch_sum / epoch_n)
+    if not hist.diverged and hist.eval_updates[-1] != hist.updates:
+        evaluate()
+    if not hist.diverged and not math.isfinite(hist.final_cost):
+        hist.diverged = True
+        hist.message = f"diverged: the training cost is {hist.final_cost} after training"
+    return hist
+
+
+def ewma(values, beta: float = 0.9, bias_correction: bool = True) -> np.ndarray:
+    """Exponentially weighted average v_t = beta v_(t-1) + (1 - beta) x_t, v_0 = 0.
+
+    With bias_correction, returns v_t / (1 - beta^t), which removes the pull towards 0 of the
+    first steps. Roughly an average over the last 1 / (1 - beta) values.
+    """
+    if not 0 <= beta < 1:
+        raise ValueError(f"beta must be in [0, 1), got {beta!r}")
+    values = np.asarray(values, dtype=np.float64)
+    out = np.empty_like(values)
+    v = 0.0
+    for t, x in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * x
+        out[t - 1] = v / (1 - beta**t) if bias_correction else v
+    return out

@@ -1,0 +1,138 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_utils import minibatch as mb
+
+
+def index_valued(n_x, m):
+    """X whose entry [i, j] is its own flat index i*m + j: any wrong slice shows up."""
+    X = np.arange(n_x * m, dtype=np.int64).reshape(n_x, m)
+    Y = np.arange(m, dtype=np.int64).reshape(1, m)  # Y's only row is the column index
+    return X, Y
+
+
+def both_ways(X, Y, b, seed):
+    """The batches from the list builder and from the lazy iterator."""
+    return mb.random_mini_batches(X, Y, b, seed), list(mb.iterate_minibatches(X, Y, b, seed))
+
+
+sizes = st.integers(1, 300).flatmap(lambda m: st.tuples(st.just(m), st.integers(1, m)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(mb_=sizes, n_x=st.integers(1, 4), seed=st.integers(0, 2**31 - 1))
+def test_partition_properties(mb_, n_x, seed):
+    m, b = mb_
+    X, Y = index_valued(n_x, m)
+    for batches in both_ways(X, Y, b, seed):
+        assert [x.shape[1] for x, _ in batches] == [b] * (m // b) + ([m % b] if m % b else [])
+        assert len(batches) == mb.num_minibatches(m, b) == -(-m // b)
+        cols = np.concatenate([y[0] for _, y in batches])
+        assert np.array_equal(np.sort(cols), np.arange(m))  # each example exactly once
+        for X_t, Y_t in batches:  # columns stay paired, rows untouched
+            assert np.array_equal(X_t, X[:, Y_t[0]])
+
+
+@settings(max_examples=30, deadline=None)
+@given(m=st.integers(2, 200), seed=st.integers(0, 2**31 - 1))
+def test_same_seed_same_batches_other_seed_other_order(m, seed):
+    X, Y = index_valued(2, m)
+    a = mb.random_mini_batches(X, Y, 1, seed)
+    b = mb.random_mini_batches(X, Y, 1, seed)
+    assert all(np.array_equal(p[1], q[1]) for p, q in zip(a, b, strict=True))
+    orders = {tuple(mb.shuffled_order(m, s)) for s in range(seed, seed + 5)}
+    assert len(orders) > 1  # five seeds, all the same order, is (m!)^-4: a bug
+
+
+def test_edge_cases_batch_gd_and_sgd():
+    X, Y = index_valued(3, 17)
+    (only,) = mb.random_mini_batches(X, Y, 17, seed=0)  # b = m: batch GD, one mini-batch
+    assert np.array_equal(np.sort(only[1][0]), np.arange(17))
+    sgd = mb.random_mini_batches(X, Y, 1, seed=0)  # b = 1: SGD, m mini-batches of one
+    assert len(sgd) == 17 and all(x.shape == (3, 1) for x, _ in sgd)
+
+
+def test_matches_deeplearning_ai_reference():
+    X = np.random.RandomState(1).randn(12288, 148)
+    Y = (np.random.RandomState(1).randn(1, 148) < 0.5).astype(int)
+    batches = mb.random_mini_batches(X, Y, 64, seed=0)
+    assert [x.shape for x, _ in batches] == [(12288, 64), (12288, 64), (12288, 20)]
+    assert [y.shape for _, y in batches] == [(1, 64), (1, 64), (1, 20)]
+    np.testing.assert_allclose(batches[0][0][0, :3], [0.90085595, -0.7612069, 0.2344157])
+    # and the assignment's own recipe (global seed, then permutation) gives the same order
+    state = np.random.get_state()
+    try:
+        np.random.seed(0)
+        expected = np.random.permutation(148)
+    finally:
+        np.random.set_state(state)
+    assert np.array_equal(mb.shuffled_order(148, 0), expected)
+
+
+def test_never_touches_global_random_state():
+    X, Y = index_valued(2, 50)
+    before = np.random.get_state()[1].copy()
+    mb.random_mini_batches(X, Y, 7, seed=3)
+    list(mb.iterate_minibatches(X, Y, 7, seed=3))
+    assert np.array_equal(np.random.get_state()[1], before)
+
+
+def test_iterator_matches_list_and_sequential_mode():
+    X, Y = index_valued(4, 103)
+    for a, b in zip(*both_ways(X, Y, 10, 5), strict=True):
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    seq = list(mb.iterate_minibatches(X, Y, 10, shuffle=False))
+    assert np.array_equal(np.concatenate([y[0] for _, y in seq]), np.arange(103))
+
+
+def test_iterator_is_fast_on_fortran_and_correct_on_c_order():
+    X, Y = index_valued(5, 40)
+    XF = np.asfortranarray(X)
+    for (a, _), (b, _) in zip(mb.iterate_minibatches(X, Y, 8), mb.iterate_minibatches(XF, Y, 8)):
+        assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, words",
+    [
+        ({"mini_batch_size": 0}, ValueError, ["mini_batch_size", "0", "1 <="]),
+        ({"mini_batch_size": -3}, ValueError, ["mini_batch_size", "-3"]),
+        ({"mini_batch_size": 2.5}, TypeError, ["mini_batch_size", "2.5", "integer"]),
+        ({"mini_batch_size": True}, TypeError, ["mini_batch_size", "True"]),
+        ({"mini_batch_size": 11}, ValueError, ["mini_batch_size", "11", "<= 10"]),
+        ({"mini_batch_size": 2, "seed": 1.5}, TypeError, ["seed", "1.5"]),
+        ({"mini_batch_size": 2, "seed": "0"}, TypeError, ["seed", "'0'"]),
+        ({"mini_batch_size": 2, "seed": -1}, ValueError, ["seed", "-1"]),
+    ],
+)
+def test_bad_arguments_name_argument_value_and_rule(kwargs, exc, words):
+    X, Y = index_valued(2, 10)
+    with pytest.raises(exc) as err:
+        mb.random_mini_batches(X, Y, **kwargs)
+    for w in words:
+        assert w in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "X, Y, words",
+    [
+        (np.zeros((2, 10)), np.zeros((1, 9)), ["X has 10", "Y has 9"]),
+        (np.zeros(10), np.zeros((1, 10)), ["X must be 2-D", "(10,)"]),
+        (np.zeros((2, 0)), np.zeros((1, 0)), ["at least one", "(2, 0)"]),
+        (np.zeros((2, 10)), np.zeros(10), ["Y must be 2-D", "reshape"]),
+        ([[1, 2]], np.zeros((1, 2)), ["numpy arrays", "list"]),
+    ],
+)
+def test_bad_data_is_rejected_clearly(X, Y, words):
+    with pytest.raises((ValueError, TypeError)) as err:
+        mb.random_mini_batches(X, Y, 1)
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_iterator_checks_arguments_at_call_time():
+    X, Y = index_valued(2, 10)
+    with pytest.raises(ValueError, match="batch_size"):
+        mb.iterate_minibatches(X, Y, 0)  # no next() needed
