@@ -36,14 +36,14 @@ def test_partition_properties(mb_, n_x, seed):
 
 
 @settings(max_examples=30, deadline=None)
-@given(m=st.integers(2, 200), seed=st.integers(0, 2**31 - 1))
+@given(m=st.integers(8, 200), seed=st.integers(0, 2**31 - 1))
 def test_same_seed_same_batches_other_seed_other_order(m, seed):
     X, Y = index_valued(2, m)
     a = mb.random_mini_batches(X, Y, 1, seed)
     b = mb.random_mini_batches(X, Y, 1, seed)
     assert all(np.array_equal(p[1], q[1]) for p, q in zip(a, b, strict=True))
     orders = {tuple(mb.shuffled_order(m, s)) for s in range(seed, seed + 5)}
-    assert len(orders) > 1  # five seeds, all the same order, is (m!)^-4: a bug
+    assert len(orders) > 1  # five seeds giving one order has chance (m!)^-4 <= 4e-18
 
 
 def test_edge_cases_batch_gd_and_sgd():
