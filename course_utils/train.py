@@ -33,7 +33,7 @@ class inverse_time_decay:
 
 
 class step_decay:
-    """learning_rate(epoch) = lr0 * factor ** (epoch // every): drop by `factor` every few epochs."""
+    """learning_rate(epoch) = lr0 * factor ** (epoch // every): drop by `factor` every `every`."""
 
     def __init__(self, lr0: float, factor: float = 0.5, every: int = 10):
         self.lr0 = check_positive_float("lr0", lr0)
