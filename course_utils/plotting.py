@@ -6,6 +6,7 @@ The source's colours for the three methods: blue = batch GD, purple = SGD, green
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import ScalarFormatter
 
 from .train import ewma
 
@@ -47,9 +48,13 @@ def _mark_diverged(ax, history, x, y, color):
                     color=color)
 
 
-def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=True, **kw):
+def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=False, **kw):
     """Full-training-set cost at the evaluation points against one of four x-axes:
-    "iterations" (updates), "epochs", "examples" (seen) or "seconds" (training time)."""
+    "iterations" (updates), "epochs", "examples" (seen) or "seconds" (training time).
+
+    Iterations, examples and seconds span decades between batch GD and SGD, so they are drawn
+    on a log scale (the start, at 0, is then off the axis). Extra keywords go to ax.plot.
+    """
     if x not in X_AXES:
         raise ValueError(f"x must be one of {list(X_AXES)}, got {x!r}")
     ax = _new_ax(ax)
@@ -70,8 +75,10 @@ def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=Tru
     ax.set_ylabel("training cost J (whole training set)")
     if logy:
         ax.set_yscale("log")
-    if x in ("examples", "iterations"):
-        ax.set_xscale("symlog", linthresh=1)
+        ax.yaxis.set_major_formatter(ScalarFormatter())
+        ax.yaxis.set_minor_formatter(ScalarFormatter())
+    if x != "epochs":
+        ax.set_xscale("log")
     ax.legend()
     return ax
 
@@ -96,17 +103,22 @@ def plot_minibatch_cost(history, ax=None, smooth_beta=None, title=None):
     return ax
 
 
-def plot_contours(cost_fn, w1_range, w2_range, ax=None, levels=20, n=120):
-    """Contours of cost_fn(w1, w2) (vectorised over grids) over the given ranges."""
+def plot_contours(cost_fn, w1_range, w2_range, ax=None, levels=20, n=150):
+    """Contours of cost_fn(w1, w2) (vectorised over grids) over the given ranges.
+
+    Levels are spaced geometrically above the lowest cost on the grid, so the contours stay
+    visible close to the minimum where the cost is flat.
+    """
     ax = _new_ax(ax)
     w1, w2 = np.meshgrid(np.linspace(*w1_range, n), np.linspace(*w2_range, n))
     J = cost_fn(w1, w2)
-    cs = ax.contour(w1, w2, J, levels=np.geomspace(J.min() + 1e-3, J.max(), levels),
-                    cmap="Greys", linewidths=0.8)
+    lo, hi = J.min(), J.max()
+    ax.contour(w1, w2, J, levels=lo + (hi - lo) * np.geomspace(1e-4, 1, levels),
+               colors="0.7", linewidths=0.8)
     ax.set_xlabel("w1")
     ax.set_ylabel("w2")
     ax.set_aspect("equal")
-    return cs.axes
+    return ax
 
 
 def plot_path(path, ax=None, label=None, color=None, marker=".", **kw):
