@@ -22,9 +22,9 @@ X_AXES = {
 
 def method_color(batch_size: int, m: int) -> str:
     """The source's colour for a batch size: m -> blue, 1 -> purple, else green."""
-    return COLORS["batch"] if batch_size == m else COLORS["sgd"] if batch_size == 1 else COLORS[
-        "minibatch"
-    ]
+    if batch_size == m:
+        return COLORS["batch"]
+    return COLORS["sgd"] if batch_size == 1 else COLORS["minibatch"]
 
 
 def method_label(batch_size: int, m: int) -> str:
@@ -53,7 +53,8 @@ def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=Fal
     "iterations" (updates), "epochs", "examples" (seen) or "seconds" (training time).
 
     Iterations, examples and seconds span decades between batch GD and SGD, so they are drawn
-    on a log scale (the start, at 0, is then off the axis). Extra keywords go to ax.plot.
+    on a log scale (the start, at 0, is then off the axis). A diverged run is drawn up to its
+    last finite cost, marked "diverged" there. Extra keywords go to ax.plot.
     """
     if x not in X_AXES:
         raise ValueError(f"x must be one of {list(X_AXES)}, got {x!r}")
@@ -65,6 +66,8 @@ def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=Fal
         "seconds": np.asarray(history.eval_seconds, float),
     }[x]
     ys = np.asarray(history.eval_cost, float)
+    finite = np.isfinite(ys)  # a diverged run ends in inf: draw up to its last finite cost
+    xs, ys = xs[finite], ys[finite]
     color = color or method_color(history.batch_size, history.m)
     label = label or method_label(history.batch_size, history.m)
     if history.diverged:
@@ -75,8 +78,10 @@ def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=Fal
     ax.set_ylabel("training cost J (whole training set)")
     if logy:
         ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(ScalarFormatter())
-        ax.yaxis.set_minor_formatter(ScalarFormatter())
+        lo, hi = ax.get_ylim()
+        if hi / lo < 100:  # under two decades: plain numbers read better than 2 x 10^0
+            ax.yaxis.set_major_formatter(ScalarFormatter())
+            ax.yaxis.set_minor_formatter(ScalarFormatter())
     if x != "epochs":
         ax.set_xscale("log")
     ax.legend()

@@ -1,0 +1,71 @@
+import matplotlib
+
+matplotlib.use("Agg")  # tests only: no display needed (never for notebook runs)
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils import data, models, plotting, train  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def runs():
+    X, Y = data.make_moons(200, seed=0)
+    out = {}
+    for b in (200, 16, 1):
+        out[b] = train.train(models.LogisticRegression(2), X, Y, b, 0.1, 3, eval_every=10)
+    Xr, Yr, _ = data.make_regression_2d(100, seed=0)
+    out["diverged"] = train.train(models.LinearRegression(2), Xr * 100, Yr, 100, 5.0, 200)
+    return out
+
+
+@pytest.mark.parametrize("x", ["iterations", "epochs", "examples", "seconds"])
+def test_plot_cost_returns_axes_with_labels_and_leaves_rcparams(runs, x):
+    before = dict(plt.rcParams)
+    ax = plotting.plot_cost(runs[16], x=x)
+    assert isinstance(ax, plt.Axes)
+    assert ax.get_xlabel() == plotting.X_AXES[x][0] and "cost" in ax.get_ylabel()
+    assert ax.get_legend().get_texts()[0].get_text() == "mini-batch GD (b = 16)"
+    assert dict(plt.rcParams) == before
+    plt.close("all")
+
+
+def test_plot_cost_draws_on_given_axes_in_source_colours(runs):
+    fig, ax = plt.subplots()
+    for h in runs.values():
+        assert plotting.plot_cost(h, ax=ax) is ax
+    colors = [line.get_color() for line in ax.get_lines()]
+    assert colors[:3] == ["tab:blue", "tab:green", "tab:purple"]  # batch, mini-batch, SGD
+    plt.close(fig)
+
+
+def test_diverged_run_is_shown_as_diverged(runs):
+    h = runs["diverged"]
+    assert h.diverged
+    ax = plotting.plot_cost(h)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0].endswith("(diverged)")
+    assert any(t.get_text() == "diverged" for t in ax.texts)
+    plt.close("all")
+
+
+def test_minibatch_cost_plot_has_both_curves(runs):
+    ax = plotting.plot_minibatch_cost(runs[16], smooth_beta=0.9)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:2] == ["cost of each mini-batch", "epoch average"] and "EWMA" in labels[2]
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), runs[16].step_cost)
+    plt.close("all")
+
+
+def test_contours_and_path(runs):
+    ax = plotting.plot_contours(lambda a, b: a**2 + 3 * b**2, (-1, 1), (-1, 1))
+    ax = plotting.plot_path([[1, 1], [0.5, 0.2], [0, 0]], ax=ax, label="GD", color="tab:blue")
+    assert ax.get_xlabel() == "w1" and ax.get_ylabel() == "w2"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["GD"]
+    plt.close("all")
+
+
+def test_bad_axis_name():
+    with pytest.raises(ValueError, match="'minutes'"):
+        plotting.plot_cost(None, x="minutes")
