@@ -60,6 +60,21 @@ def load_mnist1d(path=None) -> Split:
         return Split(d["x"].T, one_hot(d["y"], 10), d["x_test"].T, one_hot(d["y_test"], 10))
 
 
+def load_gpu_reference(dtype: str = "float32", path=None) -> dict:
+    """The course's reference H100 measurements (data/gpu_batch_scaling_h100.csv).
+
+    MLP 784-1024-1024-10, one SGD step in PyTorch. Returns numpy arrays for one dtype
+    ("float32", "bfloat16" or "cupy-fp32"): batch, step_ms, samples_per_s, peak_step_bytes.
+    """
+    path = Path(path) if path is not None else DATA_DIR / "gpu_batch_scaling_h100.csv"
+    rows = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8")
+    rows = rows[rows["dtype"] == dtype]
+    if rows.size == 0:
+        raise ValueError(f"dtype must be float32, bfloat16 or cupy-fp32, got {dtype!r}")
+    return {k: np.asarray(rows[k], float) for k in
+            ("batch", "step_ms", "samples_per_s", "peak_step_bytes")}
+
+
 def make_moons(m: int = 300, noise: float = 0.2, seed=3) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles, like sklearn.datasets.make_moons, in numpy only.
 

@@ -21,6 +21,18 @@ def test_mnist1d_file_checksum_and_shapes():
     assert s.X_train.flags.f_contiguous  # example-major storage, see data.py
 
 
+def test_gpu_reference_checksum_and_content():
+    path = Path(data.DATA_DIR) / "gpu_batch_scaling_h100.csv"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert digest == "56704cba4928fe6bb1110d6991ed489325453138198285769ec4181dae9e0b6e"
+    ref = data.load_gpu_reference("float32")
+    assert len(ref["batch"]) == 40 and ref["batch"][0] == 1
+    np.testing.assert_allclose(ref["samples_per_s"], ref["batch"] / ref["step_ms"] * 1e3,
+                               rtol=1e-3)
+    with pytest.raises(ValueError, match="'int8'"):
+        data.load_gpu_reference("int8")
+
+
 def test_missing_file_message(tmp_path):
     with pytest.raises(FileNotFoundError, match="make_mnist1d.py"):
         data.load_mnist1d(tmp_path / "nope.npz")

@@ -1,0 +1,67 @@
+"""Gradient noise: how far a mini-batch gradient is from the full gradient, exactly.
+
+With the per-example gradients g_i (one row each) of a model at its current parameters:
+    G = mean of g_i                      the full-batch gradient
+    tr(Sigma) = mean of |g_i - G|^2      the total per-example variance (population, 1/m)
+A mini-batch of b examples drawn without replacement has
+    E |g_B - G|^2 = tr(Sigma) / b * (m - b) / (m - 1)
+and the "simple noise scale" of McCandlish et al. (2018) is B_simple = tr(Sigma) / |G|^2:
+the batch size at which the noise in the gradient is about as large as the gradient itself.
+"""
+
+import numpy as np
+
+from ._checks import check_int, check_XY
+
+
+def per_example_gradients(model, X, Y) -> np.ndarray:
+    """Gradients of each example's own cost, one row per example: (m, number of parameters).
+
+    Rows are laid out like model.get_flat(). Exact: one-layer models in one vectorised pass
+    (dW_i = dz_i x_i^T), deeper models one example at a time.
+    """
+    m = check_XY(X, Y)
+    if model.L == 1:
+        AL, _ = model.forward(X)
+        dZ = AL - Y  # (n_y, m): each example's dZ, without the 1/m of the mean cost
+        parts = [np.einsum("im,jm->mij", dZ, X).reshape(m, -1)]
+        if model.bias:
+            parts.append(dZ.T)
+        return np.concatenate(parts, axis=1)
+    rows = []
+    for i in range(m):
+        _, grads = model.loss_and_grads(X[:, i : i + 1], Y[:, i : i + 1])
+        rows.append(np.concatenate([grads["d" + k].ravel() for k in model.params]))
+    return np.array(rows)
+
+
+def noise_scale(model, X, Y) -> dict:
+    """Full gradient norm |G|^2, tr(Sigma) and B_simple = tr(Sigma) / |G|^2 at the model's
+    current parameters, from exact per-example gradients."""
+    g = per_example_gradients(model, X, Y)
+    G = g.mean(axis=0)
+    trace = float(np.mean(np.sum((g - G) ** 2, axis=1)))
+    G2 = float(G @ G)
+    return {"G_norm2": G2, "trace_sigma": trace, "B_simple": trace / G2}
+
+
+def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed=0) -> dict:
+    """Measured E |g_B - G|^2 over random mini-batches (without replacement) against the
+    prediction tr(Sigma) / b * (m - b) / (m - 1), for each batch size.
+
+    per_example: (m, P) per-example gradients. Returns arrays "measured" and "predicted".
+    """
+    m = per_example.shape[0]
+    draws = check_int("draws", draws, low=2)
+    G = per_example.mean(axis=0)
+    trace = np.mean(np.sum((per_example - G) ** 2, axis=1))
+    rng = np.random.default_rng(seed)
+    measured, predicted = [], []
+    for b in batch_sizes:
+        b = check_int("batch size", b, high=m)
+        err = [np.sum((per_example[rng.choice(m, b, replace=False)].mean(axis=0) - G) ** 2)
+               for _ in range(draws)]
+        measured.append(np.mean(err))
+        predicted.append(trace / b * (m - b) / (m - 1) if m > 1 else 0.0)
+    return {"batch_sizes": np.asarray(batch_sizes), "measured": np.array(measured),
+            "predicted": np.array(predicted), "trace_sigma": float(trace)}

@@ -1,0 +1,51 @@
+import matplotlib
+
+matplotlib.use("Agg")  # tests only
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils import timing, widgets  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def times():
+    sizes = np.array([1, 4, 16, 64, 256])
+    seconds = np.array([[1e-4, 1.2e-4, 2e-4, 4e-4, 1.2e-3],
+                        [1.1e-4, 1.3e-4, 2.1e-4, 4.2e-4, 1.3e-3]])
+    return timing.StepTimes(sizes, seconds)
+
+
+def test_relative_noise_edges():
+    assert widgets.relative_noise(1, 100) == 1.0
+    assert widgets.relative_noise(100, 100) == 0.0
+    assert widgets.relative_noise(10, 100) == pytest.approx(90 / (10 * 99))
+    with pytest.raises(ValueError, match="101"):
+        widgets.relative_noise(101, 100)
+
+
+def test_report_numbers(times):
+    r = widgets.batch_size_report(64, 1000, times)
+    assert r["updates_per_epoch"] == 16
+    assert r["seconds_per_example"] == pytest.approx(np.median([4e-4, 4.2e-4]) / 64)
+    assert r["fraction_of_peak"] == pytest.approx(
+        (64 / 4.1e-4) / max(times.batch_sizes / times.median))
+    with pytest.raises(ValueError, match="not measured"):
+        widgets.batch_size_report(100, 1000, times)
+
+
+def test_report_b_larger_than_m(times):
+    r = widgets.batch_size_report(256, 100, times)
+    assert np.isnan(r["relative_noise"])
+    assert "b > m" in widgets.format_report(r, 100)
+
+
+def test_explorer_slider_moves_marker_and_readout(times):
+    ex = widgets.BatchSizeExplorer(times, m=1000, value=4)
+    before = ex.readout.value
+    assert "b = 4" in before and "250 updates per epoch" in before
+    ex.slider.value = 64  # what a learner's drag does
+    assert "b = 64" in ex.readout.value and "16 updates per epoch" in ex.readout.value
+    xs = [m.get_xdata()[0] for m, _ in ex.markers]
+    assert xs == [64, 64, 64]
+    assert ex.markers[1][0].get_ydata()[0] == 16
