@@ -12,7 +12,8 @@ Modules, one concept each:
     timing     how long a training step takes against the mini-batch size
     noise      gradient noise from exact per-example gradients
     sweep      time to a target cost against the mini-batch size
-    memory     what a training step costs in bytes
+    memory     what a training step costs in bytes; the largest mini-batch that fits
+    stream     mini-batches streamed from a file larger than memory
     plotting   cost curves and loss-surface paths (each takes ax=None, returns the Axes)
     widgets    sliders: thin ipywidgets layers over the functions above
 
@@ -28,11 +29,12 @@ from . import (
     models,
     noise,
     plotting,
+    stream,
     sweep,
     timing,
     train,
     widgets,
 )
 
-__all__ = ["data", "gradcheck", "memory", "minibatch", "models", "noise", "plotting", "sweep",
-           "timing", "train", "widgets"]
+__all__ = ["data", "gradcheck", "memory", "minibatch", "models", "noise", "plotting", "stream",
+           "sweep", "timing", "train", "widgets"]

@@ -78,8 +78,11 @@ class MLP:
                 A = np.maximum(Z, 0, out=Z)  # ReLU in place: backward only needs A > 0
                 As.append(A)
         ZL = Z
-        if self.output == "sigmoid":
-            AL = np.exp(-np.logaddexp(0, -ZL))  # sigmoid without overflow warnings
+        if self.output == "sigmoid":  # 1 / (1 + e^-z) = exp(-log(1 + e^-z)), in one array
+            AL = np.negative(ZL)
+            np.logaddexp(0, AL, out=AL)
+            np.negative(AL, out=AL)
+            np.exp(AL, out=AL)
         elif self.output == "softmax":
             ZL -= ZL.max(axis=0, keepdims=True)  # shift for stability; softmax is unchanged
             AL = np.exp(ZL)
@@ -94,13 +97,21 @@ class MLP:
         m = ZL.shape[1]
         if Y.shape != ZL.shape:
             raise ValueError(f"Y must have shape {ZL.shape} (n_y, m), got {Y.shape}")
+        # Each branch makes one (n_y, m) temporary and updates it in place, so the memory a
+        # step needs is the same on every platform (course_utils.memory counts it).
         if self.output == "sigmoid":
             # -[y log a + (1-y) log(1-a)] = log(1 + e^z) - y z, computed from z: no log(0)
-            return float(np.sum(np.logaddexp(0, ZL) - Y * ZL) / m)
+            loss = np.logaddexp(0, ZL)
+            loss -= Y * ZL
+            return float(np.sum(loss) / m)
         if self.output == "softmax":
             log_sum = np.log(np.sum(np.exp(ZL), axis=0, keepdims=True))  # (1, m), ZL shifted
-            return float(-np.sum(Y * (ZL - log_sum)) / m)
-        return float(np.sum((AL - Y) ** 2) / (2 * m))
+            log_p = ZL - log_sum  # log of the predicted probabilities
+            log_p *= Y
+            return float(-np.sum(log_p) / m)
+        err = AL - Y
+        err *= err
+        return float(np.sum(err) / (2 * m))
 
     def backward(self, Y, cache) -> dict:
         """Gradients of the cost: {"dW1": (n_1, n_x), "db1": (n_1, 1), ...}."""

@@ -230,6 +230,30 @@ def train(
     return hist
 
 
+def accumulated_gradients(model, X_t, Y_t, micro_batch_size: int):
+    """(cost, grads) of the mini-batch (X_t, Y_t), computed micro-batch by micro-batch.
+
+    Gradient accumulation: each micro-batch's gradient is weighted by its share of the
+    mini-batch and summed, so the result equals model.loss_and_grads(X_t, Y_t) up to
+    rounding, while only one micro-batch's activations are in memory at a time.
+    """
+    b = X_t.shape[1]
+    micro_batch_size = check_int("micro_batch_size", micro_batch_size, high=b)
+    total_cost, total = 0.0, None
+    for k in range(0, b, micro_batch_size):
+        cost, grads = model.loss_and_grads(X_t[:, k : k + micro_batch_size],
+                                           Y_t[:, k : k + micro_batch_size])
+        share = min(micro_batch_size, b - k) / b
+        total_cost += cost * share
+        if total is None:
+            total = {name: g * share for name, g in grads.items()}
+        else:
+            for name, g in grads.items():
+                g *= share
+                total[name] += g
+    return total_cost, total
+
+
 def ewma(values, beta: float = 0.9, bias_correction: bool = True) -> np.ndarray:
     """Exponentially weighted average v_t = beta v_(t-1) + (1 - beta) x_t, v_0 = 0.
 

@@ -101,3 +101,113 @@ class BatchSizeExplorer:
 
     def widget(self):
         return W.VBox([self.slider, self.readout, self.output])
+
+
+def _fmt_bytes(n: float) -> str:
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if abs(n) >= size:
+            return f"{n / size:,.2f} {unit}"
+    return f"{n:,.0f} bytes"
+
+
+def memory_readout(report: dict, m: int) -> str:
+    """The memory explorer's text for a budget_report (course_utils.memory)."""
+    b_max = report["largest_batch"]
+    lines = [f"<b>budget {_fmt_bytes(report['budget_bytes'])}</b>: "
+             + (f"the largest mini-batch that fits is <b>{b_max:,}</b>"
+                + (f" ({report['updates_per_epoch']:,} updates per epoch of {m:,})"
+                   if b_max else "")
+                if b_max else "not even one example fits (parameters and gradients alone)")]
+    lines.append(f"batch GD (b = m = {m:,}) needs {_fmt_bytes(report['batch_gd_bytes'])}: "
+                 + ("<b>fits</b>" if report["batch_gd_fits"] else "<b>does not fit</b>"))
+    if "chosen_batch" in report:
+        over = report["chosen_over_by"]
+        lines.append(f"your mini-batch of {report['chosen_batch']:,} needs "
+                     f"{_fmt_bytes(report['chosen_bytes'])}: "
+                     + (f"<b>over</b> the budget by {_fmt_bytes(over)}" if over > 0
+                        else f"fits, {_fmt_bytes(-over)} to spare"))
+    return "<br>".join(lines)
+
+
+class MemoryBudgetExplorer:
+    """A memory-budget slider (log scale) and a mini-batch size slider / box for one model."""
+
+    SIZES = [2**k for k in range(25)]
+
+    def __init__(self, layer_dims, m: int, dtype="float32", output="softmax",
+                 budget_bytes: float = 8e9, batch_size: int = 256):
+        from . import memory
+
+        self.memory = memory
+        self.layer_dims, self.m, self.dtype, self.model_output = layer_dims, m, dtype, output
+        self.budget = W.FloatLogSlider(value=budget_bytes, base=10, min=6.5, max=11, step=0.01,
+                                       description="memory budget (bytes)",
+                                       readout_format=".3g", continuous_update=True,
+                                       layout=W.Layout(width="600px"),
+                                       style={"description_width": "initial"})
+        self.batch = W.SelectionSlider(options=self.SIZES,
+                                       value=batch_size if batch_size in self.SIZES else 256,
+                                       description="mini-batch size", continuous_update=True,
+                                       layout=W.Layout(width="600px"),
+                                       style={"description_width": "initial"})
+        self.typed = W.Text(value=str(batch_size), description="or type a size:",
+                            continuous_update=False, style={"description_width": "initial"})
+        self.message = W.HTML()
+        self.readout = W.HTML()
+        self.output = W.Output()
+        self.fig, self.ax = plt.subplots(figsize=(9, 2.2))
+        plt.close(self.fig)
+        self.chosen = batch_size
+        self.budget.observe(lambda c: self.update(), names="value")
+        self.batch.observe(lambda c: self.set_batch(c["new"]), names="value")
+        self.typed.observe(lambda c: self.set_typed(c["new"]), names="value")
+        self.update()
+
+    def set_batch(self, b: int) -> None:
+        self.chosen = int(b)
+        self.message.value = ""
+        self.update()
+
+    def set_typed(self, text: str) -> None:
+        """A typed size: a whole number from 1 to 10^9, else a message and nothing changes."""
+        try:
+            b = int(str(text).strip().replace(",", "").replace("_", ""))
+        except ValueError:
+            b = None
+        if b is None or not 1 <= b <= 10**9:
+            self.message.value = (f"<span style='color:#b00'>mini-batch size must be a whole "
+                                  f"number from 1 to 1,000,000,000; got {text!r}</span>")
+            return
+        self.set_batch(b)
+
+    def report(self) -> dict:
+        return self.memory.budget_report(self.layer_dims, int(self.budget.value), self.m,
+                                         self.chosen, self.dtype, self.model_output)
+
+    def update(self) -> dict:
+        r = self.report()
+        self.readout.value = memory_readout(r, self.m)
+        ax = self.ax
+        ax.clear()
+        fixed, per_ex = r["fixed_bytes"], r["per_example_bytes"]
+        ax.barh([1], [fixed], color="tab:gray", label="fixed: parameters, gradients, ...")
+        ax.barh([1], [per_ex * self.chosen], left=[fixed], color="tab:orange",
+                label=f"per example x {self.chosen:,}")
+        if r["largest_batch"]:
+            ax.barh([0], [fixed], color="tab:gray")
+            ax.barh([0], [per_ex * r["largest_batch"]], left=[fixed], color="tab:green",
+                    label=f"per example x {r['largest_batch']:,} (largest that fits)")
+        ax.axvline(r["budget_bytes"], color="k", ls="--", label="budget")
+        ax.set_yticks([0, 1], ["largest fit", "your size"])
+        ax.set_xscale("log")
+        ax.set_xlabel("bytes of one training step (peak)")
+        ax.legend(fontsize=7, loc="lower right")
+        self.fig.tight_layout()
+        with self.output:
+            self.output.clear_output(wait=True)
+            display(self.fig)
+        return r
+
+    def widget(self):
+        return W.VBox([self.budget, self.batch, self.typed, self.message, self.readout,
+                       self.output])

@@ -49,3 +49,29 @@ def test_explorer_slider_moves_marker_and_readout(times):
     xs = [m.get_xdata()[0] for m, _ in ex.markers]
     assert xs == [64, 64, 64]
     assert ex.markers[1][0].get_ydata()[0] == 16
+
+
+def test_memory_explorer_follows_budget_and_size():
+    from course_utils import memory
+
+    ex = widgets.MemoryBudgetExplorer([784, 256, 10], m=60_000, budget_bytes=1e8, batch_size=256)
+    b_max = memory.largest_batch([784, 256, 10], 10**8, "float32")
+    assert f"<b>{b_max:,}</b>" in ex.readout.value
+    assert "does not fit" in ex.readout.value  # batch GD at m = 60,000 in 100 MB
+    ex.budget.value = 1e10
+    assert "<b>fits</b>" in ex.readout.value
+    ex.batch.value = 2**22
+    assert "over</b> the budget" in ex.readout.value
+    bars = [p.get_width() for p in ex.ax.patches]
+    assert bars[1] == pytest.approx(memory.per_example_bytes([784, 256, 10], "float32") * 2**22)
+
+
+def test_memory_explorer_rejects_bad_typed_size_and_keeps_working():
+    ex = widgets.MemoryBudgetExplorer([40, 10], m=4000, budget_bytes=1e7)
+    before = ex.readout.value
+    for bad in ("-5", "0", "abc", "1e99", "2.5"):
+        ex.typed.value = bad
+        assert "must be a whole number" in ex.message.value and repr(bad) in ex.message.value
+        assert ex.readout.value == before  # nothing changed, nothing clipped
+    ex.typed.value = "1,000"
+    assert ex.message.value == "" and "mini-batch of 1,000" in ex.readout.value
