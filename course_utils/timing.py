@@ -14,7 +14,7 @@ from ._checks import check_int
 from .data import one_hot
 
 
-def _time_calls(fn, min_seconds: float) -> float:
+def seconds_per_call(fn, min_seconds: float = 0.05) -> float:
     """Mean seconds per call of fn(), over enough calls to last about min_seconds."""
     fn()  # warm-up: first-call allocations, caches
     n, elapsed = 1, 0.0
@@ -94,7 +94,7 @@ def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0
     with threadpool_limits(1):
         for r in range(repeats):
             for k in rng.permutation(len(batch_sizes)):  # a new order every round
-                seconds[r, k] = _time_calls(steps[k], min_seconds)
+                seconds[r, k] = seconds_per_call(steps[k], min_seconds)
     return StepTimes(batch_sizes, seconds)
 
 
@@ -105,10 +105,10 @@ def step_breakdown(model, b: int = 1, min_seconds: float = 0.05, seed=0) -> dict
     grads = model.backward(Y, cache)
     with threadpool_limits(1):
         return {
-            "forward": _time_calls(lambda: model.forward(X), min_seconds),
-            "cost": _time_calls(lambda: model.cost(Y, cache), min_seconds),
-            "backward": _time_calls(lambda: model.backward(Y, cache), min_seconds),
-            "update": _time_calls(lambda: model.update(grads, 0.0), min_seconds),
+            "forward": seconds_per_call(lambda: model.forward(X), min_seconds),
+            "cost": seconds_per_call(lambda: model.cost(Y, cache), min_seconds),
+            "backward": seconds_per_call(lambda: model.backward(Y, cache), min_seconds),
+            "update": seconds_per_call(lambda: model.update(grads, 0.0), min_seconds),
         }
 
 
