@@ -16,6 +16,7 @@ Modules, one concept each:
     stream     mini-batches streamed from a file larger than memory
     plotting   cost curves and loss-surface paths (each takes ax=None, returns the Axes)
     widgets    sliders: thin ipywidgets layers over the functions above
+    lab        the interactive lab: every view following the sliders
 
 Notebooks use `import course_utils as cu` and call `cu.train.train(...)`, so every name says
 where it comes from.
@@ -24,6 +25,7 @@ where it comes from.
 from . import (
     data,
     gradcheck,
+    lab,
     memory,
     minibatch,
     models,
@@ -36,5 +38,5 @@ from . import (
     widgets,
 )
 
-__all__ = ["data", "gradcheck", "memory", "minibatch", "models", "noise", "plotting", "stream",
-           "sweep", "timing", "train", "widgets"]
+__all__ = ["data", "gradcheck", "lab", "memory", "minibatch", "models", "noise", "plotting",
+           "stream", "sweep", "timing", "train", "widgets"]

@@ -44,11 +44,15 @@ def test_explorer_slider_moves_marker_and_readout(times):
     ex = widgets.BatchSizeExplorer(times, m=1000, value=4)
     before = ex.readout.value
     assert "b = 4" in before and "250 updates per epoch" in before
+    frame = ex.live.frame()
     ex.slider.value = 64  # what a learner's drag does
     assert "b = 64" in ex.readout.value and "16 updates per epoch" in ex.readout.value
+    assert not np.array_equal(frame, ex.live.frame())
     xs = [m.get_xdata()[0] for m, _ in ex.markers]
     assert xs == [64, 64, 64]
     assert ex.markers[1][0].get_ydata()[0] == 16
+    ex.size.entry.value = "100"  # typed, but never timed: a message, no change
+    assert "not measured" in ex.size.message.value and "b = 64" in ex.readout.value
 
 
 def test_memory_explorer_follows_budget_and_size():
@@ -58,20 +62,46 @@ def test_memory_explorer_follows_budget_and_size():
     b_max = memory.largest_batch([784, 256, 10], 10**8, "float32")
     assert f"<b>{b_max:,}</b>" in ex.readout.value
     assert "does not fit" in ex.readout.value  # batch GD at m = 60,000 in 100 MB
+    frame = ex.live.frame()
     ex.budget.value = 1e10
     assert "<b>fits</b>" in ex.readout.value
+    assert not np.array_equal(frame, ex.live.frame())  # the picture changed too
     ex.batch.value = 2**22
     assert "over</b> the budget" in ex.readout.value
-    bars = [p.get_width() for p in ex.ax.patches]
-    assert bars[1] == pytest.approx(memory.per_example_bytes([784, 256, 10], "float32") * 2**22)
+    widths = [bar.get_width() for bar in ex.view.per_ex]
+    assert widths[1] == pytest.approx(memory.per_example_bytes([784, 256, 10], "float32") * 2**22)
 
 
 def test_memory_explorer_rejects_bad_typed_size_and_keeps_working():
     ex = widgets.MemoryBudgetExplorer([40, 10], m=4000, budget_bytes=1e7)
     before = ex.readout.value
-    for bad in ("-5", "0", "abc", "1e99", "2.5"):
+    for bad in ("-5", "0", "abc", "1e99", "2.5", "99999999999"):
         ex.typed.value = bad
-        assert "must be a whole number" in ex.message.value and repr(bad) in ex.message.value
+        assert "is not allowed" in ex.message.value and repr(bad) in ex.message.value
         assert ex.readout.value == before  # nothing changed, nothing clipped
     ex.typed.value = "1,000"
     assert ex.message.value == "" and "mini-batch of 1,000" in ex.readout.value
+    assert ex.batch.value == 1024  # the slider shows the nearest size it has
+
+
+def test_budget_entry_parses_units_and_rejects_out_of_range():
+    ex = widgets.MemoryBudgetExplorer([40, 10], m=4000, budget_bytes=1e7)
+    ex.budget_input.entry.value = "2 GB"
+    assert "budget 2.00 GB" in ex.readout.value
+    ex.budget_input.entry.value = "5 PB"
+    assert "is not allowed" in ex.budget_input.message.value
+    assert widgets.parse_bytes("16 MiB") == 16 * 2**20
+    with pytest.raises(ValueError, match="'lots'"):
+        widgets.parse_bytes("lots")
+
+
+@pytest.mark.parametrize("backend", ["agg", "module://matplotlib_inline.backend_inline", None])
+def test_importing_course_utils_leaves_the_matplotlib_backend_alone(backend):
+    import subprocess
+    import sys
+
+    setup = f"import matplotlib; matplotlib.use({backend!r})" if backend else "import matplotlib"
+    code = (f"{setup}\nbefore = matplotlib.rcParams._get_backend_or_none()\n"
+            "import course_utils\nprint(before == matplotlib.rcParams._get_backend_or_none())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
