@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: venv lab test test-unit test-notebooks lint notebooks bench clean
+.PHONY: venv lab test test-ui test-unit test-notebooks lint notebooks bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+UI_STAMP := $(VENV)/.installed-ui
+$(UI_STAMP): $(STAMP) requirements-ui.txt
+	$(BIN)/python -m pip install --quiet -r requirements-ui.txt
+	touch $(UI_STAMP)
+
 ## Start JupyterLab on the course (localhost only, token authentication on).
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(LAB_ARGS)
@@ -23,6 +28,12 @@ lab: $(STAMP)
 ## Unit tests and every notebook under nbval (strict), two workers, a notebook per worker.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests notebooks --nbval --nbval-current-env $(PYTEST_ARGS)
+
+## The lab in a real browser: JupyterLab on a free local port, Debian's Chromium, Playwright.
+## Needs `apt-get install chromium` (never `playwright install`). Screenshots in build/ui/.
+test-ui: $(UI_STAMP)
+	@test -x /usr/bin/chromium || { echo "make test-ui needs Debian's chromium: apt-get install chromium"; exit 1; }
+	$(BIN)/python -m pytest tests_ui -v $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
@@ -42,4 +53,4 @@ bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis benchmarks/results
+	rm -rf $(VENV) .pytest_cache .hypothesis benchmarks/results build

@@ -42,7 +42,7 @@ class LabRuns:
     two-parameter regression of notebook 03 (m = 500) for `path_epochs` epochs (the path).
     """
 
-    def __init__(self, epochs: int = 2, path_epochs: int = 20, hidden: int = 64, seed: int = 0):
+    def __init__(self, epochs: int = 3, path_epochs: int = 20, hidden: int = 64, seed: int = 0):
         split = load_mnist1d()
         self.X, self.Y = split.X_train, split.Y_train
         self.m = self.X.shape[1]
@@ -158,14 +158,15 @@ class Lab:
         live, runs = self.live, self.runs
         if "cost" in self.ax:
             ax = self.ax["cost"]
-            ax.set(yscale="log", xlim=(0, runs.epochs), ylim=(1e-3, 20),
+            ax.set(yscale="log", xlim=(0, runs.epochs), ylim=(0.05, 10),
                    xlabel="epochs (passes over the training set)",
                    ylabel="cost J (cross-entropy)",
                    title=f"MNIST-1D, MLP {runs.layer_dims}: cost per mini-batch and per epoch")
             self.step_line = live.animate(ax.plot([], [], color="0.6", lw=0.7,
                                                   label="cost of each mini-batch")[0])
-            self.epoch_line = live.animate(ax.plot([], [], "o-", color=COLORS["minibatch"],
-                                                   label="epoch average")[0])
+            self.epoch_line = live.animate(ax.plot([], [], "-", lw=2.5, color=COLORS["minibatch"],
+                                                   drawstyle="steps-post",
+                                                   label="average over each epoch")[0])
             ax.legend(fontsize=8, loc="lower left")
         if "path" in self.ax:
             ax = self.ax["path"]
@@ -235,8 +236,8 @@ class Lab:
         if "cost" in self.ax:
             x, y = decimate(run["step_epochs"], run["step_cost"])
             self.step_line.set_data(x, y)
-            epochs = np.arange(1, len(run["epoch_cost"]) + 1)
-            self.epoch_line.set_data(epochs, run["epoch_cost"])
+            ec = run["epoch_cost"]  # drawn across its epoch: from epoch e to e + 1
+            self.epoch_line.set_data(np.arange(len(ec) + 1), np.append(ec, ec[-1:]))
             self.epoch_line.set_color(method_color(b, self.runs.m))
         if "path" in self.ax:
             P = run["path"]

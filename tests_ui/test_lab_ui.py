@@ -1,0 +1,103 @@
+"""The lab in a real browser: widgets render, sliders move by mouse and keyboard, views follow."""
+
+import time
+
+from conftest import SHOTS
+from playwright.sync_api import expect
+
+# Starts watching the figure's <img> and parks a promise of the milliseconds until its next
+# frame on window (awaited after the key press: evaluate() would wait for it right away).
+WATCH_FRAME_JS = """
+(img) => { window.__nextFrame = new Promise((resolve) => {
+  const start = performance.now();
+  const obs = new MutationObserver(() => { obs.disconnect(); resolve(performance.now() - start); });
+  obs.observe(img, {attributes: true, attributeFilter: ["src"]});
+  setTimeout(() => { obs.disconnect(); resolve(-1); }, 15000);
+}); }
+"""
+
+
+def open_and_run(page, server, name):
+    page.goto(f"{server['url']}/lab/tree/{name}?reset&token={server['token']}")
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
+    # The kernel must be up before "Run All", or the widget cells may run before the widget
+    # manager is ready; JupyterLab sometimes asks which kernel to use first: answer it.
+    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    dialog = page.locator(".jp-Dialog")
+    quiet, deadline = 0, time.time() + 90
+    while quiet < 2 and time.time() < deadline:
+        if dialog.count():
+            dialog.get_by_role("button", name="Select").click()
+            quiet = 0
+        elif idle.count():
+            quiet += 1
+        time.sleep(0.5)
+    assert quiet >= 2, "the kernel did not start"
+    news = page.get_by_role("button", name="No")  # "get notified about Jupyter news?"
+    if news.count():
+        news.first.click()
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+    return panel
+
+
+def readout(panel):
+    return panel.locator(".widget-html-content", has_text="updates per epoch").first
+
+
+def test_lab_renders_and_every_slider_moves_the_views(page, lab_server):
+    panel = open_and_run(page, lab_server, "00_lab.ipynb")
+    sliders = panel.locator(".widget-slider")
+    expect(sliders).to_have_count(3, timeout=120_000)
+    image = panel.locator("img.widget-image").first
+    expect(image).to_be_visible(timeout=60_000)
+    expect(readout(panel)).to_contain_text("b = 64", timeout=60_000)
+    assert panel.get_by_text("Error displaying widget").count() == 0
+    page.screenshot(path=str(SHOTS / "lab-1-initial.png"), full_page=True)
+
+    handles = panel.locator(".noUi-handle")
+    # keyboard: the mini-batch size, one step down and back up
+    latencies = []
+    for key, expected in (("ArrowLeft", "b = 32"), ("ArrowRight", "b = 64"),
+                          ("ArrowLeft", "b = 32")):
+        handles.nth(0).focus()
+        image.evaluate(WATCH_FRAME_JS)
+        page.keyboard.press(key)
+        expect(readout(panel)).to_contain_text(expected, timeout=30_000)
+        latencies.append(page.evaluate("window.__nextFrame"))
+        assert latencies[-1] > 0, "the figure did not get a new frame"
+    page.screenshot(path=str(SHOTS / "lab-2-keyboard.png"), full_page=True)
+
+    # mouse: drag the learning rate to the right, the budget to the left
+    for k, dx, must_change in ((1, 60, "learning rate"), (2, -250, "memory:")):
+        before_text = readout(panel).inner_text()
+        before_src = image.get_attribute("src")
+        box = handles.nth(k).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2, steps=8)
+        page.mouse.up()
+        deadline = time.time() + 30
+        while readout(panel).inner_text() == before_text and time.time() < deadline:
+            time.sleep(0.2)
+        assert readout(panel).inner_text() != before_text, f"slider {k} did not change the views"
+        assert must_change in readout(panel).inner_text()
+        deadline = time.time() + 30
+        while image.get_attribute("src") == before_src and time.time() < deadline:
+            time.sleep(0.2)
+        assert image.get_attribute("src") != before_src, "the figure was not redrawn"
+    page.screenshot(path=str(SHOTS / "lab-3-mouse.png"), full_page=True)
+
+    # a typed value out of range: a message, no traceback, and the lab keeps working
+    entry = panel.locator(".widget-text input").first
+    entry.fill("0")
+    entry.press("Enter")
+    expect(panel.get_by_text("is not allowed")).to_be_visible(timeout=15_000)
+    entry.fill("100")
+    entry.press("Enter")
+    expect(readout(panel)).to_contain_text("b = 100", timeout=30_000)
+    assert panel.locator(".jp-OutputArea-output[data-mime-type*='error']").count() == 0
+    assert panel.get_by_text("Traceback").count() == 0
+    page.screenshot(path=str(SHOTS / "lab-4-typed.png"), full_page=True)
+    print(f"browser: key press to new frame {', '.join(f'{x:.0f}' for x in latencies)} ms")
