@@ -19,7 +19,14 @@ from .data import load_mnist1d, make_regression_2d
 from .models import MLP, LinearRegression
 from .plotting import COLORS, method_color
 from .train import train
-from .widgets import LiveFigure, MemoryBreakdownView, SliderEntry, budget_slider, size_slider
+from .widgets import (
+    LiveFigure,
+    MemoryBreakdownView,
+    SliderEntry,
+    budget_slider,
+    format_bytes,
+    size_slider,
+)
 
 VIEWS = ("cost", "path", "speed", "memory")
 
@@ -273,20 +280,15 @@ class Lab:
         if "memory" in s:
             r = s["memory"]
             over = r["chosen_over_by"]
+            need, budget = format_bytes(r["chosen_bytes"]), format_bytes(r["budget_bytes"])
             fit = (f"<span style='color:#b00'><b>does not fit</b>: over the budget by "
-                   f"{_fmt(over)}</span>" if over > 0 else f"fits, {_fmt(-over)} to spare")
-            text += (f"<br>memory: one step at b = {b:,} needs {_fmt(r['chosen_bytes'])} of "
-                     f"{_fmt(r['budget_bytes'])}: {fit}; the largest mini-batch that fits is "
-                     f"{r['largest_batch']:,}; batch GD "
-                     + ("fits" if r["batch_gd_fits"] else "does not fit"))
+                   f"{format_bytes(over)}</span>" if over > 0
+                   else f"fits, {format_bytes(-over)} to spare")
+            gd = "fits" if r["batch_gd_fits"] else "does not fit"
+            text += (f"<br>memory: one step at b = {b:,} needs {need} of {budget}: {fit}; "
+                     f"the largest mini-batch that fits is {r['largest_batch']:,}; batch GD {gd}")
         return text
 
     def widget(self):
         return W.VBox([inp.widget() for inp in self.inputs]
                       + [self.status, self.readout, self.live.canvas])
-
-
-def _fmt(n):
-    from .widgets import format_bytes
-
-    return format_bytes(n)

@@ -11,6 +11,7 @@ All sizes are in bytes. `layer_dims` is [n_x, n_1, ..., n_y] as for models.MLP.
 """
 
 import math
+import os
 import tracemalloc
 from dataclasses import dataclass, field
 
@@ -191,8 +192,6 @@ def available_memory_bytes() -> int | None:
     except OSError:
         pass
     try:
-        import os
-
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
         return None
@@ -289,17 +288,12 @@ def measure_step_peak(layer_dims, batch_size: int, dtype="float64", output="soft
     one warm-up step, a second step (loss_and_grads, then update) runs under tracemalloc.
     Returns their sum: the steady-state memory of a training step.
     """
-    from .data import one_hot
     from .models import MLP
+    from .timing import random_batch
 
     b = check_int("batch_size", batch_size)
     model = MLP(layer_dims, output=output, dtype=dtype, seed=seed)
-    rng = np.random.default_rng(seed)
-    X = np.asfortranarray(rng.standard_normal((layer_dims[0], b))).astype(dtype, order="F")
-    if output == "softmax":
-        Y = one_hot(rng.integers(0, layer_dims[-1], b), layer_dims[-1]).astype(dtype)
-    else:
-        Y = (rng.random((layer_dims[-1], b)) < 0.5).astype(dtype)
+    X, Y = random_batch(layer_dims[0], layer_dims[-1], b, model.dtype, seed)
     before = sum(p.nbytes for p in model.params.values()) + X.nbytes + Y.nbytes
 
     def step():
