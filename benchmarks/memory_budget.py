@@ -1,7 +1,8 @@
 """The memory budget at full size (issue: memory budget).
 
 (a) course_utils.memory.step_memory against a real step under tracemalloc, for every model
-    family (logistic, softmax, MLP) at b = 1 ... 8192, float32 and float64: worst relative error.
+    of course_utils (logistic, softmax and linear regression, MLP) at b = 1 ... 8192,
+    float32 and float64: worst relative error.
 (b) Training from a file 4x larger than the memory budget given to the process: a fresh
     worker process streams one epoch of block-shuffled mini-batches (logistic regression) and
     reports its peak resident memory (its whole process: Python, numpy and course_utils
@@ -20,8 +21,8 @@ import tempfile
 import time
 
 SIZES = [1, 2, 8, 64, 512, 4096, 8192]
-MODELS = [([784, 1], "sigmoid"), ([40, 10], "softmax"), ([40, 256, 256, 10], "softmax"),
-          ([784, 256, 10], "softmax")]
+MODELS = [([784, 1], "sigmoid"), ([784, 1], "linear"), ([40, 10], "softmax"),
+          ([40, 256, 256, 10], "softmax"), ([784, 256, 10], "softmax")]
 
 
 def estimate_errors():

@@ -185,7 +185,7 @@ class Lab:
             ax.plot(*runs.w_min, "r*", ms=12, label="minimum")
             ax.plot(*runs.start, "ks", ms=6, label="start")
             ax.set(xlim=lims[0], ylim=lims[1], xlabel="w1", ylabel="w2", aspect="equal")
-            self.path_line = live.animate(ax.plot([], [], "-", lw=1, label="path")[0])
+            self.path_line = live.animate(ax.plot([], [], "-", lw=1)[0])  # colour: by method
             self.path_title = live.animate(ax.text(0.02, 0.97, "", transform=ax.transAxes,
                                                    va="top", fontsize=8))
             ax.set_title(f"Path on the cost of a 2-parameter regression (m = {runs.m_path}, "

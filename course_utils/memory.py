@@ -5,7 +5,9 @@ by array, in the order the code allocates and frees them, and reports the peak w
 alive at that moment. The textbook count ("Z and A per layer") misses that during backward the
 gradient of one layer's activations and the next are alive together, next to every cached
 activation, and comes out about 2x too small; the replay is checked against tracemalloc
-(`measure_step_peak`) in the tests.
+(`measure_step_peak`) in the tests: within 5 % for every model, b = 1 ... 8192, once a step
+needs more than ~8 KB. Below that (a few features at b <= 8) a few hundred bytes of Python
+bookkeeping (dicts, tuples, floats), which the replay does not count, are 10-30 % of the step.
 
 All sizes are in bytes. `layer_dims` is [n_x, n_1, ..., n_y] as for models.MLP.
 """

@@ -3,11 +3,12 @@ import pytest
 
 from course_utils import memory, models, train
 
-# Every model family of course_utils at the sizes the course uses it. (Models whose whole
-# step is 1-3 KB, such as a 2-parameter regression at b = 1, are dominated by a few hundred
-# bytes of Python bookkeeping that the byte count does not model; see memory.py.)
+# Every model of course_utils (logistic, softmax and linear regression, the MLP). A step under
+# ~8 KB (a few features at b <= 8) is dominated by a few hundred bytes of Python bookkeeping
+# that the byte count leaves out; see memory.py.
 MODELS = [
     ([784, 1], "sigmoid"),  # logistic regression, MNIST-sized input
+    ([784, 1], "linear"),  # linear regression
     ([40, 10], "softmax"),  # softmax regression on MNIST-1D
     ([40, 256, 256, 10], "softmax"),  # the MNIST-1D MLP of notebook 02
     ([784, 256, 10], "softmax"),  # the MLP of notebook 04
