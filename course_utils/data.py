@@ -6,8 +6,9 @@
   to millions of examples, for the scaling experiments.
 * `make_regression_2d`: two correlated features, for drawing the cost as contours.
 
-Arrays are returned in Fortran order: shape (n_x, m), but each example's features sit next
-to each other in memory, so gathering a shuffled mini-batch copies whole rows (fast).
+X is returned in Fortran order: shape (n_x, m), but each example's features sit next to each
+other in memory, so gathering a shuffled mini-batch copies whole rows (fast). Y, which has few
+rows, stays in C order, the layout of a model's output, so that AL - Y needs no reordering.
 """
 
 from pathlib import Path
@@ -39,7 +40,7 @@ def one_hot(labels, n_classes: int) -> np.ndarray:
             f"labels must lie in [0, {n_classes - 1}] for n_classes={n_classes}, "
             f"got values from {labels.min()} to {labels.max()}"
         )
-    Y = np.zeros((n_classes, labels.size), order="F")
+    Y = np.zeros((n_classes, labels.size))  # C order, like a model's output AL (see minibatch)
     Y[labels, np.arange(labels.size)] = 1.0
     return Y
 

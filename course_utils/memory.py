@@ -27,6 +27,9 @@ OPTIMIZER_SLOTS = {"sgd": 0, "momentum": 1, "rmsprop": 1, "adam": 2}  # copies o
 NUMPY_BUFFER = 8192  # elements: numpy's ufunc buffer, used when an in-place ufunc casts
 # (bool -> float) or broadcasts (Z += b): min(size, 8192) elements, measured with tracemalloc
 ARRAY_OBJECT = 112  # bytes of Python bookkeeping per live numpy array (measured, see tests)
+# numpy before 2.3 also buffers the step's reductions (max and sum over the classes, the bias
+# gradient's sum over the examples); 2.3 rewrote buffered iteration. Measured: 2.2 and 2.4.
+REDUCTION_BUFFERED = np.lib.NumpyVersion(np.__version__) < "2.3.0"
 
 PRESETS = {  # labelled presets for well-known budgets, bytes
     "8 GB laptop (RAM)": 8 * 10**9,
@@ -120,6 +123,10 @@ def step_memory(layer_dims, batch_size: int, dtype="float64", output="softmax",
         r.alloc("buffer", "temporaries", min(n_elements, NUMPY_BUFFER) * s, phase)
         r.free("buffer")
 
+    def reduction_buffer(n_elements, phase):  # max / sum along an axis (numpy < 2.3)
+        if REDUCTION_BUFFERED:
+            broadcast_buffer(n_elements, phase)
+
     # Forward: Z = W A (new), Z += b (in place), ReLU in place: A_l is Z_l.
     for l in range(1, L + 1):
         r.alloc(f"A{l}", "activations", dims[l] * b * s, "forward")
@@ -129,10 +136,12 @@ def step_memory(layer_dims, batch_size: int, dtype="float64", output="softmax",
         r.alloc("AL", "activations", n_y * b * s, "forward")
     elif output == "softmax":  # Z -= max over classes; A = exp(Z); A /= sum over classes
         r.alloc("max", "temporaries", b * s, "forward")
+        reduction_buffer(n_y * b, "forward")
         broadcast_buffer(n_y * b, "forward")
         r.free("max")
         r.alloc("AL", "activations", n_y * b * s, "forward")
         r.alloc("sum", "temporaries", b * s, "forward")
+        reduction_buffer(n_y * b, "forward")
         broadcast_buffer(n_y * b, "forward")
         r.free("sum")
     # Cost: one (n_y, b) temporary, updated in place (see models.MLP.cost).
@@ -143,6 +152,7 @@ def step_memory(layer_dims, batch_size: int, dtype="float64", output="softmax",
     elif output == "softmax":  # exp(Z) -> its sum -> log; log_p = Z - log_sum; log_p *= Y
         r.alloc("exp", "temporaries", n_y * b * s, "cost")
         r.alloc("sum", "temporaries", b * s, "cost")
+        reduction_buffer(n_y * b, "cost")
         r.free("exp")
         r.alloc("log_sum", "temporaries", b * s, "cost")
         r.free("sum")
@@ -158,6 +168,7 @@ def step_memory(layer_dims, batch_size: int, dtype="float64", output="softmax",
         r.alloc(f"dW{l}", "gradients", dims[l] * dims[l - 1] * s, "backward")
         if bias:
             r.alloc(f"db{l}", "gradients", dims[l] * s, "backward")
+            reduction_buffer(dims[l] * b, "backward")  # db = dZ.sum(axis=1)
         if l > 1:
             n = dims[l - 1] * b
             r.alloc("dA", "activation gradients", n * s, "backward")

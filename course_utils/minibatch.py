@@ -83,9 +83,11 @@ def _gather_batches(X, Y, b, order):
         for k in range(0, m, b):
             yield X[:, k : k + b], Y[:, k : k + b]  # views: no copy at all
         return
-    XT, YT = X.T, Y.T  # (m, n_x), (m, n_y): views, no copy
+    XT = X.T  # (m, n_x): a view, no copy
     for k in range(0, m, b):
         idx = order[k : k + b]
         # take(axis=0) on an example-major array copies contiguous rows; .T returns the
-        # course's (n_x, b) shape as a view of that copy.
-        yield np.take(XT, idx, axis=0).T, np.take(YT, idx, axis=0).T
+        # course's (n_x, b) shape as a view of that copy. Y has only n_y rows: taking its
+        # columns keeps it in C order, the layout of the model's output AL, so AL - Y runs
+        # without numpy's reordering buffers.
+        yield np.take(XT, idx, axis=0).T, np.take(Y, idx, axis=1)

@@ -62,7 +62,8 @@ class StepTimes:
 
 
 def random_batch(n_x: int, n_y: int, b: int, dtype, seed=0):
-    """A random mini-batch X (n_x, b) (example-major, like the loaders) and one-hot Y (n_y, b)."""
+    """A random mini-batch X (n_x, b) and one-hot Y (n_y, b), laid out as the loaders and
+    the mini-batch iterator lay them out (X example-major, Y in C order)."""
     rng = np.random.default_rng(seed)
     X = np.asfortranarray(rng.standard_normal((n_x, b)).astype(dtype))
     Y = one_hot(rng.integers(0, n_y, b), n_y).astype(dtype) if n_y > 1 else (
