@@ -21,9 +21,11 @@ $(UI_STAMP): $(STAMP) requirements-ui.txt
 	$(BIN)/python -m pip install --quiet -r requirements-ui.txt
 	touch $(UI_STAMP)
 
-## Start JupyterLab on the course (localhost only, token authentication on).
+## Start JupyterLab on the course (localhost only, token authentication on). Jupyter refuses
+## to run as root (e.g. in a container) without --allow-root: added only for root.
+ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_ARGS) $(LAB_ARGS)
 
 ## Unit tests and every notebook under nbval (strict), two workers, a notebook per worker.
 test: $(STAMP)

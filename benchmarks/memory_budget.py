@@ -44,7 +44,7 @@ def estimate_errors():
 def worker(path, order, block_mb, max_examples):
     import numpy as np
 
-    from course_utils import models, stream
+    from course_utils import memory, models, stream
 
     m, n_x = stream.file_shape(path)
     model = models.LogisticRegression(n_x, dtype=np.float32, seed=0)
@@ -57,7 +57,7 @@ def worker(path, order, block_mb, max_examples):
         model.update(grads, 0.5)
         n += X_t.shape[1]
     seconds = time.perf_counter() - t0
-    print(json.dumps({"examples": n, "seconds": seconds, "peak_rss": stream.peak_rss_bytes()}))
+    print(json.dumps({"examples": n, "seconds": seconds, "peak_rss": memory.peak_rss_bytes()}))
 
 
 def run_worker(path, order, block_mb, max_examples=None):

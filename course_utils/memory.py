@@ -14,6 +14,7 @@ All sizes are in bytes. `layer_dims` is [n_x, n_1, ..., n_y] as for models.MLP.
 
 import math
 import os
+import sys
 import tracemalloc
 from dataclasses import dataclass, field
 
@@ -195,19 +196,45 @@ def textbook_bytes(layer_dims, batch_size: int, dtype="float64") -> int:
             + 2 * sum(layer_dims[1:]) * batch_size) * s
 
 
-def available_memory_bytes() -> int | None:
-    """Memory this machine says is available now (Linux: MemAvailable), or None if unknown."""
+def _proc_bytes(path: str, field: str) -> int | None:
+    """A "Field:  123 kB" line of a Linux /proc file, in bytes; None where there is none."""
     try:
-        with open("/proc/meminfo") as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("MemAvailable:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
+    return None
+
+
+def available_memory_bytes() -> int | None:
+    """Memory this machine says is available now (Linux: MemAvailable), or None if unknown."""
+    available = _proc_bytes("/proc/meminfo", "MemAvailable")
+    if available is not None:
+        return available
     try:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def peak_rss_bytes() -> int | None:
+    """The process's peak resident memory so far (bytes), where the platform reports it.
+
+    Linux: VmHWM of /proc/self/status, which belongs to this process image. (getrusage's
+    ru_maxrss is not used there: Linux carries it over from the parent across fork and exec,
+    so a fresh worker would report its parent's peak.)
+    """
+    peak = _proc_bytes("/proc/self/status", "VmHWM")
+    if peak is not None:
+        return peak
+    try:
+        import resource  # not on Windows
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB elsewhere
 
 
 class SimulatedOutOfMemory(MemoryError):
@@ -324,15 +351,15 @@ def budget_report(layer_dims, budget_bytes: int, m: int, batch_size: int | None 
     updates per epoch at the largest size, and how far a chosen size is over or under."""
     b_max = largest_batch(layer_dims, budget_bytes, dtype, output, optimizer)
     b_fit = min(b_max, m)
+    per_ex = per_example_bytes(layer_dims, dtype, output, optimizer)
     report = {
         "budget_bytes": budget_bytes,
         "largest_batch": b_max,
         "batch_gd_fits": b_max >= m,
         "batch_gd_bytes": smallest_budget(layer_dims, m, dtype, output, optimizer),
         "updates_per_epoch": math.ceil(m / b_fit) if b_fit else None,
-        "fixed_bytes": step_memory(layer_dims, 1, dtype, output, optimizer).peak_bytes
-        - per_example_bytes(layer_dims, dtype, output, optimizer),
-        "per_example_bytes": per_example_bytes(layer_dims, dtype, output, optimizer),
+        "fixed_bytes": step_memory(layer_dims, 1, dtype, output, optimizer).peak_bytes - per_ex,
+        "per_example_bytes": per_ex,
     }
     if batch_size is not None:
         need = smallest_budget(layer_dims, batch_size, dtype, output, optimizer)

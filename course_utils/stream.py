@@ -119,27 +119,3 @@ def _stream(path, n_x, b, order, rng, block, m, limit):
             part = chunk[k : min(k + b, k + limit - seen)]
             seen += len(part)
             yield _split(part, n_x)
-
-
-def peak_rss_bytes() -> int | None:
-    """The process's peak resident memory so far (bytes), where the platform reports it.
-
-    Linux: VmHWM of /proc/self/status, which belongs to this process image. (getrusage's
-    ru_maxrss is not used there: Linux carries it over from the parent across fork and exec,
-    so a fresh worker would report its parent's peak.)
-    """
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        import resource
-        import sys
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB elsewhere
-    except (ImportError, OSError):
-        return None

@@ -112,3 +112,9 @@ def test_gradient_accumulation_equals_full_batch():
             np.testing.assert_allclose(g[k], grads[k], rtol=1e-10, atol=1e-14)
     with pytest.raises(ValueError, match="micro_batch_size"):
         train.accumulated_gradients(model, X, Y, 301)
+
+
+def test_machine_memory_helpers():
+    rss, free = memory.peak_rss_bytes(), memory.available_memory_bytes()
+    assert rss is None or rss > 10 * 2**20  # this Python process, numpy loaded
+    assert free is None or free > 0

@@ -49,7 +49,5 @@ def test_bad_order(data_file):
         stream.stream_minibatches(data_file[0], 10, "shuffled")
 
 
-def test_page_cache_and_rss_helpers(data_file):
+def test_page_cache_helper(data_file):
     assert stream.drop_from_page_cache(data_file[0]) in (True, False)
-    rss = stream.peak_rss_bytes()
-    assert rss is None or rss > 10 * 2**20
