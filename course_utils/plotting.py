@@ -1,30 +1,60 @@
-"""Plots of training runs. Each function takes `ax=None`, draws on it (or on a new figure),
-returns the Axes, never calls plt.show() and never changes global matplotlib settings.
+"""Plots of training runs, and the one figure convention every figure of the course follows.
 
-The source's colours for the three methods: blue = batch GD, purple = SGD, green = mini-batch.
+Each function takes `ax=None`, draws on it (or on a new figure), returns the Axes, never calls
+plt.show() and never changes global matplotlib settings.
+
+The convention (checked by `convention_problems`, which tests and notebooks assert on):
+- the source's colours for the three methods, from the colour-blind-safe Okabe-Ito set:
+  batch GD blue, SGD (reddish) purple, mini-batch GD (bluish) green; each method also has its
+  own line style and marker, so colour is never the only cue (`method_style`);
+- anything else uses `OTHER` colours, never the three method colours;
+- legends sit outside the data (`legend`), paths show their start and end in the legend;
+- every axis has a name and a unit in brackets; log axes only across decades, with plain
+  tick labels (1, 10, 100), and the first point (x = 0) stays on the axis (`log_x`).
 """
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.colors import to_hex
+from matplotlib.lines import Line2D
+from matplotlib.ticker import LogFormatter
 
 from .train import ewma
 
-COLORS = {"batch": "tab:blue", "sgd": "tab:purple", "minibatch": "tab:green"}
+COLORS = {"batch": "#0072B2", "sgd": "#CC79A7", "minibatch": "#009E73"}
+LINESTYLES = {"batch": "-", "sgd": ":", "minibatch": "--"}
+MARKERS = {"batch": "o", "sgd": "x", "minibatch": "^"}
+# The rest of the Okabe-Ito set, for anything that is not one of the three methods.
+OTHER = {"orange": "#E69F00", "vermillion": "#D55E00", "sky": "#56B4E9", "black": "#000000",
+         "grey": "#7F7F7F", "light grey": "#BBBBBB", "yellow": "#F0E442"}
 
 X_AXES = {
     "iterations": ("updates (mini-batch steps)", "step"),
     "epochs": ("epochs (passes over the training set)", "epoch"),
-    "examples": ("examples seen", "examples"),
+    "examples": ("examples seen (count)", "examples"),
     "seconds": ("training time (s)", "seconds"),
 }
+COST_LABEL = "cost J on the whole training set (no unit)"
+START_STYLE = dict(marker="s", color="k", ms=6, ls="none")
+END_STYLE = dict(marker="*", mfc="white", mec="k", ms=11, ls="none")
+
+
+def method_of(batch_size: int, m: int) -> str:
+    """"batch" for b = m, "sgd" for b = 1, "minibatch" otherwise."""
+    if batch_size == m:
+        return "batch"
+    return "sgd" if batch_size == 1 else "minibatch"
+
+
+def method_style(batch_size: int, m: int) -> dict:
+    """Keywords for ax.plot: the method's colour, line style and marker."""
+    method = method_of(batch_size, m)
+    return dict(color=COLORS[method], ls=LINESTYLES[method], marker=MARKERS[method])
 
 
 def method_color(batch_size: int, m: int) -> str:
     """The source's colour for a batch size: m -> blue, 1 -> purple, else green."""
-    if batch_size == m:
-        return COLORS["batch"]
-    return COLORS["sgd"] if batch_size == 1 else COLORS["minibatch"]
+    return COLORS[method_of(batch_size, m)]
 
 
 def method_label(batch_size: int, m: int) -> str:
@@ -37,27 +67,88 @@ def method_label(batch_size: int, m: int) -> str:
 
 def _new_ax(ax):
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
+        _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
     return ax
 
 
-def _mark_diverged(ax, history, x, y, color):
-    if history.diverged and len(x):
-        ax.plot(x[-1], y[-1], "x", color=color, markersize=10, mew=2)
-        ax.annotate("diverged", (x[-1], y[-1]), textcoords="offset points", xytext=(5, 5),
-                    color=color)
+def _plain(value, _pos=None) -> str:
+    """Tick label without powers of ten: 0, 0.001, 1, 10, 1,000, 100,000."""
+    if value == 0:
+        return "0"
+    if abs(value) >= 1:
+        return f"{value:,.0f}"
+    return f"{value:.10f}".rstrip("0")
 
 
-def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=False, **kw):
+class _PlainLogFormatter(LogFormatter):
+    """matplotlib's log-axis labels (minor ticks labelled only across a short range), written
+    as plain numbers instead of 1e-01 or 10^-1."""
+
+    def _num_to_string(self, x, vmin, vmax):
+        return _plain(x)
+
+
+def plain_log_ticks(axis):
+    """Plain tick labels (1, 10, 100) on a log or symlog axis."""
+    formatter = _PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1.5, 0.6))
+    axis.set_major_formatter(formatter)
+    axis.set_minor_formatter(formatter)
+
+
+def log_x(ax, x):
+    """Put the x-axis on a symmetric-log scale whose linear part reaches the smallest positive
+    x drawn on it, so that x = 0 (the start of training) stays on the axis instead of being
+    dropped, as a log axis would. Call once per curve with that curve's x values."""
+    positive = np.asarray(x, float)
+    positive = positive[positive > 0]
+    if positive.size == 0:
+        return
+    linthresh = positive.min()
+    if ax.get_xscale() == "symlog":
+        linthresh = min(linthresh, ax.xaxis.get_transform().linthresh)
+    ax.set_xscale("symlog", linthresh=linthresh, linscale=1)
+    plain_log_ticks(ax.xaxis)
+
+
+def spans_decades(values, decades: float = 2.0) -> bool:
+    """True if the positive values span at least `decades` powers of ten."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v) & (v > 0)]
+    return v.size > 1 and np.log10(v.max() / v.min()) >= decades
+
+
+def legend(ax, **kw):
+    """A legend outside the data, right of the Axes; one entry per label, plus "start" and
+    "end" entries when the Axes holds paths drawn by `plot_path`."""
+    handles, labels = [], []
+    for h, lab in zip(*ax.get_legend_handles_labels()):
+        if lab not in labels:
+            handles.append(h)
+            labels.append(lab)
+    gids = {line.get_gid() for line in ax.get_lines()}
+    for gid, style, lab in (("path-start", START_STYLE, "start"), ("path-end", END_STYLE, "end")):
+        if gid in gids:
+            handles.append(Line2D([], [], **style))
+            labels.append(lab)
+    kw = {"loc": "upper left", "bbox_to_anchor": (1.02, 1), "borderaxespad": 0, "fontsize": 8,
+          **kw}
+    return ax.legend(handles, labels, **kw)
+
+
+def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=False,
+              xscale="auto", **kw):
     """Full-training-set cost at the evaluation points against one of four x-axes:
     "iterations" (updates), "epochs", "examples" (seen) or "seconds" (training time).
 
-    Iterations, examples and seconds span decades between batch GD and SGD, so they are drawn
-    on a log scale (the start, at 0, is then off the axis). A diverged run is drawn up to its
-    last finite cost, marked "diverged" there. Extra keywords go to ax.plot.
+    xscale="auto" uses a symmetric-log axis (`log_x`, which keeps x = 0 on the axis) where the
+    x values drawn on the Axes span two decades or more; else a linear axis.
+    A diverged run is drawn up to its last finite cost and marked "diverged" there. Extra
+    keywords go to ax.plot (e.g. ls, marker) over the method's own style.
     """
     if x not in X_AXES:
         raise ValueError(f"x must be one of {list(X_AXES)}, got {x!r}")
+    if xscale not in ("auto", "linear", "log"):
+        raise ValueError(f"xscale must be 'auto', 'linear' or 'log', got {xscale!r}")
     ax = _new_ax(ax)
     xs = {
         "iterations": np.asarray(history.eval_updates, float),
@@ -68,23 +159,28 @@ def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=Fal
     ys = np.asarray(history.eval_cost, float)
     finite = np.isfinite(ys)  # a diverged run ends in inf: draw up to its last finite cost
     xs, ys = xs[finite], ys[finite]
-    color = color or method_color(history.batch_size, history.m)
+    style = method_style(history.batch_size, history.m)
+    style.update(ms=4, markevery=max(1, len(xs) // 12))
+    if color is not None:
+        style["color"] = color
+    style.update(kw)
     label = label or method_label(history.batch_size, history.m)
     if history.diverged:
         label += " (diverged)"
-    ax.plot(xs, ys, color=color, label=label, **kw)
-    _mark_diverged(ax, history, xs, ys, color)
+    ax.plot(xs, ys, label=label, **style)
+    if history.diverged and len(xs):
+        ax.plot(xs[-1], ys[-1], "X", color=style["color"], ms=10, mec="k")
+        ax.annotate("diverged", (xs[-1], ys[-1]), textcoords="offset points", xytext=(5, 5),
+                    color="k")
     ax.set_xlabel(X_AXES[x][0])
-    ax.set_ylabel("training cost J (whole training set)")
+    ax.set_ylabel(COST_LABEL)
     if logy:
         ax.set_yscale("log")
-        lo, hi = ax.get_ylim()
-        if hi / lo < 100:  # under two decades: plain numbers read better than 2 x 10^0
-            ax.yaxis.set_major_formatter(ScalarFormatter())
-            ax.yaxis.set_minor_formatter(ScalarFormatter())
-    if x != "epochs":
-        ax.set_xscale("log")
-    ax.legend()
+        plain_log_ticks(ax.yaxis)
+    drawn = np.concatenate([np.asarray(line.get_xdata(), float) for line in ax.get_lines()])
+    if xscale == "log" or (xscale == "auto" and spans_decades(drawn)):
+        log_x(ax, drawn)
+    legend(ax)
     return ax
 
 
@@ -93,22 +189,24 @@ def plot_minibatch_cost(history, ax=None, smooth_beta=None, title=None):
     over it (what the 2021 version plots): the same run, two different-looking curves."""
     ax = _new_ax(ax)
     steps = np.arange(1, len(history.step_cost) + 1)
-    ax.plot(steps, history.step_cost, color="0.6", lw=0.8, label="cost of each mini-batch")
+    ax.plot(steps, history.step_cost, color=OTHER["light grey"], lw=0.8,
+            label="cost of each mini-batch")
     per_epoch = -(-history.m // history.batch_size)
     epoch_ends = np.arange(1, len(history.epoch_cost) + 1) * per_epoch
-    ax.plot(epoch_ends, history.epoch_cost, "o-", color=method_color(history.batch_size,
-            history.m), label="epoch average")
+    ax.plot(epoch_ends, history.epoch_cost, **method_style(history.batch_size, history.m),
+            label="epoch average")
     if smooth_beta is not None:
-        ax.plot(steps, ewma(history.step_cost, smooth_beta), color="tab:orange",
+        ax.plot(steps, ewma(history.step_cost, smooth_beta), color=OTHER["orange"],
                 label=f"EWMA, beta = {smooth_beta} (bias-corrected)")
-    ax.set_xlabel("updates (mini-batch steps)")
-    ax.set_ylabel("cost J")
+    ax.set_xlabel(X_AXES["iterations"][0])
+    ax.set_ylabel("cost J (no unit)")
     ax.set_title(title or method_label(history.batch_size, history.m))
-    ax.legend()
+    legend(ax)
     return ax
 
 
-def plot_contours(cost_fn, w1_range, w2_range, ax=None, levels=20, n=150):
+def plot_contours(cost_fn, w1_range, w2_range, ax=None, levels=20, n=150,
+                  names=("parameter w1 (no unit)", "parameter w2 (no unit)")):
     """Contours of cost_fn(w1, w2) (vectorised over grids) over the given ranges.
 
     Levels are spaced geometrically above the lowest cost on the grid, so the contours stay
@@ -119,19 +217,76 @@ def plot_contours(cost_fn, w1_range, w2_range, ax=None, levels=20, n=150):
     J = cost_fn(w1, w2)
     lo, hi = J.min(), J.max()
     ax.contour(w1, w2, J, levels=lo + (hi - lo) * np.geomspace(1e-4, 1, levels),
-               colors="0.7", linewidths=0.8)
-    ax.set_xlabel("w1")
-    ax.set_ylabel("w2")
+               colors=OTHER["light grey"], linewidths=0.8)
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
     ax.set_aspect("equal")
     return ax
 
 
-def plot_path(path, ax=None, label=None, color=None, marker=".", **kw):
-    """A 2-D optimisation path (a sequence of parameter pairs) with its start and end marked."""
+def plot_path(path, ax=None, label=None, color=None, marker=".", ls="-", **kw):
+    """A 2-D optimisation path (a sequence of parameter pairs); its start (black square) and
+    end (star in the path's colour) appear in the legend as "start" and "end"."""
     ax = _new_ax(ax)
     P = np.asarray(path)
-    ax.plot(P[:, 0], P[:, 1], marker=marker, ms=3, color=color, label=label, lw=1, **kw)
-    ax.plot(P[0, 0], P[0, 1], "ks", ms=6)
-    ax.plot(P[-1, 0], P[-1, 1], "o", color=color, ms=7, mec="k")
-    ax.legend()
+    ax.plot(P[:, 0], P[:, 1], marker=marker, ms=3, color=color, label=label, lw=1, ls=ls, **kw)
+    ax.plot(P[0, 0], P[0, 1], **START_STYLE, gid="path-start", zorder=5)
+    ax.plot(P[-1, 0], P[-1, 1], **{**END_STYLE, "mfc": color}, gid="path-end", zorder=5)
+    legend(ax)
     return ax
+
+
+def _overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def convention_problems(ax) -> list[str]:
+    """What in this Axes breaks the course's figure convention (an empty list if nothing).
+
+    Checks: axis labels with a unit in brackets; a method colour always with its own line
+    style or marker; no legend over data points; start/end markers named in the legend; no
+    code repr in legend or title; plain tick labels on log axes.
+    """
+    problems = []
+    for name, text in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())):
+        if not text or "(" not in text:
+            problems.append(f"{name}-axis label {text!r} has no name with a unit in brackets")
+    by_color = {v: k for k, v in COLORS.items()}
+    for line in ax.get_lines():
+        color = to_hex(line.get_color()).upper()
+        method = by_color.get(color)
+        if method and line.get_gid() is None and not line.get_label().startswith("_"):
+            if line.get_linestyle() != LINESTYLES[method] and line.get_marker() != MARKERS[method]:
+                problems.append(f"line {line.get_label()!r} has the {method} colour without its "
+                                f"line style {LINESTYLES[method]!r} or marker {MARKERS[method]!r}")
+    leg = ax.get_legend()
+    texts = [t.get_text() for t in leg.get_texts()] if leg else []
+    for text in texts + [ax.get_title()]:
+        if any(s in text for s in ("np.", "object at", "<", "array(")):
+            problems.append(f"code repr in a legend or title: {text!r}")
+    gids = {line.get_gid() for line in ax.get_lines()}
+    for gid, lab in (("path-start", "start"), ("path-end", "end")):
+        if gid in gids and lab not in texts:
+            problems.append(f"the path's {lab} marker is not in the legend")
+    if leg is not None:
+        fig = ax.figure
+        fig.canvas.draw()
+        box = leg.get_window_extent()
+        for line in ax.get_lines():
+            xy = ax.transData.transform(np.column_stack(line.get_data()).astype(float))
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            if len(xy) > 1 and line.get_linestyle() not in ("None", "none", ""):
+                t = np.linspace(0, 1, 16)[:, None, None]  # points along each segment too
+                xy = (xy[:-1] * (1 - t) + xy[1:] * t).reshape(-1, 2)
+            inside = ((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0)
+                      & (xy[:, 1] < box.y1))
+            if inside.any() and _overlap(box, ax.get_window_extent()):
+                problems.append(f"the legend covers data of {line.get_label()!r}")
+                break
+    for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        if axis.get_scale() in ("log", "symlog"):
+            ax.figure.canvas.draw()
+            labels = [t.get_text() for t in axis.get_ticklabels()]
+            if any("^" in t or "times" in t for t in labels):
+                problems.append(f"{name}-axis is a log axis with power-of-ten tick labels")
+    return problems

@@ -35,8 +35,11 @@ def test_plot_cost_draws_on_given_axes_in_source_colours(runs):
     fig, ax = plt.subplots()
     for h in runs.values():
         assert plotting.plot_cost(h, ax=ax) is ax
-    colors = [line.get_color() for line in ax.get_lines()]
-    assert colors[:3] == ["tab:blue", "tab:green", "tab:purple"]  # batch, mini-batch, SGD
+    lines = [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+    assert [ln.get_color() for ln in lines[:3]] == [plotting.COLORS[k] for k in
+                                                     ("batch", "minibatch", "sgd")]
+    assert [ln.get_linestyle() for ln in lines[:3]] == ["-", "--", ":"]
+    assert plotting.convention_problems(ax) == []
     plt.close(fig)
 
 
@@ -60,12 +63,55 @@ def test_minibatch_cost_plot_has_both_curves(runs):
 
 def test_contours_and_path(runs):
     ax = plotting.plot_contours(lambda a, b: a**2 + 3 * b**2, (-1, 1), (-1, 1))
-    ax = plotting.plot_path([[1, 1], [0.5, 0.2], [0, 0]], ax=ax, label="GD", color="tab:blue")
-    assert ax.get_xlabel() == "w1" and ax.get_ylabel() == "w2"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["GD"]
+    ax = plotting.plot_path([[1, 1], [0.5, 0.2], [0, 0]], ax=ax, label="GD",
+                            **plotting.method_style(5, 5))
+    assert "w1" in ax.get_xlabel() and "w2" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["GD", "start", "end"]
+    assert plotting.convention_problems(ax) == []
     plt.close("all")
 
 
 def test_bad_axis_name():
     with pytest.raises(ValueError, match="'minutes'"):
         plotting.plot_cost(None, x="minutes")
+
+
+def test_log_axis_keeps_the_start_and_has_plain_ticks(runs):
+    """Batch GD (3 updates) and SGD (600) share an axis spanning decades: symlog, x = 0 kept."""
+    fig, ax = plt.subplots()
+    for b in (200, 1):
+        plotting.plot_cost(runs[b], x="iterations", ax=ax)
+    assert ax.get_xscale() == "symlog"
+    xmin = min(min(ln.get_xdata()) for ln in ax.get_lines())
+    assert xmin == 0 and ax.get_xlim()[0] <= 0  # the first point (0 updates) is drawn
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.xaxis.get_ticklabels()]
+    assert "0" in labels and "10" in labels and not any("^" in t for t in labels)
+    assert plotting.convention_problems(ax) == []
+    plt.close(fig)
+
+
+def test_short_axis_stays_linear(runs):
+    ax = plotting.plot_cost(runs[200], x="iterations")
+    assert ax.get_xscale() == "linear"
+    plt.close("all")
+
+
+@pytest.mark.parametrize("fn", ["plot_cost", "plot_minibatch_cost"])
+def test_each_plot_meets_the_convention(runs, fn):
+    ax = getattr(plotting, fn)(runs[16])
+    assert plotting.convention_problems(ax) == []
+    plt.close("all")
+
+
+def test_convention_checker_catches_each_break():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [10, 1], color=plotting.COLORS["sgd"], ls="-", label="np.float64(0.1)")
+    ax.set_xlabel("w1")
+    ax.set_yscale("log")
+    ax.legend(loc="upper left")  # inside the axes, over the line's start
+    problems = " | ".join(plotting.convention_problems(ax))
+    for expected in ("x-axis label", "y-axis label", "sgd colour without", "code repr",
+                     "legend covers data", "power-of-ten"):
+        assert expected in problems
+    plt.close(fig)
