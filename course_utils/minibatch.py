@@ -9,6 +9,8 @@ Two ways to get the same mini-batches:
 
 `batch_size = m` gives one mini-batch (batch gradient descent), `batch_size = 1` gives m of
 them (stochastic gradient descent): the same code path.
+
+`plot_partition` draws one epoch's shuffle and partition, one cell per example.
 """
 
 from collections.abc import Iterator
@@ -16,6 +18,9 @@ from collections.abc import Iterator
 import numpy as np
 
 from ._checks import check_int, check_seed, check_XY
+
+# Class colours for plot_partition: the course's OTHER colours, never a method's.
+CLASS_COLORS = ("orange", "sky", "vermillion", "yellow", "light grey")
 
 
 def num_minibatches(m: int, batch_size: int) -> int:
@@ -66,10 +71,11 @@ def iterate_minibatches(X, Y, batch_size: int, seed=0, shuffle: bool = True) -> 
     shuffled copy of the data: extra memory is one mini-batch.
 
     Speed depends on the memory layout. Taking columns of a C-ordered (n_x, m) array is a
-    strided gather, tens of times slower than taking rows. The course's loaders return X in
-    Fortran order (each example's features contiguous in memory), so X.T is a C-ordered
-    (m, n_x) array and gathering a mini-batch copies whole rows. C-ordered input still works,
-    just more slowly; `np.asfortranarray(X)` converts it once.
+    strided gather, several times slower than taking rows (how much depends on the machine:
+    notebook 01 times it). The course's loaders return X in Fortran order (each example's
+    features contiguous in memory), so X.T is a C-ordered (m, n_x) array and gathering a
+    mini-batch copies whole rows. C-ordered input still works, just more slowly;
+    `np.asfortranarray(X)` converts it once.
     """
     m = check_XY(X, Y)
     b = check_int("batch_size", batch_size, high=m)
@@ -91,3 +97,58 @@ def _gather_batches(X, Y, b, order):
         # columns keeps it in C order, the layout of the model's output AL, so AL - Y runs
         # without numpy's reordering buffers.
         yield np.take(XT, idx, axis=0).T, np.take(Y, idx, axis=1)
+
+
+def plot_partition(labels, batch_size: int, row_names, ax=None):
+    """Draw orderings of the same m examples as rows of cells, cut into mini-batches.
+
+    labels: (n_rows, m) integer classes in 0 .. 4, one row per ordering (e.g. as collected,
+    then shuffled). Each cell is one example, coloured by class with the course's `OTHER`
+    colours (orange, sky, ...: never the three method colours) and, for m <= 60, numbered
+    with its class, so colour is not the only cue. Black lines mark the mini-batch boundaries
+    (every `batch_size` columns) and X{t} names mini-batch t under the last row. row_names:
+    one name per row, shown as y tick labels. Returns the Axes; never calls plt.show().
+    """
+    import matplotlib.pyplot as plt  # here, not at the top: training never needs matplotlib
+    from matplotlib.colors import ListedColormap
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from .plotting import OTHER
+
+    if not isinstance(labels, np.ndarray) or labels.ndim != 2 or labels.size == 0:
+        raise ValueError(f"labels must be a non-empty 2-D numpy array (n_rows, m), got "
+                         f"{getattr(labels, 'shape', type(labels).__name__)}")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"labels must hold integer classes, got dtype {labels.dtype}")
+    if labels.min() < 0 or labels.max() >= len(CLASS_COLORS):
+        raise ValueError(f"labels must be classes 0 to {len(CLASS_COLORS) - 1}, got values from "
+                         f"{labels.min()} to {labels.max()}")
+    n_rows, m = labels.shape
+    b = check_int("batch_size", batch_size, high=m)
+    if isinstance(row_names, str) or len(row_names) != n_rows:
+        raise ValueError(f"row_names must hold one name per row of labels ({n_rows} rows), "
+                         f"got {row_names!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 1 + 0.8 * n_rows), layout="constrained")
+    n_classes = int(labels.max()) + 1
+    colors = [OTHER[name] for name in CLASS_COLORS[:n_classes]]
+    ax.imshow(labels, cmap=ListedColormap(colors), vmin=-0.5, vmax=n_classes - 0.5,
+              aspect="auto", extent=(-0.5, m - 0.5, n_rows - 0.5, -0.5))
+    if m <= 60:  # a digit per cell: readable up to about 60 columns
+        for (row, col), c in np.ndenumerate(labels):
+            ax.text(col, row, str(c), ha="center", va="center", fontsize=7)
+    ax.hlines(np.arange(1, n_rows) - 0.5, -0.5, m - 0.5, color="white", lw=4)  # rows apart
+    ax.vlines(np.arange(b, m, b) - 0.5, -0.5, n_rows - 0.5, color=OTHER["black"], lw=2)
+    for t, start in enumerate(range(0, m, b), start=1):
+        ax.text((start + min(start + b, m) - 1) / 2, n_rows - 0.5 + 0.3, f"X{{{t}}}",
+                ha="center", va="center", fontsize=9)
+    ax.set_ylim(n_rows - 0.5 + 0.6, -0.5)
+    ax.set_yticks(range(n_rows), list(row_names))
+    ax.set_xlabel("position in the training set (column of X, 0 to m - 1)")
+    ax.set_ylabel("order of the examples (no unit)")
+    handles = [Patch(color=c, label=f"class {k}") for k, c in enumerate(colors)]
+    handles.append(Line2D([], [], color=OTHER["black"], lw=2, label="mini-batch boundary"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0,
+              fontsize=8)
+    return ax

@@ -136,3 +136,52 @@ def test_iterator_checks_arguments_at_call_time():
     X, Y = index_valued(2, 10)
     with pytest.raises(ValueError, match="batch_size"):
         mb.iterate_minibatches(X, Y, 0)  # no next() needed
+
+
+def test_plot_partition_meets_the_figure_convention():
+    import matplotlib
+
+    matplotlib.use("Agg")  # tests only: no display needed (never for notebook runs)
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from course_utils import plotting
+
+    labels = np.array([[0] * 5 + [1] * 6, [1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0]])
+    before = dict(plt.rcParams)
+    ax = mb.plot_partition(labels, 4, ["as collected", "shuffled"])
+    try:
+        assert plotting.convention_problems(ax) == []
+        assert dict(plt.rcParams) == before
+        texts = [t.get_text() for t in ax.texts]
+        assert [t for t in texts if t.startswith("X{")] == ["X{1}", "X{2}", "X{3}"]  # 4, 4, 3
+        assert texts.count("0") + texts.count("1") == labels.size  # a digit in every cell
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["as collected", "shuffled"]
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == ["class 0", "class 1", "mini-batch boundary"]
+        colors = {to_hex(h.get_facecolor()).upper() for h in ax.get_legend().legend_handles[:2]}
+        assert colors == {plotting.OTHER["orange"], plotting.OTHER["sky"]}
+        assert not colors & set(plotting.COLORS.values())  # classes are not methods
+        (boundaries,) = ax.collections[1:]  # vlines after the white row separator
+        assert sorted(seg[0][0] for seg in boundaries.get_segments()) == [3.5, 7.5]
+    finally:
+        plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    "labels, b, names, exc, words",
+    [
+        (np.array([0, 1, 0]), 2, ["a"], ValueError, ["labels", "2-D", "(3,)"]),
+        (np.array([[0.0, 1.0]]), 1, ["a"], TypeError, ["labels", "integer", "float64"]),
+        (np.array([[0, 7]]), 1, ["a"], ValueError, ["labels", "0 to 4", "7"]),
+        (np.array([[0, 1]]), 3, ["a"], ValueError, ["batch_size", "3", "<= 2"]),
+        (np.array([[0, 1]]), 1, ["a", "b"], ValueError,
+         ["row_names", "one name per row", "1 rows", "['a', 'b']"]),
+        (np.array([[0, 1]]), 1, "a", ValueError, ["row_names", "'a'"]),
+    ],
+)
+def test_plot_partition_rejects_bad_input_clearly(labels, b, names, exc, words):
+    with pytest.raises(exc) as err:
+        mb.plot_partition(labels, b, names)
+    for w in words:
+        assert w in str(err.value)
