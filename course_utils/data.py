@@ -4,7 +4,8 @@
 * `make_moons`: the two-moons set of the deeplearning.ai "Optimization methods" assignment.
 * `make_teacher`: a synthetic classification set from a known logistic "teacher", any size up
   to millions of examples, for the scaling experiments.
-* `make_regression_2d`: two correlated features, for drawing the cost as contours.
+* `make_regression_2d`: two features (correlated or of different scales), for drawing the
+  cost as contours.
 
 X is returned in Fortran order: shape (n_x, m), but each example's features sit next to each
 other in memory, so gathering a shuffled mini-batch copies whole rows (fast). Y, which has few
@@ -126,21 +127,44 @@ def make_teacher(m: int, n_x: int = 20, seed=0, label_noise: float = 0.0):
     return X_rows.T, y.reshape(1, m), w_star
 
 
-def make_regression_2d(m: int = 500, correlation: float = 0.8, noise: float = 0.5, seed=0):
-    """Two correlated features and y = w_true . x + noise, for two-parameter cost contours.
+def make_regression_2d(m: int = 500, correlation: float = 0.8, noise: float = 0.5, seed=0, *,
+                       scales=(1.0, 1.0), w_true=(2.0, -1.0)):
+    """Two features and y = w_true . x + noise, for drawing a two-parameter cost as contours.
 
-    Correlated features stretch the cost's contours into ellipses, which is what makes the
-    paths of batch GD, SGD and mini-batch GD look different. Returns X (2, m), Y (1, m) and
-    w_true (2,).
+    The features are normal with standard deviations `scales` and correlation `correlation`.
+    Correlated features tilt the cost's elliptical contours; features of different scales
+    stretch them along the axis of the smaller feature (a ratio of standard deviations r
+    makes the ellipses r times longer than wide). `noise` is the standard deviation of the
+    label noise: with it, single examples disagree about the gradient even at the minimum.
+    Returns X (2, m), Y (1, m) and w_true (2,).
     """
     m = check_int("m", m, low=2)
     check_seed("seed", seed)
-    if not -1 < correlation < 1:
-        raise ValueError(f"correlation must be in (-1, 1), got {correlation!r}")
+    if isinstance(correlation, bool) or not np.isscalar(correlation) or not -1 < correlation < 1:
+        raise ValueError(f"correlation must be a number in (-1, 1), got {correlation!r}")
     check_positive_float("noise", noise)
+    if not np.all(_pair("scales", scales) > 0):
+        raise ValueError(f"scales must be two finite numbers > 0, got {scales!r}")
+    scales = _pair("scales", scales)
+    w_true = _pair("w_true", w_true)
     rng = np.random.default_rng(seed)
-    cov = np.array([[1.0, correlation], [correlation, 1.0]])
-    X_rows = rng.multivariate_normal(np.zeros(2), cov, size=m)  # (m, 2)
-    w_true = np.array([2.0, -1.0])
+    Z = rng.standard_normal((m, 2))  # (m, 2), independent
+    # x2 = rho z1 + sqrt(1 - rho^2) z2 has unit variance and correlation rho with x1 = z1.
+    # Written out rather than rng.multivariate_normal, whose SVD (LAPACK) may pick different
+    # signs on different machines: the same seed gives the same data everywhere.
+    X_rows = np.column_stack([Z[:, 0], correlation * Z[:, 0]
+                              + np.sqrt(1 - correlation**2) * Z[:, 1]])
+    X_rows *= scales  # feature j gets standard deviation scales[j]
     y = X_rows @ w_true + noise * rng.standard_normal(m)
     return X_rows.T, y.reshape(1, m), w_true
+
+
+def _pair(name: str, value) -> np.ndarray:
+    """`value` as a float array of shape (2,), else a ValueError naming `name`."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or arr.shape != (2,) or not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be two finite numbers, got {value!r}")
+    return arr

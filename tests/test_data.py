@@ -69,3 +69,32 @@ def test_global_state_untouched():
     data.make_teacher(100, seed=1)
     data.make_regression_2d(100, seed=1)
     assert np.array_equal(np.random.get_state()[1], before)
+
+
+def test_regression_2d_scales_and_defaults():
+    X, Y, w = data.make_regression_2d(20_000, correlation=0.8, noise=0.5, seed=0)
+    np.testing.assert_allclose(np.corrcoef(X)[0, 1], 0.8, atol=0.01)
+    np.testing.assert_allclose(X.std(axis=1), [1.0, 1.0], atol=0.02)
+    np.testing.assert_allclose((Y[0] - w @ X).std(), 0.5, atol=0.01)  # the label noise
+    np.testing.assert_array_equal(w, [2.0, -1.0])
+    # plain standard normals only (no LAPACK): the first example, the same on every machine
+    z = np.random.default_rng(0).standard_normal((1, 2))[0]
+    np.testing.assert_allclose(X[:, 0], [z[0], 0.8 * z[0] + 0.6 * z[1]], rtol=1e-12)
+    # scales multiply the features: same draws, stretched
+    Xs, Ys, _ = data.make_regression_2d(20_000, correlation=0.8, noise=0.5, seed=0,
+                                        scales=(0.4, 1.0), w_true=(1.0, 3.0))
+    np.testing.assert_allclose(Xs, X * np.array([[0.4], [1.0]]))
+    np.testing.assert_allclose(Xs.std(axis=1), [0.4, 1.0], rtol=0.1)
+    w_fit = np.linalg.lstsq(Xs.T, Ys[0], rcond=None)[0]
+    np.testing.assert_allclose(w_fit, [1.0, 3.0], atol=0.05)
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(scales=(0.0, 1.0)), "scales must be two finite numbers > 0"),
+    (dict(scales=(1.0,)), "scales must be two finite numbers"),
+    (dict(w_true="ab"), "w_true must be two finite numbers"),
+    (dict(correlation=1.0), r"correlation must be a number in \(-1, 1\)"),
+])
+def test_regression_2d_rejects_bad_arguments(kw, match):
+    with pytest.raises(ValueError, match=match):
+        data.make_regression_2d(50, **kw)

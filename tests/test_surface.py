@@ -1,0 +1,133 @@
+import matplotlib
+
+matplotlib.use("Agg")  # tests only: no display needed (never for notebook runs)
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils import data, plotting, surface, train  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def problem():
+    X, Y, _ = data.make_regression_2d(100, correlation=0.0, noise=0.8, seed=0, scales=(0.4, 1.0))
+    return X, Y, surface.LeastSquares2D(X, Y)
+
+
+def test_cost_matches_the_model_and_minimum_is_least_squares(problem):
+    X, Y, cost = problem
+    np.testing.assert_allclose(cost.w_min, np.linalg.lstsq(X.T, Y[0], rcond=None)[0])
+    rng = np.random.default_rng(0)
+    for w in rng.normal(size=(5, 2)):  # J from the quadratic = J from the residuals
+        direct = 0.5 * np.mean((w @ X - Y[0]) ** 2)
+        assert cost(*w) == pytest.approx(direct, rel=1e-12)
+    W1, W2 = np.meshgrid(np.linspace(0, 1, 4), np.linspace(-1, 0, 3))
+    assert cost(W1, W2).shape == (3, 4)  # vectorised over grids
+    assert np.all(cost.along([cost.w_min, cost.w_min + 0.1]) >= cost.J_min)
+    np.testing.assert_allclose(cost.curvatures, np.linalg.eigvalsh(X @ X.T / 100))
+    assert cost.curvatures[1] / cost.curvatures[0] > 4  # scales 0.4 and 1: elongated
+
+
+def test_cost_rejects_wrong_shapes():
+    with pytest.raises(ValueError, match=r"X must have shape \(2, m\)"):
+        surface.LeastSquares2D(np.ones((3, 10)), np.ones((1, 10)))
+
+
+def test_path_summary_on_hand_made_paths(problem):
+    _, _, cost = problem
+    w = cost.w_min
+    straight = [w + [2.0, 0.0], w + [1.0, 0.0], w]  # straight to w*: downhill, detour 1
+    s = surface.path_summary(straight, cost, last=1)
+    assert s["updates"] == 2 and s["uphill"] == 0 and s["detour"] == pytest.approx(1.0)
+    assert s["start_distance"] == pytest.approx(2.0) and s["end_distance"] == 0
+    assert s["wander"] == 0 and s["distance"].shape == (3,)
+    back_and_forth = [w + [1.0, 0.0], w - [1.0, 0.0], w + [1.0, 0.0]]
+    s = surface.path_summary(back_and_forth, cost, last=2)
+    assert s["detour"] == np.inf  # ends where it started
+    assert s["wander"] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match=r"shape \(k, 2\)"):
+        surface.path_summary([[0.0, 1.0, 2.0]], cost, last=1)
+    with pytest.raises(ValueError, match="last must satisfy"):
+        surface.path_summary(straight, cost, last=4)
+
+
+def test_train_path_records_every_update_and_repeats(problem):
+    X, Y, _ = problem
+    h = surface.train_path(X, Y, (-1.0, 0.0), 10, 0.25, updates=25, seed=3)
+    P = np.asarray(h.path)
+    assert P.shape == (26, 2) and h.updates == 25
+    np.testing.assert_array_equal(P[0], [-1.0, 0.0])
+    again = surface.train_path(X, Y, (-1.0, 0.0), 10, 0.25, updates=25, seed=3)
+    np.testing.assert_array_equal(np.asarray(again.path), P)
+    h2 = surface.train_path(X, Y, (-1.0, 0.0), 10, 0.25, num_epochs=2)
+    assert h2.updates == 20
+    with pytest.raises(ValueError, match="exactly one of num_epochs and updates"):
+        surface.train_path(X, Y, (-1.0, 0.0), 10, 0.25)
+    with pytest.raises(ValueError, match="start must be two finite numbers"):
+        surface.train_path(X, Y, (1.0, 2.0, 3.0), 10, 0.25, updates=5)
+
+
+def test_the_lecture_picture_holds(problem):
+    # notebook 03's claim C4, on 150 updates at one learning rate: batch GD never goes uphill,
+    # detours rank batch < mini-batch < SGD, and SGD wanders furthest from w*
+    X, Y, cost = problem
+    s = {b: surface.path_summary(surface.train_path(X, Y, (-1.0, 0.0), b, 0.25, updates=150,
+                                                    seed=1).path, cost, last=50)
+         for b in (100, 10, 1)}
+    assert s[100]["uphill"] == 0
+    assert s[100]["detour"] < s[10]["detour"] < s[1]["detour"]
+    assert s[10]["wander"] < s[1]["wander"]
+
+
+def test_distance_per_epoch(problem):
+    X, Y, cost = problem
+    h = surface.train_path(X, Y, (-1.0, 0.0), 30, 0.25, num_epochs=3)  # 4 updates per epoch
+    d = surface.distance_per_epoch(h.path, cost.w_min, 100, 30)
+    P = np.asarray(h.path)
+    assert d.shape == (3,)
+    assert d[0] == pytest.approx(np.linalg.norm(P[1:5] - cost.w_min, axis=1).mean())
+    with pytest.raises(ValueError, match="at least one epoch"):
+        surface.distance_per_epoch(P[:3], cost.w_min, 100, 30)
+
+
+def test_decay_lets_sgd_settle(problem):
+    X, Y, cost = problem
+    fixed = surface.train_path(X, Y, (-1.0, 0.0), 1, 0.25, num_epochs=20)
+    decayed = surface.train_path(X, Y, (-1.0, 0.0), 1, train.inverse_time_decay(0.25, 1.0),
+                                 num_epochs=20)
+    d_fixed = surface.distance_per_epoch(fixed.path, cost.w_min, 100, 1)
+    d_decay = surface.distance_per_epoch(decayed.path, cost.w_min, 100, 1)
+    assert d_decay[-1] < d_fixed[-1] / 3
+
+
+def test_plot_paths_meets_the_convention(problem):
+    X, Y, cost = problem
+    paths = {b: surface.train_path(X, Y, (-1.0, 0.0), b, 0.25, updates=40).path
+             for b in (1, 10, 100)}
+    before = dict(plt.rcParams)
+    ax = surface.plot_paths(paths, 100, cost)
+    assert plotting.convention_problems(ax) == []
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[:3] == ["SGD (b = 1)", "mini-batch GD (b = 10)", "batch GD (b = m = 100)"]
+    assert {"start", "end", "minimum w* of J"} <= set(texts)
+    colors = [ln.get_color() for ln in ax.get_lines() if ln.get_label() in texts[:3]]
+    assert colors == [plotting.COLORS[k] for k in ("sgd", "minibatch", "batch")]
+    x0, x1 = ax.get_xlim()
+    assert x0 < -1.0 < x1  # the start is in view
+    assert dict(plt.rcParams) == before
+    with pytest.raises(ValueError, match="at least one"):
+        surface.plot_paths({}, 100, cost)
+    plt.close("all")
+
+
+def test_plot_near_minimum(problem):
+    X, Y, cost = problem
+    h = surface.train_path(X, Y, (-1.0, 0.0), 1, 0.25, num_epochs=3)
+    style = dict(color=plotting.OTHER["black"], marker=".", ls="-")
+    ax = surface.plot_near_minimum(cost, {"last epoch": (h.path[-100:], style)}, radius=0.5)
+    assert plotting.convention_problems(ax) == []
+    assert ax.get_xlim() == pytest.approx((cost.w_min[0] - 0.5, cost.w_min[0] + 0.5))
+    with pytest.raises(ValueError, match="radius must be a finite number > 0"):
+        surface.plot_near_minimum(cost, {}, radius=-1)
+    plt.close("all")
