@@ -18,7 +18,8 @@ from .minibatch import iterate_minibatches, num_minibatches
 
 
 class inverse_time_decay:
-    """learning_rate(epoch) = lr0 / (1 + decay_rate * epoch), the course's next section."""
+    """learning_rate(epoch) = lr0 / (1 + decay_rate * epoch): learning-rate decay as in §2.9
+    of the source course (学习率衰减), the rate falling with the epoch number."""
 
     def __init__(self, lr0: float, decay_rate: float):
         self.lr0 = check_positive_float("lr0", lr0)
@@ -34,7 +35,8 @@ class inverse_time_decay:
 
 
 class step_decay:
-    """learning_rate(epoch) = lr0 * factor ** (epoch // every): drop by `factor` every `every`."""
+    """learning_rate(epoch) = lr0 * factor ** (epoch // every): drop by `factor` every `every`
+    epochs (the "discrete staircase" of §2.9 of the source course)."""
 
     def __init__(self, lr0: float, factor: float = 0.5, every: int = 10):
         self.lr0 = check_positive_float("lr0", lr0)
@@ -120,6 +122,7 @@ def train(
     Y_test=None,
     target_cost: float | None = None,
     max_updates: int | None = None,
+    max_seconds: float | None = None,
     record_path: bool = False,
     blas_threads: int | None = 1,
 ) -> History:
@@ -131,8 +134,10 @@ def train(
     eval_every: updates between full-training-set evaluations (default: once per epoch; an
     evaluation at update 0 and at the end is always made). Evaluation time is not counted
     in `seconds`. target_cost: stop once the full training cost is at or below it.
-    max_updates: stop after this many updates. A non-finite cost stops training with
-    history.diverged = True and a message saying where.
+    max_updates: stop after this many updates. max_seconds: stop after the first update that
+    brings the training time (`seconds`) to max_seconds or more: a budget in time, for
+    comparisons at equal time (the number of updates then depends on the machine).
+    A non-finite cost stops training with history.diverged = True and a message saying where.
     blas_threads: BLAS threads while training (restored afterwards; None leaves them as they
     are). One thread is the fair setting for timing and, for the course's small matrices,
     usually the fastest: on a busy 2-core machine extra threads can make a step 10x slower.
@@ -148,6 +153,8 @@ def train(
         eval_every = check_int("eval_every", eval_every)
     if max_updates is not None:
         max_updates = check_int("max_updates", max_updates)
+    if max_seconds is not None:
+        max_seconds = check_positive_float("max_seconds", max_seconds)
     if target_cost is not None and not np.isfinite(target_cost):
         raise ValueError(f"target_cost must be a finite number, got {target_cost!r}")
     if (X_test is None) != (Y_test is None):
@@ -214,7 +221,9 @@ def train(
                 epoch_n += b_t
                 if record_path:
                     hist.path.append(model.get_flat())
-                if max_updates is not None and hist.updates >= max_updates:
+                if (max_updates is not None and hist.updates >= max_updates) or (
+                    max_seconds is not None and hist.seconds >= max_seconds
+                ):
                     stop = True
                     break
                 if hist.updates % every == 0 and evaluate():
@@ -255,10 +264,12 @@ def accumulated_gradients(model, X_t, Y_t, micro_batch_size: int):
 
 
 def ewma(values, beta: float = 0.9, bias_correction: bool = True) -> np.ndarray:
-    """Exponentially weighted average v_t = beta v_(t-1) + (1 - beta) x_t, v_0 = 0.
+    """Exponentially weighted average v_t = beta v_(t-1) + (1 - beta) x_t, v_0 = 0
+    (指数加权平均, §2.3-2.4 of the source course).
 
-    With bias_correction, returns v_t / (1 - beta^t), which removes the pull towards 0 of the
-    first steps. Roughly an average over the last 1 / (1 - beta) values.
+    Roughly an average over the last 1 / (1 - beta) values. With bias_correction (偏差修正,
+    §2.5) it returns v_t / (1 - beta^t): the weights of v_t sum to 1 - beta^t, not 1, because
+    v_0 = 0; dividing by that sum removes the pull towards 0 of the first steps.
     """
     if not 0 <= beta < 1:
         raise ValueError(f"beta must be in [0, 1), got {beta!r}")

@@ -101,3 +101,12 @@ def test_ewma_against_direct_computation():
         assert got[t - 1] == pytest.approx(direct, rel=1e-12)
     assert train.ewma([5.0, 5.0], 0.9)[0] == pytest.approx(5.0)  # corrected: no pull to 0
     assert train.ewma([5.0], 0.9, bias_correction=False)[0] == pytest.approx(0.5)
+
+
+def test_max_seconds_is_a_time_budget(moons):
+    _, h = fit(moons, 10, epochs=50, max_seconds=1e-9)  # any update exceeds it
+    assert h.updates == 1 and h.seconds >= 1e-9
+    _, h = fit(moons, 10, epochs=2, max_seconds=60.0)  # never reached: the epochs end first
+    assert h.updates == 60
+    with pytest.raises(ValueError, match="max_seconds"):
+        fit(moons, 10, max_seconds=0.0)

@@ -1,0 +1,130 @@
+import matplotlib
+
+matplotlib.use("Agg")  # tests only: no display needed (never for notebook runs)
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils import curves, data, models, plotting  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def regression():
+    X, Y, _ = data.make_regression_2d(200, seed=0)
+    return X, Y
+
+
+def test_cost_rises_counts_and_sizes():
+    r = curves.cost_rises([5.0, 4.0, 4.5, 3.0, 3.2, 2.0])
+    assert r.count == 2 and r.first == 1
+    assert r.largest == pytest.approx(0.5) and r.total == pytest.approx(0.7)
+    assert r.falls_over_two and r.end_above_best == 0
+    assert "oscillates, still descends" in r.verdict
+
+
+def test_cost_rises_verdicts():
+    assert curves.cost_rises([3.0, 2.0, 1.0]).verdict == "falls on every iteration"
+    rising = curves.cost_rises([3.0, 2.0, 2.5, 2.2, 2.8])  # J(4) > J(2): the trend rises
+    assert not rising.falls_over_two and rising.end_above_best == pytest.approx(0.8)
+    assert "too large" in rising.verdict
+
+
+@pytest.mark.parametrize("bad", [[1.0], [[1.0, 2.0]], [1.0, np.nan]])
+def test_cost_rises_rejects_bad_input(bad):
+    with pytest.raises(ValueError, match="costs"):
+        curves.cost_rises(bad)
+
+
+def test_plot_cost_changes_marks_the_rises_and_meets_the_convention():
+    fig, ax = plt.subplots(layout="constrained")
+    curves.plot_cost_changes([5.0, 4.0, 4.5, 3.0, 3.2, 2.0], ax=ax, label="rate 2",
+                             color=plotting.OTHER["orange"], marker="^")
+    change, rises = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    np.testing.assert_allclose(change.get_ydata(), [-1.0, 0.5, -1.5, 0.2, -1.2])
+    np.testing.assert_array_equal(rises.get_xdata(), [2, 4])  # J(2) > J(1), J(4) > J(3)
+    assert rises.get_label() == "rate 2: a rise"
+    assert plotting.convention_problems(ax) == []
+    plt.close(fig)
+    ax = curves.plot_cost_changes([3.0, 2.0, 1.0])  # no rise: no "a rise" entry
+    assert not any("a rise" in line.get_label() for line in ax.get_lines())
+    plt.close(ax.figure)
+
+
+def test_top_hessian_eigenvalue_of_least_squares(regression):
+    X, Y = regression
+    model = models.LinearRegression(2, seed=0)
+    before = model.get_flat()
+    # cost (1/2m) |W X + b - Y|^2: Hessian (1/m) [X; 1][X; 1]^T, whatever the parameters
+    X1 = np.vstack([X, np.ones((1, X.shape[1]))])
+    exact = np.linalg.eigvalsh(X1 @ X1.T / X.shape[1]).max()
+    got = curves.top_hessian_eigenvalue(model, X, Y, iters=100)
+    assert got == pytest.approx(exact, rel=1e-5)
+    np.testing.assert_array_equal(model.get_flat(), before)  # parameters restored
+
+
+def test_top_hessian_eigenvalue_bad_arguments(regression):
+    X, Y = regression
+    with pytest.raises(ValueError, match="iters"):
+        curves.top_hessian_eigenvalue(models.LinearRegression(2), X, Y, iters=0)
+    with pytest.raises(ValueError, match="eps"):
+        curves.top_hessian_eigenvalue(models.LinearRegression(2), X, Y, eps=-1.0)
+
+
+def test_tune_learning_rate_brackets_the_best(regression):
+    X, Y = regression
+    grid = [0.001, 0.01, 0.1, 0.3, 1.0, 1.9, 3.0]
+    t = curves.tune_learning_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200, grid,
+                                  start=0.01, num_epochs=5)
+    assert t.best_rate == min(t.costs, key=t.costs.get)
+    assert t.bracketed and 0.001 not in t.costs  # walked up from the start, not down
+    k = grid.index(t.best_rate)
+    assert grid[k - 1] in t.costs and grid[k + 1] in t.costs
+    assert set(t.runs) == set(t.costs)
+
+
+def test_tune_learning_rate_at_the_edge_is_not_bracketed(regression):
+    X, Y = regression
+    t = curves.tune_learning_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200,
+                                  [0.001, 0.002, 0.004], start=0.002, num_epochs=3)
+    assert t.best_rate == 0.004 and not t.bracketed
+
+
+def test_tune_learning_rate_bad_arguments(regression):
+    X, Y = regression
+    make = lambda: models.LinearRegression(2)  # noqa: E731
+    with pytest.raises(ValueError, match="grid"):
+        curves.tune_learning_rate(make, X, Y, 10, [0.1, 0.01, 1.0], 0.1, num_epochs=1)
+    with pytest.raises(ValueError, match="start"):
+        curves.tune_learning_rate(make, X, Y, 10, [0.01, 0.1, 1.0], 0.5, num_epochs=1)
+
+
+def test_rank_with_ties():
+    groups = curves.rank_with_ties({"c": [3.0, 3.1], "a": [1.0, 1.2], "b": [1.1, 1.5]})
+    assert groups == [["a", "b"], ["c"]]
+    assert curves.ranking_text(groups) == "a = b < c"
+    assert curves.rank_with_ties({"x": [2.0], "y": [1.0]}) == [["y"], ["x"]]
+    # chaining: b overlaps a, c overlaps b (not a): all three share a group
+    chain = curves.rank_with_ties({"a": [0.0, 1.0], "b": [0.9, 2.0], "c": [1.9, 3.0]})
+    assert chain == [["a", "b", "c"]]
+    with pytest.raises(ValueError, match="samples"):
+        curves.rank_with_ties({})
+    with pytest.raises(ValueError, match="samples"):
+        curves.rank_with_ties({"a": []})
+
+
+def test_contest_tunes_each_method_and_repeats_over_seeds(regression):
+    X, Y = regression
+    grid = [0.01, 0.03, 0.1, 0.3, 1.0, 1.9, 3.0]
+    res = curves.contest(lambda: models.LinearRegression(2, seed=0), X, Y, [200, 20],
+                         grid, starts={200: 0.3, 20: 0.1}, seeds=(0, 1, 2), num_epochs=2)
+    assert set(res) == {200, 20}
+    for b, entry in res.items():
+        assert len(entry.runs) == 3 and entry.runs[0] is entry.tuning.runs[entry.tuning.best_rate]
+        assert all(h.batch_size == b and h.epochs == 2 for h in entry.runs)
+    assert len(set(res[200].final_costs)) == 1  # batch GD does not shuffle: seeds agree
+    table = curves.contest_table(res, {200: "batch GD", 20: "mini-batch"})
+    assert "batch GD" in table and "best rate" in table and "over 3 seeds" in table
+    with pytest.raises(ValueError, match="starts"):
+        curves.contest(lambda: models.LinearRegression(2), X, Y, [10], grid, starts={},
+                       num_epochs=1)
