@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: venv lab test test-ui test-unit test-notebooks lint notebooks bench clean
+.PHONY: venv lab test test-ui test-exercises test-unit test-notebooks lint notebooks exercises \
+	bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,11 +22,12 @@ $(UI_STAMP): $(STAMP) requirements-ui.txt
 	$(BIN)/python -m pip install --quiet -r requirements-ui.txt
 	touch $(UI_STAMP)
 
-## Start JupyterLab on the course (localhost only, token authentication on). Jupyter refuses
+## Start JupyterLab on the course, both editions: exercises/ (to work in) and notebooks/ (the
+## complete course with solutions). Localhost only, token authentication on. Jupyter refuses
 ## to run as root (e.g. in a container) without --allow-root: added only for root.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_ARGS) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. $(ROOT_ARGS) $(LAB_ARGS)
 
 ## Unit tests and every notebook under nbval (strict), two workers, a notebook per worker.
 test: $(STAMP)
@@ -46,9 +48,20 @@ test-notebooks: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## Re-execute the notebooks in fresh kernels and store them clean (for authors).
+## Re-execute the notebooks in fresh kernels and store them clean (for authors), then write
+## the learner edition from them.
 notebooks: $(STAMP)
-	$(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb
+	$(BIN)/python scripts/run_notebooks.py notebooks/[0-9]*.ipynb
+	$(BIN)/python scripts/make_exercises.py
+
+## The learner edition: exercises/NN_*.ipynb, solutions replaced by stubs (for authors).
+exercises: $(STAMP)
+	$(BIN)/python scripts/make_exercises.py
+
+## Every learner notebook, run top to bottom as a learner who wrote nothing yet: no error,
+## and every check says "not written yet". CI runs it after `make test`.
+test-exercises: $(STAMP)
+	$(BIN)/python -m pytest -n 2 tests_exercises $(PYTEST_ARGS)
 
 ## Full-size benchmarks (minutes; each prints its figure on its last line).
 bench: $(STAMP)

@@ -1,0 +1,100 @@
+"""Write the learner edition: exercises/NN_*.ipynb from notebooks/NN_*.ipynb.
+
+    .venv/bin/python scripts/make_exercises.py          # write exercises/
+    .venv/bin/python scripts/make_exercises.py --check  # exit 1 if exercises/ is out of date
+
+In each code cell, the lines from `### BEGIN SOLUTION` to `### END SOLUTION` (the convention
+nbgrader and otter-grader share) become a stub at the same indentation that raises
+NotImplementedError, which the check reports as "not written yet". The outputs of those cells
+and of the check cells (cells that call `cu.checks.`) are cleared; everything else is copied
+as it is, outputs included. Links to files beside the notebooks (the glossary, images) are
+rewritten to reach them from exercises/.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE, TARGET = ROOT / "notebooks", ROOT / "exercises"
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB = ["# YOUR CODE HERE (the text above says what to write)",
+        'raise NotImplementedError("not written yet")']
+# A markdown link or image to a relative file that is not a notebook: reach it in notebooks/.
+LOCAL_LINK = re.compile(r"(\]\()(?!https?:|#|\.\./|/)([^)\s]+?)(?<!\.ipynb)(\)|#)")
+
+
+def strip_solutions(source: str) -> str:
+    """The cell's source with each solution block replaced by an indented stub."""
+    out, inside = [], False
+    for line in source.split("\n"):
+        if line.strip() == BEGIN:
+            if inside:
+                raise ValueError(f"{BEGIN} inside another solution block")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out += [indent + s for s in STUB]
+        elif line.strip() == END:
+            if not inside:
+                raise ValueError(f"{END} without {BEGIN}")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"{BEGIN} without {END}")
+    return "\n".join(out)
+
+
+def learner_edition(nb):
+    """A copy of the notebook with solutions stubbed and exercise/check outputs cleared."""
+    nb = nbformat.from_dict(nb)  # a deep copy
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = LOCAL_LINK.sub(r"\1../notebooks/\2\3", cell.source)
+            continue
+        if cell.cell_type != "code":
+            continue
+        if BEGIN in cell.source or "cu.checks." in cell.source:
+            cell.source = strip_solutions(cell.source)
+            cell.outputs = []
+            cell.execution_count = None
+    return nb
+
+
+def editions():
+    """(target path, learner edition as text) for every notebook with an exercise."""
+    for path in sorted(SOURCE.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if not any(BEGIN in c.source for c in nb.cells if c.cell_type == "code"):
+            continue
+        yield TARGET / path.name, nbformat.writes(learner_edition(nb)) + "\n"
+
+
+def main(check: bool) -> int:
+    stale = []
+    expected = set()
+    for target, text in editions():
+        expected.add(target)
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            stale.append(target.name)
+            if not check:
+                target.parent.mkdir(exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+    extra = [p.name for p in TARGET.glob("*.ipynb") if p not in expected]
+    if check:
+        if stale or extra:
+            print(f"exercises/ is out of date with notebooks/: {', '.join(stale + extra)}. "
+                  "Run `make exercises`.")
+            return 1
+        print("exercises/ is up to date")
+        return 0
+    for name in extra:
+        (TARGET / name).unlink()
+    print(f"wrote {len(stale)} notebook(s) to exercises/, removed {len(extra)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(check="--check" in sys.argv[1:]))

@@ -1,0 +1,63 @@
+"""The learner edition (exercises/) is made from notebooks/ by scripts/make_exercises.py."""
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("make_exercises", ROOT / "scripts/make_exercises.py")
+make_exercises = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(make_exercises)
+
+
+def test_solution_block_becomes_an_indented_stub():
+    source = "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n\nf"
+    assert make_exercises.strip_solutions(source) == (
+        "def f(x):\n    # YOUR CODE HERE (the text above says what to write)\n"
+        '    raise NotImplementedError("not written yet")\n\nf')
+
+
+@pytest.mark.parametrize("source", ["### BEGIN SOLUTION\nx = 1",
+                                    "x = 1\n### END SOLUTION",
+                                    "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION"])
+def test_unbalanced_markers_are_an_error(source):
+    with pytest.raises(ValueError, match="SOLUTION"):
+        make_exercises.strip_solutions(source)
+
+
+def test_learner_edition_clears_only_exercise_and_check_cells():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("See [the glossary](glossary.md) and [02](02_x.ipynb)."),
+        nbformat.v4.new_code_cell("x = 1", execution_count=1,
+                                  outputs=[nbformat.v4.new_output("stream", text="kept\n")]),
+        nbformat.v4.new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n"
+                                  "    ### END SOLUTION", execution_count=2),
+        nbformat.v4.new_code_cell("cu.checks.ewma(f)", execution_count=3,
+                                  outputs=[nbformat.v4.new_output("stream", text="✓\n")]),
+    ])
+    out = make_exercises.learner_edition(nb)
+    assert out.cells[0].source == ("See [the glossary](../notebooks/glossary.md) and "
+                                   "[02](02_x.ipynb).")
+    assert out.cells[1].outputs == nb.cells[1].outputs and out.cells[1].execution_count == 1
+    assert "return 1" not in out.cells[2].source and out.cells[2].execution_count is None
+    assert out.cells[3].outputs == [] and out.cells[3].execution_count is None
+    assert nb.cells[3].outputs  # the solution notebook is untouched
+
+
+def test_exercises_are_up_to_date_with_the_notebooks(capsys):
+    assert make_exercises.main(check=True) == 0, capsys.readouterr().out
+
+
+def test_every_exercise_has_a_check_and_every_notebook_01_to_05_has_one():
+    names = {p.name[:2] for p in (ROOT / "exercises").glob("*.ipynb")}
+    assert {"01", "02", "03", "04", "05"} <= names
+    total = 0
+    for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        n = sum(make_exercises.BEGIN in s for s in code)
+        assert n <= sum("cu.checks." in s for s in code), path.name
+        total += n
+    assert total >= 8

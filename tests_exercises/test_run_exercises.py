@@ -1,0 +1,27 @@
+"""Each learner notebook (exercises/), run top to bottom in a fresh kernel as a learner who has
+written nothing yet, ends without an error, and each of its checks says "not written yet"."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=[p.name for p in EXERCISES])
+def test_learner_edition_runs_to_the_end(path):
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    checks = [c for c in nb.cells if c.cell_type == "code" and "cu.checks." in c.source]
+    assert checks, f"{path.name} has no check cell"
+    for cell in checks:
+        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        assert "not written yet" in text and "✗" not in text and "✓" not in text, (
+            f"{path.name}: a check on an unwritten stub printed {text!r}")
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "error"]
+    assert not errors
