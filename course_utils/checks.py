@@ -4,9 +4,10 @@ words, on a tiny example.
     cu.checks.random_mini_batches(my_random_mini_batches)
     ✓ random_mini_batches: ...what was checked...
 
-A check prints one line and returns True (✓ right), False (✗ wrong, with what is wrong and on
-which example) or None (○ not written yet: the stub still raises NotImplementedError). A check
-never raises, so "Run all" on the learner's edition runs to the end.
+A check prints one line: ✓ (right, and what was checked), ✗ (wrong: what is wrong, on which
+small example) or ○ (not written yet: the stub still raises NotImplementedError). It returns
+None and never raises, so "Run all" on the learner's edition runs to the end.
+`check.outcome(answer)` gives the same verdict as (status, line) without printing.
 """
 
 import copy
@@ -24,23 +25,28 @@ class Wrong(Exception):
 
 
 def _check(title):
+    """Turn body(answer) -> what was checked (raising Wrong if wrong) into a check that prints
+    one line and returns None (nothing for Jupyter to echo); check.outcome(answer) returns
+    (status, line) with status "right", "wrong" or "not written", printing nothing."""
     def decorate(body):
-        @functools.wraps(body)
-        def check(answer):
+        def outcome(answer):
             try:
                 checked = body(answer)
             except NotImplementedError:
-                print(f"○ {title}: not written yet. Replace the stub's "
-                      "`raise NotImplementedError` with your code, run its cell, then this one.")
-                return None
+                return "not written", (f"○ {title}: not written yet. Replace the stub's "
+                                       "`raise NotImplementedError` with your code, run its "
+                                       "cell, then this one.")
             except Wrong as e:
-                print(f"✗ {title}: {e}")
-                return False
+                return "wrong", f"✗ {title}: {e}"
             except Exception as e:  # the learner's code failed: say so, don't raise
-                print(f"✗ {title}: your code raised {type(e).__name__}: {e}")
-                return False
-            print(f"✓ {title}: {checked}")
-            return True
+                return "wrong", f"✗ {title}: your code raised {type(e).__name__}: {e}"
+            return "right", f"✓ {title}: {checked}"
+
+        @functools.wraps(body)
+        def check(answer) -> None:
+            print(outcome(answer)[1])
+
+        check.outcome = outcome
         return check
     return decorate
 

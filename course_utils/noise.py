@@ -7,6 +7,7 @@ A mini-batch of b examples drawn without replacement has
     E |g_B - G|^2 = tr(Sigma) / b * (m - b) / (m - 1)
 and the "simple noise scale" of McCandlish et al. (2018) is B_simple = tr(Sigma) / |G|^2:
 the batch size at which the noise in the gradient is about as large as the gradient itself.
+`plot_minibatch_variance` draws the measured E |g_B - G|^2 against the prediction.
 """
 
 import numpy as np
@@ -65,3 +66,28 @@ def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed
         predicted.append(trace / b * (m - b) / (m - 1) if m > 1 else 0.0)
     return {"batch_sizes": np.asarray(batch_sizes), "measured": np.array(measured),
             "predicted": np.array(predicted), "trace_sigma": float(trace)}
+
+
+def plot_minibatch_variance(variance: dict, m: int, ax=None, **legend_kw):
+    """The output of minibatch_gradient_variance (sizes below m) against the batch size,
+    log-log: measured points, the prediction without replacement, and tr(Sigma)/b (with
+    replacement). legend_kw go to plotting.legend. Returns the Axes."""
+    import matplotlib.pyplot as plt  # here, not at the top: noise never needs matplotlib
+
+    from .plotting import OTHER, legend, plain_log_ticks
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
+    inside = variance["batch_sizes"] < m
+    b = variance["batch_sizes"][inside]
+    ax.plot(b, variance["measured"][inside], "o", color=OTHER["black"], label="measured")
+    ax.plot(b, variance["predicted"][inside], "-", color=OTHER["orange"],
+            label="tr(Σ)/b · (m − b)/(m − 1), without replacement")
+    ax.plot(b, variance["trace_sigma"] / b, ":", color=OTHER["sky"],
+            label="tr(Σ)/b, with replacement")
+    ax.set(xscale="log", yscale="log", xlabel="mini-batch size b (examples)",
+           ylabel="E |g_B − G|² (no unit)")
+    plain_log_ticks(ax.xaxis)
+    plain_log_ticks(ax.yaxis)
+    legend(ax, **legend_kw)
+    return ax

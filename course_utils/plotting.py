@@ -268,9 +268,10 @@ def convention_problems(ax) -> list[str]:
     for gid, lab in (("path-start", "start"), ("path-end", "end")):
         if gid in gids and lab not in texts:
             problems.append(f"the path's {lab} marker is not in the legend")
+    log_axes = [a.get_scale() in ("log", "symlog") for a in (ax.xaxis, ax.yaxis)]
+    if leg is not None or any(log_axes):
+        ax.figure.draw_without_rendering()  # once: lays out the legend and the tick labels
     if leg is not None:
-        fig = ax.figure
-        fig.canvas.draw()
         box = leg.get_window_extent()
         for line in ax.get_lines():
             xy = ax.transData.transform(np.column_stack(line.get_data()).astype(float))
@@ -285,7 +286,6 @@ def convention_problems(ax) -> list[str]:
                 break
     for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
         if axis.get_scale() in ("log", "symlog"):
-            ax.figure.canvas.draw()
             labels = [t.get_text() for t in axis.get_ticklabels()]
             if any("^" in t or "times" in t for t in labels):
                 problems.append(f"{name}-axis is a log axis with power-of-ten tick labels")

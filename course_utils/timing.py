@@ -2,6 +2,11 @@
 
 All timings pin BLAS to one thread (threadpoolctl) and interleave the batch sizes round by
 round, so a slow moment of the machine spreads over all sizes instead of biasing one.
+
+* `time_steps` -> `StepTimes`: seconds per step, every size, every round.
+* `power_of_two_effect`: is p faster per example than p - 1 and p + 1, beyond the noise?
+  (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` for C8.)
+* `plot_time_per_example`, `plot_throughput`: the figures of notebook 04.
 """
 
 import time
@@ -10,22 +15,30 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_int
+from ._checks import check_int, check_positive_float
 from .data import one_hot
 
 
-def seconds_per_call(fn, min_seconds: float = 0.05) -> float:
-    """Mean seconds per call of fn(), over enough calls to last about min_seconds."""
-    fn()  # warm-up: first-call allocations, caches
-    n, elapsed = 1, 0.0
-    while elapsed < min_seconds:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        elapsed = time.perf_counter() - t0
-        if elapsed < min_seconds:
-            n *= 2
-    return elapsed / n
+def seconds_per_call(fn, min_seconds: float = 0.05, warm_up: bool = True) -> float:
+    """Mean seconds per call of fn(), over enough calls to last about min_seconds.
+
+    A warm-up call (first-call allocations, caches; skip it with warm_up=False if fn ran just
+    before), then one timed call; if it lasted less than min_seconds, that call sets how many
+    calls fill min_seconds, and those are timed together.
+    """
+    min_seconds = check_positive_float("min_seconds", min_seconds)
+    if warm_up:
+        fn()
+    t0 = time.perf_counter()
+    fn()
+    one = time.perf_counter() - t0
+    if one >= min_seconds:
+        return one
+    n = int(np.ceil(min_seconds / max(one, 1e-9)))
+    t0 = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return (time.perf_counter() - t0) / n
 
 
 @dataclass
@@ -55,10 +68,24 @@ class StepTimes:
         """Run-to-run noise per batch size: std / mean of the repeats."""
         return self.seconds.std(axis=0, ddof=1) / self.seconds.mean(axis=0)
 
+    @property
+    def per_example_spread(self) -> np.ndarray:
+        """Run-to-run spread of the seconds per example: (2, n_sizes), the lowest and the
+        highest of the repeats."""
+        per_ex = self.seconds / self.batch_sizes
+        return np.stack([per_ex.min(axis=0), per_ex.max(axis=0)])
+
     def size_reaching(self, fraction: float = 0.9) -> int:
-        """The smallest batch size whose throughput reaches `fraction` of the peak."""
+        """The smallest batch size whose (median) throughput reaches `fraction` of the peak."""
         tp = self.throughput
         return int(self.batch_sizes[np.argmax(tp >= fraction * tp.max())])
+
+    def size_reaching_each_repeat(self, fraction: float = 0.9) -> np.ndarray:
+        """size_reaching computed from each repeat alone: one batch size per repeat, to show
+        how much the answer moves from run to run."""
+        tp = self.batch_sizes / self.seconds  # (repeats, n_sizes)
+        first = np.argmax(tp >= fraction * tp.max(axis=1, keepdims=True), axis=1)
+        return self.batch_sizes[first]
 
 
 def random_batch(n_x: int, n_y: int, b: int, dtype, seed=0):
@@ -93,9 +120,11 @@ def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0
         steps.append(step)
     seconds = np.empty((repeats, len(batch_sizes)))
     with threadpool_limits(1):
+        for step in steps:
+            step()  # warm-up, once per size
         for r in range(repeats):
             for k in rng.permutation(len(batch_sizes)):  # a new order every round
-                seconds[r, k] = seconds_per_call(steps[k], min_seconds)
+                seconds[r, k] = seconds_per_call(steps[k], min_seconds, warm_up=False)
     return StepTimes(batch_sizes, seconds)
 
 
@@ -113,25 +142,141 @@ def step_breakdown(model, b: int = 1, min_seconds: float = 0.05, seed=0) -> dict
         }
 
 
+def _check_group(group) -> int:
+    powers = [b for b in group if b & (b - 1) == 0]
+    if len(group) != 3 or len(powers) != 1 or sorted(group)[1] != powers[0]:
+        raise ValueError(f"each group must be three sizes with a power of two in the middle, "
+                         f"e.g. (127, 128, 129); got {tuple(group)}")
+    return powers[0]
+
+
 def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
-    """For each group of sizes holding one power of two, e.g. (127, 128, 129), the power's
-    advantage in time per example over the mean of its neighbours, in percent (positive:
-    the power of two is faster), next to the run-to-run noise of those sizes, in percent."""
+    """Is a power of two faster per example than its two neighbours, beyond the noise?
+
+    groups: triples with a power of two in the middle, e.g. (127, 128, 129) or (112, 128, 144).
+    For each group and each repeat (round) r, the power's advantage in time per example over
+    the mean of its neighbours, in percent (positive: the power of two is faster). Returns one
+    dict per group: "group", "power", "rounds_pct" (the advantage in each round),
+    "advantage_pct" (their median), "noise_pct" (their standard deviation: how much the
+    advantage itself moves from run to run) and "verdict": "tie" when |advantage| <= 2 x noise
+    ("no measurable effect"), else "power of 2 faster" or "power of 2 slower".
+    """
     index = {int(b): k for k, b in enumerate(times.batch_sizes)}
-    per_ex, spread = times.per_example, times.rel_spread
+    per_ex = times.seconds / times.batch_sizes  # (repeats, n_sizes)
     rows = []
     for group in groups:
-        powers = [b for b in group if b & (b - 1) == 0]
-        if len(powers) != 1:
-            raise ValueError(f"each group needs exactly one power of two, got {group}")
-        p = powers[0]
-        others = [b for b in group if b != p]
-        t_p = per_ex[index[p]]
-        t_o = np.mean([per_ex[index[b]] for b in others])
-        rows.append({
-            "group": tuple(group),
-            "power": p,
-            "advantage_pct": 100 * (1 - t_p / t_o),
-            "noise_pct": 100 * float(np.median([spread[index[b]] for b in group])),
-        })
+        p = _check_group(group)
+        missing = [b for b in group if b not in index]
+        if missing:
+            raise ValueError(f"sizes {missing} of group {tuple(group)} were not timed")
+        lo, hi = (b for b in group if b != p)
+        t_neighbours = (per_ex[:, index[lo]] + per_ex[:, index[hi]]) / 2
+        rounds = 100 * (1 - per_ex[:, index[p]] / t_neighbours)
+        advantage = float(np.median(rounds))
+        noise = float(np.std(rounds, ddof=1))
+        rows.append({"group": tuple(group), "power": p, "rounds_pct": rounds,
+                     "advantage_pct": advantage, "noise_pct": noise,
+                     "verdict": _verdict(advantage, noise)})
     return rows
+
+
+def power_of_two_effect_one_run(batch_sizes, step_seconds, groups) -> list[dict]:
+    """power_of_two_effect for measurements without repeats (one time per size).
+
+    With one run there is no run-to-run spread; the noise stands in as the gap between the
+    two neighbours themselves (|t(p-1) - t(p+1)| per example, in percent of their mean):
+    they differ by two examples, so without noise their times per example would be nearly
+    equal. The verdict uses the same rule: "tie" when |advantage| <= 2 x that gap.
+    """
+    at = {int(b): float(t) for b, t in zip(batch_sizes, step_seconds)}
+    rows = []
+    for group in groups:
+        p = _check_group(group)
+        if any(b not in at for b in group):
+            continue  # not measured: skipped
+        lo, hi = (b for b in group if b != p)
+        e_lo, e_p, e_hi = at[lo] / lo, at[p] / p, at[hi] / hi
+        mean = (e_lo + e_hi) / 2
+        advantage = 100 * (1 - e_p / mean)
+        noise = 100 * abs(e_lo - e_hi) / mean
+        rows.append({"group": tuple(group), "power": p, "advantage_pct": advantage,
+                     "noise_pct": noise, "verdict": _verdict(advantage, noise)})
+    return rows
+
+
+def power_of_two_summary(odd_rows, aligned_rows) -> str:
+    """One verdict for claim C8 from power_of_two_effect rows of the same powers against odd
+    neighbours (p - 1, p + 1) and against aligned ones (e.g. p - 16, p + 16)."""
+    aligned = {r["power"]: r for r in aligned_rows}
+    faster = [r for r in odd_rows if r["verdict"] == "power of 2 faster"]
+    if not faster:
+        return ("no power of two was measurably faster than its odd neighbours "
+                "(a tie or slower in every group): C8 not confirmed")
+    beyond = [r for r in faster
+              if aligned.get(r["power"], {}).get("verdict") == "power of 2 faster"]
+    names = ", ".join(f"{r['power']:,}" for r in faster)
+    if not beyond:
+        return (f"faster than odd neighbours at p = {names}, but never faster than neighbours "
+                "that are multiples of 16: the gain is alignment, not powers of two")
+    return ("faster than both odd and multiple-of-16 neighbours at p = "
+            + ", ".join(f"{r['power']:,}" for r in beyond) + ": a power-of-two effect here")
+
+
+def _verdict(advantage_pct: float, noise_pct: float) -> str:
+    """The course's rule: an effect counts only when it is more than twice the noise."""
+    if abs(advantage_pct) <= 2 * noise_pct:
+        return "tie"
+    return "power of 2 faster" if advantage_pct > 0 else "power of 2 slower"
+
+
+def plot_time_per_example(times: StepTimes, ax=None, label: str = "this machine", **legend_kw):
+    """Median time per example against the batch size (log-log, plain ticks), over a band from
+    the lowest to the highest repeat. legend_kw go to plotting.legend. Returns the Axes."""
+    import matplotlib.pyplot as plt  # here, not at the top: timing never needs matplotlib
+
+    from .plotting import OTHER, legend, plain_log_ticks
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
+    lo, hi = times.per_example_spread * 1e6
+    ax.fill_between(times.batch_sizes, lo, hi, color=OTHER["light grey"],
+                    label=f"spread: lowest to highest of {len(times.seconds)} rounds")
+    ax.plot(times.batch_sizes, times.per_example * 1e6, "o-", color=OTHER["black"],
+            label=f"median, {label}")
+    ax.set(xscale="log", yscale="log", xlabel="mini-batch size b (examples)",
+           ylabel="time per example (µs)")
+    plain_log_ticks(ax.xaxis)
+    plain_log_ticks(ax.yaxis)
+    legend(ax, **legend_kw)
+    return ax
+
+
+def plot_throughput(times: StepTimes, references=None, fraction: float = 0.9, ax=None,
+                    label: str = "this machine", **legend_kw):
+    """Throughput against the batch size, each device divided by its own peak, with the
+    `fraction` of the peak and the first size of `times` that reaches it.
+
+    references: {label: (batch sizes, examples per second)} drawn next to `times`, e.g. the
+    course's H100 measurements. legend_kw go to plotting.legend. Returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    from .plotting import OTHER, legend, plain_log_ticks
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
+    ax.plot(times.batch_sizes, times.throughput / times.throughput.max(), "o-",
+            color=OTHER["black"], label=label)
+    for (name, (batch, per_s)), color, marker in zip((references or {}).items(),
+                                                    ("orange", "vermillion", "grey"), "sdv"):
+        per_s = np.asarray(per_s, float)
+        ax.plot(batch, per_s / per_s.max(), ls="-", marker=marker, ms=3, color=OTHER[color],
+                label=name)
+    b_f = times.size_reaching(fraction)
+    ax.axhline(fraction, color=OTHER["grey"], ls=":", label=f"{fraction:.0%} of the peak")
+    ax.axvline(b_f, color=OTHER["sky"], ls="--", label=f"{label}: {fraction:.0%} at b = {b_f:,}")
+    ax.set(xscale="log", xlabel="mini-batch size b (examples)",
+           ylabel="throughput / the device's own peak (fraction)")
+    plain_log_ticks(ax.xaxis)
+    legend(ax, **legend_kw)
+    return ax

@@ -1,9 +1,13 @@
-"""timing, noise and sweep: the measurements behind notebook 04 (correctness, not speed)."""
+"""timing and noise: the measurements behind notebook 04 (correctness, not speed).
+
+The sweep module (time to a target, claim C7) is tested in test_sweep.py."""
+
+import time
 
 import numpy as np
 import pytest
 
-from course_utils import data, models, noise, sweep, timing, train
+from course_utils import data, models, noise, timing
 
 
 def test_time_steps_shapes_and_derived_quantities():
@@ -15,18 +19,84 @@ def test_time_steps_shapes_and_derived_quantities():
     assert t.size_reaching(0.0) == 1
 
 
-def test_size_reaching_and_power_of_two_effect_on_known_numbers():
-    sizes = np.array([127, 128, 129, 255, 256, 257])
-    per_step = sizes * np.array([1.0, 0.9, 1.0, 1.0, 1.0, 1.0])  # 128 is 10 % faster per example
-    t = timing.StepTimes(sizes, np.stack([per_step, per_step * 1.02]))
-    rows = timing.power_of_two_effect(t, [(127, 128, 129), (255, 256, 257)])
-    assert rows[0]["power"] == 128 and rows[0]["advantage_pct"] == pytest.approx(10.0)
-    assert rows[1]["advantage_pct"] == pytest.approx(0.0)
-    assert rows[0]["noise_pct"] == pytest.approx(100 * np.std([1, 1.02], ddof=1) / 1.01)
-    with pytest.raises(ValueError, match="exactly one power of two"):
-        timing.power_of_two_effect(t, [(127, 129)])
-    t2 = timing.StepTimes(np.array([1, 2, 4]), np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]))
-    assert t2.size_reaching(0.9) == 4  # throughput 1, 2, 4 examples/s
+def test_size_reaching_on_known_numbers():
+    t = timing.StepTimes(np.array([1, 2, 4]), np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]))
+    assert t.size_reaching(0.9) == 4  # throughput 1, 2, 4 examples/s
+    assert t.size_reaching(0.5) == 2
+    # round 0: the throughput is flat from b = 2 on; round 1: it keeps growing
+    t = timing.StepTimes(np.array([1, 2, 4]), np.array([[1.0, 1.0, 2.0], [1.0, 1.0, 1.0]]))
+    np.testing.assert_array_equal(t.size_reaching_each_repeat(0.9), [2, 4])
+    np.testing.assert_allclose(t.per_example_spread, [[1.0, 0.5, 0.25], [1.0, 0.5, 0.5]])
+
+
+def _times(sizes, per_example_by_round):
+    """StepTimes whose seconds per example are given: (rounds, sizes)."""
+    sizes = np.array(sizes)
+    return timing.StepTimes(sizes, np.array(per_example_by_round, float) * sizes)
+
+
+def test_power_of_two_effect_per_round_noise_and_verdicts():
+    sizes = [127, 128, 129, 255, 256, 257, 511, 512, 513]
+    t = _times(sizes, [[1.0, 0.90, 1.0, 1.0, 1.00, 1.0, 1.0, 1.00, 1.0],
+                       [1.0, 0.88, 1.0, 1.0, 1.02, 1.0, 1.0, 1.10, 1.0],
+                       [1.0, 0.92, 1.0, 1.0, 0.98, 1.0, 1.0, 1.12, 1.0]])
+    rows = timing.power_of_two_effect(t, [(127, 128, 129), (255, 256, 257), (511, 512, 513)])
+    r128, r256, r512 = rows
+    np.testing.assert_allclose(r128["rounds_pct"], [10, 12, 8])
+    assert r128["power"] == 128 and r128["advantage_pct"] == pytest.approx(10.0)
+    assert r128["noise_pct"] == pytest.approx(2.0)  # std of 10, 12, 8
+    assert r128["verdict"] == "power of 2 faster"  # 10 > 2 x 2
+    assert r256["advantage_pct"] == pytest.approx(0.0) and r256["verdict"] == "tie"
+    assert r512["advantage_pct"] == pytest.approx(-10.0)
+    assert r512["verdict"] == "tie"  # 10 <= 2 x 6.4, the std of 0, -10, -12
+    t_quiet = _times([511, 512, 513], [[1, 1.10, 1], [1, 1.11, 1], [1, 1.12, 1]])
+    row = timing.power_of_two_effect(t_quiet, [(511, 512, 513)])[0]
+    assert row["verdict"] == "power of 2 slower"
+
+
+def test_power_of_two_effect_rejects_bad_groups():
+    t = _times([127, 128, 129], [[1, 1, 1], [1, 1, 1]])
+    for bad in [(127, 129), (127, 129, 130), (64, 128, 129), (127, 128, 129, 130)]:
+        with pytest.raises(ValueError, match="power of two in the middle"):
+            timing.power_of_two_effect(t, [bad])
+    with pytest.raises(ValueError, match="not timed"):
+        timing.power_of_two_effect(t, [(255, 256, 257)])
+
+
+def test_power_of_two_effect_one_run_uses_the_neighbour_gap_as_noise():
+    batch = [63, 64, 65, 127, 128, 129]
+    per_ex = [1.0, 0.8, 1.0, 1.0, 0.9, 1.2]  # 64: 20 % faster, neighbours equal; 128: noisy
+    rows = timing.power_of_two_effect_one_run(batch, np.multiply(batch, per_ex),
+                                              [(63, 64, 65), (127, 128, 129), (255, 256, 257)])
+    assert [r["group"] for r in rows] == [(63, 64, 65), (127, 128, 129)]  # 256 not measured
+    assert rows[0]["advantage_pct"] == pytest.approx(20) and rows[0]["noise_pct"] == 0
+    assert rows[0]["verdict"] == "power of 2 faster"
+    assert rows[1]["advantage_pct"] == pytest.approx(100 * (1 - 0.9 / 1.1))
+    assert rows[1]["noise_pct"] == pytest.approx(100 * 0.2 / 1.1) and rows[1]["verdict"] == "tie"
+
+
+def test_power_of_two_summary_separates_alignment_from_powers_of_two():
+    def row(p, verdict):
+        return {"power": p, "verdict": verdict}
+
+    assert "not confirmed" in timing.power_of_two_summary([row(64, "tie")], [row(64, "tie")])
+    assert "alignment" in timing.power_of_two_summary([row(64, "power of 2 faster")],
+                                                      [row(64, "tie")])
+    text = timing.power_of_two_summary([row(64, "power of 2 faster"), row(128, "tie")],
+                                       [row(64, "power of 2 faster"), row(128, "tie")])
+    assert "p = 64:" in text and "power-of-two effect" in text
+
+
+def test_seconds_per_call_times_enough_calls():
+    calls = []
+    assert timing.seconds_per_call(lambda: calls.append(1), min_seconds=0.001) > 0
+    assert len(calls) >= 3  # warm-up, probe, then the timed batch
+    calls.clear()
+    slow = timing.seconds_per_call(lambda: (calls.append(1), time.sleep(0.003)), min_seconds=0.002,
+                                   warm_up=False)
+    assert slow >= 0.003 and len(calls) == 1  # one call already lasts min_seconds
+    with pytest.raises(ValueError, match="min_seconds"):
+        timing.seconds_per_call(lambda: None, min_seconds=0)
 
 
 @pytest.mark.parametrize("make", [
@@ -70,22 +140,26 @@ def test_noise_scale_definition():
     assert ns["B_simple"] == pytest.approx(np.mean(np.sum((g - G) ** 2, axis=1)) / (G @ G))
 
 
-def test_fit_steps_model_recovers_known_parameters():
-    B = np.array([1, 4, 16, 64, 256, 1024])
-    s_min, b_noise = sweep.fit_steps_model(B, 300 * (1 + 40 / B))
-    assert s_min == pytest.approx(300, rel=0.01) and b_noise == pytest.approx(40, rel=0.01)
+def test_timing_and_noise_figures_follow_the_convention():
+    import matplotlib
 
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
-def test_time_to_target_picks_fewest_updates_and_reports_failures():
-    X, Y = data.make_moons(200, seed=0)
-    make = lambda: models.LogisticRegression(2, seed=0)  # noqa: E731
-    res = sweep.time_to_target(make, X, Y, [200, 20], [0.1, 1.0, 3.0], target_cost=0.40,
-                               max_epochs=50)
-    assert [r.batch_size for r in res] == [20, 200]
-    for r in res:
-        assert r.reached
-        h = train.train(make(), X, Y, r.batch_size, r.learning_rate, 50,
-                        eval_every=max(1, -(-200 // r.batch_size) // 20), target_cost=0.40)
-        assert h.updates == r.updates  # reproducible from the seed
-    impossible = sweep.time_to_target(make, X, Y, [200], [0.1], target_cost=0.0, max_epochs=2)
-    assert not impossible[0].reached and impossible[0].updates == -1
+    from course_utils import plotting
+
+    sizes = np.array([1, 2, 4, 8, 16, 32, 64, 128])
+    t = timing.StepTimes(sizes, np.outer([1.0, 1.1, 0.9], 1e-4 + 1e-6 * sizes))
+    ax = timing.plot_time_per_example(t)
+    assert ax.get_xscale() == "log" and not plotting.convention_problems(ax)
+    ref = (np.array([1, 10, 100, 1000]), np.array([1.0, 10, 90, 100]))
+    ax = timing.plot_throughput(t, {"reference": ref}, fraction=0.9)
+    assert not plotting.convention_problems(ax)
+    assert any(f"b = {t.size_reaching(0.9):,}" in text.get_text()
+               for text in ax.get_legend().get_texts())
+    g = np.random.default_rng(0).standard_normal((64, 3))
+    var = noise.minibatch_gradient_variance(g, [1, 4, 16, 64], draws=20, seed=0)
+    ax = noise.plot_minibatch_variance(var, 64)
+    assert len(ax.get_lines()[0].get_xdata()) == 3  # b = m is left out: its variance is 0
+    assert not plotting.convention_problems(ax)
+    plt.close("all")

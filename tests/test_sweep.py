@@ -1,0 +1,186 @@
+"""sweep: time to a target cost, the learning rate tuned per size, and claim C7's comparison."""
+
+import numpy as np
+import pytest
+
+from course_utils import data, models, sweep, train
+
+
+def make_logistic():
+    return models.LogisticRegression(2, seed=0)
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return data.make_moons(200, seed=0)
+
+
+def test_fit_steps_model_recovers_known_parameters():
+    B = np.array([1, 4, 16, 64, 256, 1024])
+    s_min, b_noise = sweep.fit_steps_model(B, 300 * (1 + 40 / B))
+    assert s_min == pytest.approx(300, rel=0.01) and b_noise == pytest.approx(40, rel=0.01)
+
+
+def test_time_to_target_picks_fewest_updates_and_reports_failures(moons):
+    X, Y = moons
+    res = sweep.time_to_target(make_logistic, X, Y, [200, 20], [0.1, 1.0, 3.0], target_cost=0.40,
+                               max_epochs=50)
+    assert [r.batch_size for r in res] == [20, 200]
+    for r in res:
+        assert r.reached
+        h = train.train(make_logistic(), X, Y, r.batch_size, r.learning_rate, 50,
+                        eval_every=max(1, -(-200 // r.batch_size) // 20), target_cost=0.40)
+        assert h.updates == r.updates  # reproducible from the seed
+    again = sweep.time_to_target(make_logistic, X, Y, [200, 20], [0.1, 1.0, 3.0], target_cost=0.40,
+                                 max_epochs=50, start=3.0)  # another start, the same bests
+    assert [(r.learning_rate, r.updates) for r in again] == [(r.learning_rate, r.updates)
+                                                             for r in res]
+    impossible = sweep.time_to_target(make_logistic, X, Y, [200], [0.1], target_cost=0.0,
+                                      max_epochs=2)
+    assert not impossible[0].reached and impossible[0].updates == -1
+
+
+def test_tune_learning_rate_tries_both_neighbours_of_the_best(moons):
+    X, Y = moons
+    grid = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
+    r = sweep.tune_learning_rate(make_logistic, X, Y, 200, grid, 0.40, start=0.1, eval_every=1,
+                                 max_epochs=300)
+    assert r.reached and not r.at_edge and r.grid == tuple(grid)
+    k = grid.index(r.learning_rate)
+    assert grid[k - 1] in r.tried and grid[k + 1] in r.tried
+    for rate, updates in r.tried.items():  # every other rate tried did worse, or was cut off
+        assert updates is None or updates >= r.updates
+        if updates is None:
+            h = train.train(make_logistic(), X, Y, 200, rate, 300, eval_every=1, target_cost=0.40)
+            assert not h.reached_target or h.updates >= r.updates
+    # the same best from another start
+    other = sweep.tune_learning_rate(make_logistic, X, Y, 200, grid, 0.40, start=30.0,
+                                     eval_every=1, max_epochs=300)
+    assert other.learning_rate == r.learning_rate and other.updates == r.updates
+
+
+def test_tune_learning_rate_flags_a_best_rate_at_the_grid_edge(moons):
+    X, Y = moons
+    r = sweep.tune_learning_rate(make_logistic, X, Y, 200, [0.01, 0.03], 0.40, eval_every=1,
+                                 max_epochs=300)
+    assert r.reached and r.learning_rate == 0.03 and r.at_edge
+    assert "[best at the grid's edge]" in sweep.format_tried(r)
+
+
+def test_format_tried():
+    r = sweep.TargetResult(64, 1.0, True, 12, 768, 0.001, tried={0.3: 40, 1.0: 12, 3.0: None},
+                           grid=(0.1, 0.3, 1.0, 3.0))
+    assert sweep.format_tried(r) == "0.3: 40 · 1: 12 (best) · 3: >12"
+    failed = sweep.TargetResult(64, float("nan"), False, -1, -1, float("nan"), tried={0.1: None},
+                                grid=(0.1,))
+    assert sweep.format_tried(failed) == "0.1: not reached"
+
+
+def test_bad_learning_rates_and_sizes_are_named(moons):
+    X, Y = moons
+    for bad in ([], [0.1, -1.0], [float("inf")]):
+        with pytest.raises(ValueError, match="learning_rates"):
+            sweep.tune_learning_rate(make_logistic, X, Y, 20, bad, 0.4)
+    with pytest.raises(ValueError, match="batch_size"):
+        sweep.tune_learning_rate(make_logistic, X, Y, 201, [0.1], 0.4)
+    with pytest.raises(ValueError, match="eval_every"):
+        sweep.tune_learning_rate(make_logistic, X, Y, 20, [0.1], 0.4, eval_every=0)
+
+
+def test_min_logistic_cost_is_the_minimum(moons):
+    X, Y = moons
+    j_star = sweep.min_logistic_cost(X, Y)
+    h = train.train(make_logistic(), X, Y, 200, 3.0, 3000, eval_every=3000)
+    assert j_star <= h.final_cost + 1e-12
+    assert h.final_cost - j_star < 1e-6  # a long batch-GD run gets there too
+    with pytest.raises(ValueError, match=r"Y must have shape \(1, m\)"):
+        sweep.min_logistic_cost(X, np.vstack([Y, Y]))
+
+
+def _comparison(seconds_batch, seconds_mini):
+    runs = [sweep.TargetResult(64, 1.0, True, 10, 640, 0.0),
+            sweep.TargetResult(1000, 3.0, True, 3, 3000, 0.0)]
+    return sweep.Comparison(1000, 0.5, runs, np.column_stack([seconds_mini, seconds_batch]))
+
+
+def test_comparison_verdict_uses_the_middle_three_of_five():
+    fast, slow = [1.0, 1.1, 1.2, 1.3, 9.0], [2.0, 2.1, 2.2, 2.3, 2.4]
+    assert _comparison(fast, slow).verdict == "batch GD"  # one slow outlier does not matter
+    assert _comparison(slow, fast).verdict == "mini-batch"
+    assert _comparison([1.0, 1.5, 2.0, 2.5, 3.0], [1.2, 1.7, 2.2, 2.7, 3.2]).verdict == "tie"
+    c = _comparison(fast, slow)
+    np.testing.assert_allclose(c.spread[:, 1], [1.1, 1.3])
+    assert c.best_minibatch == 0 and c.median[1] == pytest.approx(1.2)
+
+
+def test_compare_with_batch_gd_tunes_every_size_and_times_the_repeats(moons):
+    X, Y = moons
+    c = sweep.compare_with_batch_gd(make_logistic, X, Y, [20, 50, 500], [0.3, 1.0, 3.0, 10.0],
+                                    target_cost=0.40, repeats=3, eval_examples=20)
+    assert [r.batch_size for r in c.runs] == [20, 50, 200]  # 500 > m is left out; b = m last
+    assert all(r.reached for r in c.runs) and c.seconds.shape == (3, 3)
+    assert np.all(c.seconds > 0) and c.verdict in ("batch GD", "mini-batch", "tie")
+    with pytest.raises(RuntimeError, match="reached no target"):
+        sweep.compare_with_batch_gd(make_logistic, X, Y, [20], [0.3], target_cost=0.01,
+                                    repeats=1, max_epochs=2)
+
+
+def test_time_runs_replays_the_same_updates(moons):
+    X, Y = moons
+    run = sweep.TargetResult(20, 1.0, True, 7, 140, 0.0)
+    seconds = sweep.time_runs(make_logistic, X, Y, [run], repeats=2)
+    assert seconds.shape == (2, 1) and np.all(seconds > 0)
+
+
+def test_crossover_brackets_where_the_verdict_flips():
+    ms = [250, 500, 1000, 2000, 4000]
+    assert sweep.crossover(ms, ["batch GD", "tie", "batch GD", "mini-batch", "mini-batch"]) == (
+        1000, 2000)
+    # a win followed by a tie does not count: the bracket starts after the last non-win
+    assert sweep.crossover(ms, ["batch GD", "mini-batch", "tie", "mini-batch", "mini-batch"]) == (
+        1000, 2000)
+    assert sweep.crossover(ms, ["mini-batch"] * 5) == (None, 250)
+    assert sweep.crossover(ms, ["mini-batch"] * 4 + ["tie"]) == (4000, None)
+    with pytest.raises(ValueError, match="one verdict per m"):
+        sweep.crossover(ms, ["tie"])
+    with pytest.raises(ValueError, match="increasing"):
+        sweep.crossover([500, 250], ["tie", "tie"])
+
+
+def test_describe_crossover_against_the_rule():
+    assert "lies inside this bracket" in sweep.describe_crossover(1000, 2000)
+    assert "below the rule's 2,000" in sweep.describe_crossover(250, 500)
+    assert "above the rule's 2,000" in sweep.describe_crossover(4000, 8000)
+    assert "no crossover up to m = 64,000" in sweep.describe_crossover(64000, None)
+    assert "no crossover in this range" in sweep.describe_crossover(None, 250)
+
+
+def test_sweep_figures_follow_the_convention():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from course_utils import plotting
+
+    comparisons = []
+    for m, batch_seconds in ((250, 1.0), (500, 2.0), (1000, 4.0)):
+        runs = [sweep.TargetResult(64, 1.0, True, 12, 768, 0.0),
+                sweep.TargetResult(m, 3.0, True, 3, 3 * m, 0.0)]
+        seconds = np.column_stack([np.full(5, 2.0), np.full(5, batch_seconds)]) * 1e-3
+        comparisons.append(sweep.Comparison(m, 0.5, runs, seconds))
+    ax_t, ax_e = sweep.plot_comparisons(comparisons, rule_m=400)
+    for ax in (ax_t, ax_e):
+        assert not plotting.convention_problems(ax)
+    labels = [t.get_text() for t in ax_t.get_legend().get_texts()]
+    assert "crossover bracket" in labels and "the rule's m = 400" in labels
+    results = [sweep.TargetResult(b, 0.1, True, u, u * b, 1e-3 * u) for b, u in
+               ((1, 1000), (4, 260), (16, 80), (64, 40), (256, 35))]
+    ax = sweep.plot_targets(results, "updates", fit=(30, 40))
+    assert not plotting.convention_problems(ax)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "SGD (b = 1)" in labels and "batch GD (b = m = 256)" in labels
+    assert not plotting.convention_problems(sweep.plot_targets(results, "seconds"))
+    with pytest.raises(ValueError, match="y must be"):
+        sweep.plot_targets(results, "epochs")
+    plt.close("all")
