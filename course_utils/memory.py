@@ -2,19 +2,23 @@
 
 `step_memory` replays one course_utils training step (forward, cost, backward, update) array
 by array, in the order the code allocates and frees them, and reports the peak with what is
-alive at that moment. The textbook count ("Z and A per layer") misses that during backward the
-gradient of one layer's activations and the next are alive together, next to every cached
-activation, and comes out about 2x too small; the replay is checked against tracemalloc
-(`measure_step_peak`) in the tests: within 5 % for every model, b = 1 ... 8192, once a step
-needs more than ~8 KB. Below that (a few features at b <= 8) a few hundred bytes of Python
-bookkeeping (dicts, tuples, floats), which the replay does not count, are 10-30 % of the step.
+alive at that moment. The textbook count ("Z and A per layer") ignores that during backward
+the gradients of one layer's activations and the next are alive together, next to every
+cached activation, and that some temporaries are alive at the peak; for the course's models it
+comes out within 25 % of the peak, in either direction, by coincidence rather than by design.
+The replay is checked against tracemalloc (`measure_step_peak`) in the tests: within 5 % for
+every model, b = 1 ... 8192, once a step needs more than ~8 KB. Below that (a few features at
+b <= 8) a few hundred bytes of Python bookkeeping (dicts, tuples, floats), which the replay
+does not count, are 10-30 % of the step.
 
-All sizes are in bytes. `layer_dims` is [n_x, n_1, ..., n_y] as for models.MLP.
+All sizes are in bytes. `layer_dims` is [n_x, n_1, ..., n_y] as for models.MLP. The budgets
+are memory of either kind: 内存 (RAM, which the CPU uses) or 显存 (a GPU's own memory).
 """
 
 import math
 import os
 import sys
+import time
 import tracemalloc
 from dataclasses import dataclass, field
 
@@ -32,10 +36,10 @@ ARRAY_OBJECT = 112  # bytes of Python bookkeeping per live numpy array (measured
 # gradient's sum over the examples); 2.3 rewrote buffered iteration. Measured: 2.2 and 2.4.
 REDUCTION_BUFFERED = np.lib.NumpyVersion(np.__version__) < "2.3.0"
 
-PRESETS = {  # labelled presets for well-known budgets, bytes
-    "8 GB laptop (RAM)": 8 * 10**9,
-    "16 GB GPU (e.g. V100 16 GB)": 16 * 10**9,
-    "80 GB H100": 80 * 10**9,
+PRESETS = {  # labelled presets for well-known budgets, bytes: 内存 (RAM) or 显存 (GPU memory)
+    "8 GB laptop, 内存 (RAM)": 8 * 10**9,
+    "16 GB GPU, 显存 (V100 16 GB)": 16 * 10**9,
+    "80 GB GPU, 显存 (H100)": 80 * 10**9,
 }
 
 
@@ -297,6 +301,16 @@ def per_example_bytes(layer_dims, dtype="float64", output="softmax", optimizer="
     return (c - a) / big
 
 
+def per_example_breakdown(layer_dims, dtype="float64", output="softmax",
+                          optimizer="sgd") -> dict:
+    """Bytes per example at the peak, by category (as StepMemory.breakdown), at large b.
+    The values add up to per_example_bytes."""
+    big = 2**16
+    a = step_memory(layer_dims, big, dtype, output, optimizer)
+    c = step_memory(layer_dims, 2 * big, dtype, output, optimizer)
+    return {k: (c.breakdown[k] - a.breakdown[k]) / big for k in CATEGORIES}
+
+
 def largest_batch(layer_dims, budget_bytes: int, dtype="float64", output="softmax",
                   optimizer="sgd") -> int:
     """The largest mini-batch whose step fits the budget (0 if not even b = 1 fits)."""
@@ -366,3 +380,147 @@ def budget_report(layer_dims, budget_bytes: int, m: int, batch_size: int | None 
         report.update(chosen_batch=batch_size, chosen_bytes=need,
                       chosen_over_by=need - budget_bytes)
     return report
+
+
+@dataclass
+class AccumulationCosts:
+    """One update on a mini-batch of batch_size examples, its gradient computed micro-batch
+    by micro-batch (micro_sizes[k] == batch_size: one plain step).
+
+    peak_bytes[k]: tracemalloc peak of the update. seconds[r, k]: repeat r, CPU seconds per
+    update.
+    """
+
+    batch_size: int
+    micro_sizes: np.ndarray
+    peak_bytes: np.ndarray
+    seconds: np.ndarray
+
+    @property
+    def per_example(self) -> np.ndarray:
+        """Seconds per example of the mini-batch, best of the repeats (as timeit reports:
+        other programs on the machine can only add time)."""
+        return self.seconds.min(axis=0) / self.batch_size
+
+    @property
+    def rel_spread(self) -> np.ndarray:
+        """Run-to-run noise of the best time, per micro size: (second best - best) / best."""
+        best, second = np.sort(self.seconds, axis=0)[:2]
+        return (second - best) / best
+
+
+def accumulation_costs(model, X, Y, micro_sizes, repeats: int = 5,
+                       seed=0) -> AccumulationCosts:
+    """Peak memory and time of one update on the mini-batch (X (n_x, b), Y (n_y, b)) with
+    its gradient accumulated over micro-batches of each size (train.accumulated_gradients).
+
+    The model's parameters do not change (learning rate 0). Times: CPU seconds of this process
+    (time.process_time: the time other programs hold the CPU is not counted), one BLAS
+    thread, one call per measurement, the sizes in a new random order in each of `repeats`
+    rounds.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from .train import accumulated_gradients
+
+    b = X.shape[1]
+    micros = np.array([check_int("micro batch size", k, high=b) for k in micro_sizes])
+    repeats = check_int("repeats", repeats, low=2)
+    rng = np.random.default_rng(seed)
+
+    def update(micro):
+        if micro == b:
+            _, grads = model.loss_and_grads(X, Y)
+        else:
+            _, grads = accumulated_gradients(model, X, Y, int(micro))
+        model.update(grads, 0.0)
+
+    peaks, seconds = np.empty(len(micros)), np.empty((repeats, len(micros)))
+    with threadpool_limits(1):
+        for k, micro in enumerate(micros):
+            update(micro)  # warm-up
+            peaks[k], _ = measure_peak_bytes(update, micro)
+        for r in range(repeats):
+            for k in rng.permutation(len(micros)):
+                t0 = time.process_time()
+                update(micros[k])
+                seconds[r, k] = time.process_time() - t0
+    return AccumulationCosts(b, micros, peaks, seconds)
+
+
+PHASES = ("before", "forward", "cost", "backward", "update")
+PHASE_COLORS = {"before": "light grey", "forward": "sky", "cost": "yellow",
+                "backward": "vermillion", "update": "orange"}  # names in plotting.OTHER
+
+
+def plot_step_memory(step: StepMemory, measured_bytes: int | None = None, axes=None):
+    """Two panels for one step (a step_memory result): live memory after every allocation or
+    free, coloured by phase, with the peak tracemalloc measured; and what is alive at the peak,
+    by category. axes: two Axes, or None for a new figure. Returns the two Axes."""
+    import matplotlib.pyplot as plt
+
+    from .plotting import OTHER, legend
+
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(13, 4), width_ratios=[2, 1], layout="constrained")
+    ax1, ax2 = axes
+    x = np.arange(len(step.timeline))
+    live = np.array([v for _, v in step.timeline]) / 2**20
+    for phase in PHASES:
+        sel = np.array([p == phase for p, _ in step.timeline])
+        sel[1:] |= sel[:-1]  # reach the first event of the next phase: no gaps between phases
+        ax1.fill_between(x, 0, np.where(sel, live, np.nan), step="post",
+                         color=OTHER[PHASE_COLORS[phase]], label=phase)
+    if measured_bytes is not None:
+        ax1.axhline(measured_bytes / 2**20, color=OTHER["black"], ls=":",
+                    label="peak measured\nby tracemalloc")
+    ax1.set(xlabel="allocations and frees, in program order (count)",
+            ylabel="live memory (MiB)", title=f"Memory during one step, b = {step.batch_size:,}")
+    legend(ax1)
+    ax2.barh(list(step.breakdown), [v / 2**20 for v in step.breakdown.values()],
+             color=OTHER["grey"])
+    ax2.set(xlabel="alive at the peak (MiB)", ylabel="what the bytes hold (category)",
+            title="What is alive at the peak")
+    ax2.invert_yaxis()
+    return ax1, ax2
+
+
+def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="softmax",
+                axes=None):
+    """Two panels of a find_largest_batch search. trials: (batch size, ..., fitted) per trial,
+    in order (SimulatedAllocator.trials or oom.LimitedSteps.trials). Left: each trial on the
+    formula's curve of memory against b, with the budget and the formula's largest b; right:
+    the size tried at each trial. axes: two Axes or None. Returns the two Axes."""
+    import matplotlib.pyplot as plt
+
+    from .plotting import OTHER, plain_log_ticks
+
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(12, 4), layout="constrained")
+    ax1, ax2 = axes
+    tried = np.array([t[0] for t in trials])
+    ran = np.array([bool(t[-1]) for t in trials])
+
+    def need(bs):
+        return np.array([smallest_budget(layer_dims, int(v), dtype, output) for v in bs]) / 2**20
+
+    curve_b = np.unique(np.geomspace(1, tried.max(), 200).astype(int))
+    ax1.plot(curve_b, need(curve_b), color=OTHER["grey"],
+             label="memory of one step,\nby the formula")
+    ax1.axhline(budget_bytes / 2**20, color=OTHER["black"], ls="--", label="limit")
+    for ax, xs, ys in ((ax1, tried, need(tried)), (ax2, np.arange(1, len(tried) + 1), tried)):
+        ax.plot(xs[ran], ys[ran], "o", color=OTHER["sky"], label="trial: ran")
+        ax.plot(xs[~ran], ys[~ran], "x", color=OTHER["vermillion"], ms=8, mew=2,
+                label="trial: out of memory")
+    b_max = largest_batch(layer_dims, budget_bytes, dtype, output)
+    ax1.axvline(b_max, color=OTHER["orange"], ls=":", label=f"formula: largest b = {b_max:,}")
+    ax2.axhline(b_max, color=OTHER["orange"], ls=":")
+    ax1.set(xscale="log", xlabel="mini-batch size b (examples)", ylabel="memory (MiB)",
+            title="Each marker is one trial step")
+    ax2.set(yscale="log", xlabel="trial (count)", ylabel="mini-batch size tried (examples)",
+            title="Doubling, then bisection")
+    plain_log_ticks(ax1.xaxis)
+    plain_log_ticks(ax2.yaxis)
+    ax2.legend(*ax1.get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(1.02, 1),
+               borderaxespad=0, fontsize=8)
+    return ax1, ax2

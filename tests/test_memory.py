@@ -1,7 +1,15 @@
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from course_utils import memory, models, train
+
+
+@pytest.fixture(autouse=True)
+def one_blas_thread():
+    """Steps measured here are small: BLAS threads only add contention on a busy machine."""
+    with threadpool_limits(1):
+        yield
 
 # Every model of course_utils (logistic, softmax and linear regression, the MLP). A step under
 # ~8 KB (a few features at b <= 8) is dominated by a few hundred bytes of Python bookkeeping
@@ -118,3 +126,59 @@ def test_machine_memory_helpers():
     rss, free = memory.peak_rss_bytes(), memory.available_memory_bytes()
     assert rss is None or rss > 10 * 2**20  # this Python process, numpy loaded
     assert free is None or free > 0
+
+
+def test_per_example_breakdown_adds_up_to_the_slope():
+    dims = [784, 1024, 1024, 10]
+    parts = memory.per_example_breakdown(dims, "float32")
+    assert sum(parts.values()) == memory.per_example_bytes(dims, "float32")
+    # the mini-batch (X and Y), two hidden activations (+ the output twice), dZ and dA, the mask
+    assert parts["mini-batch"] == (784 + 10) * 4
+    assert parts["activations"] == 2 * 1024 * 4 + 2 * 10 * 4
+    assert parts["activation gradients"] == 2 * 1024 * 4
+    assert parts["temporaries"] == 1024
+
+
+def test_presets_name_the_kind_of_memory():
+    assert all(("内存" in name) != ("显存" in name) for name in memory.PRESETS)
+
+
+def test_accumulation_costs_memory_falls_with_the_micro_batch():
+    rng = np.random.default_rng(0)
+    X = np.asfortranarray(rng.standard_normal((100, 2048)))
+    Y = (rng.random((1, 2048)) < 0.5) * 1.0
+    model = models.MLP([100, 64, 1], "sigmoid", seed=0)
+    before = {k: v.copy() for k, v in model.params.items()}
+    acc = memory.accumulation_costs(model, X, Y, (2048, 256, 16), repeats=2)
+    assert acc.seconds.shape == (2, 3) and acc.batch_size == 2048
+    assert np.all(np.diff(acc.peak_bytes) < 0)  # a smaller micro-batch, a smaller peak
+    assert np.all(acc.per_example > 0) and np.all(acc.rel_spread >= 0)
+    assert all(np.array_equal(before[k], model.params[k]) for k in before)  # learning rate 0
+    with pytest.raises(ValueError, match="micro batch size"):
+        memory.accumulation_costs(model, X, Y, (4096,))
+
+
+def test_plots_follow_the_figure_convention():
+    import matplotlib
+
+    matplotlib.use("Agg")  # tests only: no display needed
+    import matplotlib.pyplot as plt
+
+    from course_utils import plotting
+
+    dims = [784, 256, 10]
+    step = memory.step_memory(dims, 64, "float32")
+    axes = memory.plot_step_memory(step, memory.measure_step_peak(dims, 64, "float32"))
+    calls = []
+
+    def run_step(b):
+        calls.append((b, b <= 300))
+        if b > 300:
+            raise MemoryError
+
+    budget = memory.smallest_budget(dims, 300, "float32")
+    memory.find_largest_batch(run_step)
+    axes += memory.plot_search(calls, dims, budget, "float32")
+    for ax in axes:
+        assert plotting.convention_problems(ax) == []
+    plt.close("all")

@@ -1,0 +1,74 @@
+import sys
+import time
+
+import pytest
+
+from course_utils import memory, oom
+
+SUPPORTED, WHY = oom.limit_supported()
+needs_limit = pytest.mark.skipif(not SUPPORTED, reason=f"no hard memory limit here: {WHY}")
+DIMS = [784, 256, 10]
+LIMIT = 16 * 2**20
+
+
+def test_limit_supported_says_why():
+    ok, why = oom.limit_supported()
+    assert isinstance(ok, bool) and isinstance(why, str)
+    assert ok == (why == "")
+
+
+def test_other_platforms_skip_with_a_message(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "darwin")
+    ok, why = oom.limit_supported()
+    assert not ok and "Linux" in why and "darwin" in why
+    with pytest.raises(RuntimeError, match="cannot limit a child's memory here"):
+        oom.run_steps_with_limit(DIMS, 10, LIMIT)
+
+
+@needs_limit
+def test_below_the_limit_runs_above_it_fails_and_this_process_survives():
+    own = oom.own_limit()
+    b_fit = memory.largest_batch(DIMS, LIMIT, "float32")
+    below = oom.run_steps_with_limit(DIMS, b_fit // 2, LIMIT, steps=2)
+    assert below.ran and below.steps_done == 2 and len(below.step_seconds) == 2
+    above = oom.run_steps_with_limit(DIMS, 2 * b_fit, LIMIT, steps=2)
+    assert above.outcome == "MemoryError" and above.steps_done == 0
+    assert "Unable to allocate" in above.message
+    assert oom.own_limit() == own  # the limit was set in the child only
+
+
+@needs_limit
+def test_a_child_that_does_not_answer_is_killed_in_time():
+    t0 = time.perf_counter()
+    r = oom.run_steps_with_limit(DIMS, 2_000, 2**30, steps=10_000, timeout_s=1.0)
+    assert r.outcome == "timed out" and "1 s" in r.message
+    assert time.perf_counter() - t0 < 5
+
+
+@needs_limit
+def test_limited_steps_raise_out_of_memory_for_the_batch_size_finder():
+    dims, limit = [100, 64, 10], 16 * 2**20
+    exact = memory.largest_batch(dims, limit, "float32")
+    trial = oom.LimitedSteps(limit, dims, "float32")
+    assert trial.run_step(int(0.85 * exact)).ran
+    with pytest.raises(oom.ChildOutOfMemory, match="MemoryError"):
+        trial.run_step(int(1.15 * exact))  # MemoryError is what find_largest_batch catches
+    assert trial.trials == [(int(0.85 * exact), True), (int(1.15 * exact), False)]
+
+
+def test_bad_arguments_name_the_argument():
+    with pytest.raises(ValueError, match="batch_size"):
+        oom.run_steps_with_limit(DIMS, 0, LIMIT)
+    with pytest.raises(ValueError, match="limit_bytes"):
+        oom.run_steps_with_limit(DIMS, 10, -1)
+    with pytest.raises(ValueError, match="n_y >= 2"):
+        oom.run_steps_with_limit([784, 1], 10, LIMIT)
+    with pytest.raises(ValueError, match="timeout_s"):
+        oom.run_steps_with_limit(DIMS, 10, LIMIT, timeout_s=0)
+    with pytest.raises(TypeError, match="limit_bytes"):
+        oom.LimitedSteps(1.5, DIMS)
+
+
+def test_signal_names():
+    assert oom._signal_name(9) == "SIGKILL"
+    assert oom._signal_name(999) == "signal 999"
