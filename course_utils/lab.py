@@ -17,14 +17,27 @@ import numpy as np
 from . import memory
 from .data import load_mnist1d, make_regression_2d
 from .models import MLP, LinearRegression
-from .plotting import COLORS, method_color
+from .plotting import (
+    COLORS,
+    END_STYLE,
+    LINESTYLES,
+    MARKERS,
+    OTHER,
+    START_STYLE,
+    legend,
+    method_color,
+    method_style,
+    plain_log_ticks,
+)
 from .train import train
 from .widgets import (
+    Dashboard,
     LiveFigure,
     MemoryBreakdownView,
     SliderEntry,
     budget_slider,
     format_bytes,
+    kernel_hint,
     size_slider,
 )
 
@@ -96,7 +109,7 @@ class LabRuns:
             "seconds_per_epoch": h.seconds / epochs_done if epochs_done else math.nan,
             "updates_per_epoch": math.ceil(self.m / b),
             "path": np.asarray(hp.path), "path_batch_size": b_path,
-            "path_message": ("the path runs away: this rate is above what the regression "
+            "path_message": ("the path runs away:\nthis rate is above what\nthe regression "
                              "tolerates" if path_grew else ""),
         }
 
@@ -154,64 +167,100 @@ class Lab:
         self.update()
 
     # ----- figure -------------------------------------------------------------------
+    # The figure follows the course's convention (`plotting`): the three methods in their
+    # colours and line styles, everything else in OTHER colours, legends right of the Axes.
     def _build_figure(self):
         n = len(self.views)
         rows, cols = (1, n) if n <= 2 else (2, 2)
-        self.live = LiveFigure((6.5 * cols, 4.0 * rows))
-        axes = np.atleast_1d(self.live.fig.subplots(rows, cols)).ravel()
-        for ax in axes[n:]:
-            ax.set_visible(False)
-        self.ax = dict(zip(self.views, axes))
-        live, runs = self.live, self.runs
-        if "cost" in self.ax:
-            ax = self.ax["cost"]
-            ax.set(yscale="log", xlim=(0, runs.epochs), ylim=(0.05, 10),
-                   xlabel="epochs (passes over the training set)",
-                   ylabel="cost J (cross-entropy)",
-                   title=f"MNIST-1D, MLP {runs.layer_dims}: cost per mini-batch and per epoch")
-            self.step_line = live.animate(ax.plot([], [], color="0.6", lw=0.7,
-                                                  label="cost of each mini-batch")[0])
-            self.epoch_line = live.animate(ax.plot([], [], "-", lw=2.5, color=COLORS["minibatch"],
-                                                   drawstyle="steps-post",
-                                                   label="average over each epoch")[0])
-            ax.legend(fontsize=8, loc="lower left")
-        if "path" in self.ax:
-            ax = self.ax["path"]
-            lims = ((-1.5, 3.5), (-3.5, 1.0))
-            w1, w2 = np.meshgrid(np.linspace(*lims[0], 120), np.linspace(*lims[1], 120))
-            J = runs.path_cost(w1, w2)
-            ax.contour(w1, w2, J, levels=J.min() + (J.max() - J.min()) * np.geomspace(1e-4, 1, 18),
-                       colors="0.75", linewidths=0.8)
-            ax.plot(*runs.w_min, "r*", ms=12, label="minimum")
-            ax.plot(*runs.start, "ks", ms=6, label="start")
-            ax.set(xlim=lims[0], ylim=lims[1], xlabel="w1", ylabel="w2", aspect="equal")
-            self.path_line = live.animate(ax.plot([], [], "-", lw=1)[0])  # colour: by method
-            self.path_title = live.animate(ax.text(0.02, 0.97, "", transform=ax.transAxes,
-                                                   va="top", fontsize=8))
-            ax.set_title(f"Path on the cost of a 2-parameter regression (m = {runs.m_path}, "
-                         f"{runs.path_epochs} epochs)", fontsize=10)
-            ax.legend(fontsize=8, loc="lower right")
-        if "speed" in self.ax:
-            ax = self.ax["speed"]
-            sizes = np.array(self.batch.slider.options)
-            ax.plot(sizes, np.ceil(runs.m / sizes), "-", color="tab:blue",
-                    label="updates per epoch (left)")
-            ax.set(xscale="log", yscale="log", xlim=(0.7, runs.m * 1.4), ylim=(0.7, runs.m * 1.4),
-                   xlabel="mini-batch size b", ylabel="updates per epoch",
-                   title="Updates and time per epoch (this machine)")
-            self.updates_marker = live.animate(ax.plot([], [], "o", color="tab:blue", ms=9)[0])
-            ax2 = ax.twinx()
-            ax2.set(yscale="log", ylim=(1e-4, 10), ylabel="seconds per epoch (right)")
-            self.speed_points = live.animate(ax2.plot([], [], "s", color="tab:orange", ms=4,
-                                                      label="seconds per epoch, runs so far")[0])
-            self.speed_marker = live.animate(ax2.plot([], [], "s", color="tab:red", ms=9,
-                                                      label="this run")[0])
-            lines = ax.get_lines()[:1] + ax2.get_lines()
-            ax.legend(lines, [ln.get_label() for ln in lines], fontsize=8, loc="lower left")
-        if "memory" in self.ax:
-            self.memory_view = MemoryBreakdownView(self.ax["memory"], live)
-            self.ax["memory"].set_title(f"Memory of one step, MLP {runs.layer_dims}, float64")
-        self.live.fig.tight_layout()
+        self.live = LiveFigure((6.8 * cols, 4.0 * rows))
+        grid = self.live.fig.add_gridspec(rows, cols)
+        self.ax = {}
+        for slot, view in zip(grid, self.views):
+            if view == "speed":  # two Axes, one above the other: updates, then seconds
+                top, bottom = slot.subgridspec(2, 1)
+                self.ax_updates = self.live.fig.add_subplot(top)
+                self.ax[view] = self.live.fig.add_subplot(bottom, sharex=self.ax_updates)
+            else:
+                self.ax[view] = self.live.fig.add_subplot(slot)
+        for view in self.views:
+            getattr(self, f"_build_{view}")(self.ax[view])
+
+    def _method_key(self, ax, prefix="", short=False):
+        """Empty lines that put the three methods' styles in the legend: the line that
+        follows the sliders takes the style of the method its mini-batch size makes."""
+        names = {"batch": "batch GD", "sgd": "SGD", "minibatch": "mini-batch GD"}
+        if not short:
+            names = {"batch": "batch GD (b = m)", "sgd": "SGD (b = 1)",
+                     "minibatch": "mini-batch GD (other b)"}
+        for method, name in names.items():
+            ax.plot([], [], color=COLORS[method], ls=LINESTYLES[method], marker=MARKERS[method],
+                    label=prefix + name)
+
+    def _build_cost(self, ax):
+        runs, live = self.runs, self.live
+        dims = "-".join(str(d) for d in runs.layer_dims)
+        ax.set(yscale="log", xlim=(0, runs.epochs), ylim=(0.05, 10),
+               xlabel="epochs (passes over the training set)",
+               ylabel="cost J, cross-entropy (no unit)",
+               title=f"Cost while training (MNIST-1D, MLP {dims})")
+        plain_log_ticks(ax.yaxis)
+        self.step_line = live.animate(ax.plot([], [], color=OTHER["grey"], lw=0.7,
+                                              label="cost of each mini-batch")[0])
+        self.epoch_line = live.animate(ax.plot([], [], lw=2.5, drawstyle="steps-post",
+                                               label="_epoch average")[0])
+        self._method_key(ax, "epoch average, ", short=True)
+        legend(ax)
+
+    def _build_path(self, ax):
+        runs, live = self.runs, self.live
+        lims = ((-1.5, 3.5), (-3.5, 1.0))
+        w1, w2 = np.meshgrid(np.linspace(*lims[0], 120), np.linspace(*lims[1], 120))
+        J = runs.path_cost(w1, w2)
+        ax.contour(w1, w2, J, levels=J.min() + (J.max() - J.min()) * np.geomspace(1e-4, 1, 18),
+                   colors=OTHER["light grey"], linewidths=0.8)
+        self._method_key(ax)
+        ax.plot(*runs.w_min, "P", color=OTHER["vermillion"], ms=10, ls="none",
+                label="minimum of the cost")
+        ax.plot(*runs.start, **START_STYLE, gid="path-start", zorder=5)
+        self.path_line = live.animate(ax.plot([], [], lw=1, ms=5, label="_path")[0])
+        self.path_end = live.animate(ax.plot([], [], **END_STYLE, gid="path-end", zorder=5)[0])
+        ax.set(xlim=lims[0], ylim=lims[1], xlabel="parameter w1 (no unit)",
+               ylabel="parameter w2 (no unit)", aspect="equal")
+        ax.set_title(f"Path on the cost of a 2-parameter regression (m = {runs.m_path}, "
+                     f"{runs.path_epochs} epochs)", fontsize=10)
+        legend(ax)  # also names the start and end markers
+        # what this panel's b means, under the legend, outside the data
+        self.path_note = live.animate(ax.text(1.03, 0.0, "", transform=ax.transAxes,
+                                              va="bottom", fontsize=8))
+        self.path_note.set_in_layout(False)
+
+    def _build_speed(self, ax):
+        runs, live, top = self.runs, self.live, self.ax_updates
+        sizes = np.array(self.batch.slider.options)
+        lims = (0.7, runs.m * 1.4)
+        top.plot(sizes, np.ceil(runs.m / sizes), "-", color=OTHER["black"],
+                 label="every size: ⌈m / b⌉")
+        self.updates_marker = live.animate(top.plot([], [], "o", color=OTHER["vermillion"], ms=9,
+                                                    label="your size")[0])
+        top.set(xscale="log", yscale="log", xlim=lims, ylim=lims,
+                xlabel="mini-batch size b (examples)",
+                ylabel=f"updates per epoch\n(count, m = {runs.m:,})",
+                title="Updates and time per epoch")
+        self.speed_points = live.animate(ax.plot([], [], "s", color=OTHER["orange"], ms=5,
+                                                 label="sizes tried so far")[0])
+        self.speed_marker = live.animate(ax.plot([], [], "s", color=OTHER["vermillion"], ms=9,
+                                                 label="your size")[0])
+        ax.set(yscale="log", ylim=(1e-4, 10), xlabel="mini-batch size b (examples)",
+               ylabel="time per epoch\n(s, this machine)")
+        for axis in (top.xaxis, top.yaxis, ax.xaxis, ax.yaxis):
+            plain_log_ticks(axis)
+        legend(top)
+        legend(ax)
+
+    def _build_memory(self, ax):
+        self.memory_view = MemoryBreakdownView(ax, self.live)
+        dims = "-".join(str(d) for d in self.runs.layer_dims)
+        ax.set_title(f"Memory of one step, MLP {dims}, float64")
 
     # ----- update -------------------------------------------------------------------
     def state(self) -> dict:
@@ -241,19 +290,27 @@ class Lab:
     def _draw(self, s):
         run, b = s.get("run"), s["batch_size"]
         if "cost" in self.ax:
-            x, y = decimate(run["step_epochs"], run["step_cost"])
+            # two points (a bucket's min and max) per pixel column: the envelope at the
+            # screen's resolution, and a quick redraw even for SGD's thousands of steps
+            columns = int(self.ax["cost"].get_window_extent().width)
+            x, y = decimate(run["step_epochs"], run["step_cost"], max_points=2 * columns)
             self.step_line.set_data(x, y)
             ec = run["epoch_cost"]  # drawn across its epoch: from epoch e to e + 1
             self.epoch_line.set_data(np.arange(len(ec) + 1), np.append(ec, ec[-1:]))
-            self.epoch_line.set_color(method_color(b, self.runs.m))
+            self.epoch_line.set(**method_style(b, self.runs.m))
         if "path" in self.ax:
-            P = run["path"]
+            P, b_path = run["path"], run["path_batch_size"]
             self.path_line.set_data(P[:, 0], P[:, 1])
-            self.path_line.set_color(method_color(run["path_batch_size"], self.runs.m_path))
-            note = (f"b = {run['path_batch_size']}" + (" (batch GD: this problem has m = 500)"
-                    if b > self.runs.m_path else ""))
-            self.path_title.set_text(note + ("\n" + run["path_message"] if run["path_message"]
-                                             else ""))
+            self.path_line.set(**method_style(b_path, self.runs.m_path),
+                               markevery=max(1, len(P) // 12))
+            self.path_end.set_data(P[-1:, 0], P[-1:, 1])
+            self.path_end.set_markerfacecolor(method_color(b_path, self.runs.m_path))
+            note = f"path: b = {b_path}"
+            if b_path == self.runs.m_path:
+                note += f"\n(batch GD: this problem\nhas m = {self.runs.m_path})"
+            if run["path_message"]:
+                note += "\n" + run["path_message"]
+            self.path_note.set_text(note)
         if "speed" in self.ax:
             self.updates_marker.set_data([b], [run["updates_per_epoch"]])
             xs, ys = self.runs.measured_speeds(run["learning_rate"])
@@ -290,5 +347,7 @@ class Lab:
         return text
 
     def widget(self):
-        return W.VBox([inp.widget() for inp in self.inputs]
-                      + [self.status, self.readout, self.live.canvas])
+        """The sliders, the readout and the figure. Where no kernel runs, its text/plain
+        says how to start the lab (see widgets.Dashboard)."""
+        return Dashboard([inp.widget() for inp in self.inputs]
+                         + [self.status, self.readout, self.live.canvas], kernel_hint("Lab"))

@@ -4,8 +4,9 @@ matplotlib.use("Agg")  # tests only
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 
-from course_utils import timing, widgets  # noqa: E402
+from course_utils import plotting, timing, widgets  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -14,6 +15,44 @@ def times():
     seconds = np.array([[1e-4, 1.2e-4, 2e-4, 4e-4, 1.2e-3],
                         [1.1e-4, 1.3e-4, 2.1e-4, 4.2e-4, 1.3e-3]])
     return timing.StepTimes(sizes, seconds)
+
+
+def figure_problems(fig, monkeypatch):
+    """convention_problems for every Axes of fig, plus any artist in a method colour (none of
+    the explorers' artists shows one of the three methods). Drawn once: the checks only read
+    what that draw laid out, so their own full redraws are skipped."""
+    fig.canvas.draw()
+    with monkeypatch.context() as mp:
+        mp.setattr(fig.canvas, "draw", lambda: None)
+        problems = [p for ax in fig.axes for p in plotting.convention_problems(ax)]
+    method_hex = {c.upper() for c in plotting.COLORS.values()}
+    for ax in fig.axes:
+        for artist in [*ax.get_lines(), *ax.patches]:
+            color = artist.get_color() if hasattr(artist, "get_color") else artist.get_facecolor()
+            if to_hex(color).upper() in method_hex:
+                problems.append(f"{artist} uses a method colour")
+    return problems
+
+
+def test_explorer_figures_follow_the_convention(times, monkeypatch):
+    size_explorer = widgets.BatchSizeExplorer(times, m=1000, value=4)
+    assert figure_problems(size_explorer.live.fig, monkeypatch) == []
+    budget_explorer = widgets.MemoryBudgetExplorer([784, 256, 10], m=60_000, budget_bytes=1e8)
+    assert figure_problems(budget_explorer.live.fig, monkeypatch) == []
+    ticks = [t.get_text() for t in budget_explorer.ax.get_xticklabels()]
+    assert ticks == ["1 kB", "1 MB", "1 GB", "1 TB"]  # bytes in words, not 10^6
+    # where no kernel runs, each says how to start it instead of VBox(children=...)
+    for ex in (size_explorer, budget_explorer):
+        bundle = ex.widget()._repr_mimebundle_()
+        assert "make lab" in bundle["text/plain"] and "VBox" not in bundle["text/plain"]
+        assert "application/vnd.jupyter.widget-view+json" in bundle  # the live widget too
+
+
+def test_log_axes_only_across_decades(monkeypatch):
+    narrow = timing.StepTimes(np.array([8, 16, 32]), np.array([[1e-4, 1.5e-4, 2.5e-4]] * 2))
+    ex = widgets.BatchSizeExplorer(narrow, m=64, value=16)
+    assert [ax.get_xscale() for ax in ex.live.fig.axes] == ["linear"] * 3  # 8 to 32: < 2 decades
+    assert figure_problems(ex.live.fig, monkeypatch) == []
 
 
 def test_relative_noise_edges():
@@ -105,3 +144,14 @@ def test_importing_course_utils_leaves_the_matplotlib_backend_alone(backend):
             "import course_utils\nprint(before == matplotlib.rcParams._get_backend_or_none())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_png_bytes_round_trips_through_a_png_decoder():
+    import io
+
+    from PIL import Image
+
+    frame = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    frame[..., 3] = 255
+    decoded = np.asarray(Image.open(io.BytesIO(widgets.png_bytes(frame))))
+    assert decoded.shape == (7, 5, 3) and np.array_equal(decoded, frame[..., :3])

@@ -31,8 +31,8 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def lab_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("notebooks")
-    for nb in (ROOT / "notebooks").glob("*.ipynb"):
-        shutil.copy(nb, root / nb.name)
+    shutil.copytree(ROOT / "notebooks", root, dirs_exist_ok=True,  # with images/, glossary.md
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     port, token = free_port(), secrets.token_hex(16)
     jupyter = Path(sys.executable).with_name("jupyter")
     log = open(tmp_path_factory.mktemp("log") / "jupyter.log", "w")

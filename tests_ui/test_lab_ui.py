@@ -17,7 +17,8 @@ WATCH_FRAME_JS = """
 """
 
 
-def open_and_run(page, server, name):
+def open_notebook(page, server, name):
+    """Open a notebook in JupyterLab and wait until its kernel is idle; returns its panel."""
     page.goto(f"{server['url']}/lab/tree/{name}?reset&token={server['token']}")
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
@@ -37,9 +38,16 @@ def open_and_run(page, server, name):
     news = page.get_by_role("button", name="No")  # "get notified about Jupyter news?"
     if news.count():
         news.first.click()
+    return panel
+
+
+def run_all(page):
+    dialog = page.locator(".jp-Dialog")  # the kernel question may come late: answer it
+    if dialog.count():
+        dialog.get_by_role("button", name="Select").click()
+        expect(dialog).to_have_count(0, timeout=15_000)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-    return panel
 
 
 def readout(panel):
@@ -47,14 +55,42 @@ def readout(panel):
 
 
 def test_lab_renders_and_every_slider_moves_the_views(page, lab_server):
-    panel = open_and_run(page, lab_server, "00_lab.ipynb")
+    panel = open_notebook(page, lab_server, "00_lab.ipynb")
+    # Before "Run All" (as on a web viewer): a picture of the lab and a line saying how to
+    # start it, not VBox(children=...)
+    picture = panel.locator(".jp-RenderedMarkdown img").first
+    expect(picture).to_be_visible(timeout=30_000)
+    assert picture.evaluate("img => img.complete && img.naturalWidth > 0"), "no picture"
+    expect(panel.get_by_text("the sliders appear when this cell runs")).to_be_visible()
+    assert panel.get_by_text("VBox(children").count() == 0
+    page.screenshot(path=str(SHOTS / "lab-0-before-run.png"), full_page=True)
+
+    run_all(page)
+    # "Run All" leaves the view at the last cell, and JupyterLab renders only the cells near
+    # the view: go back to the top and scroll down to the lab, as a learner would
+    outer = panel.locator(".jp-WindowedPanel-outer")
+    outer.evaluate("el => el.scrollTo(0, 0)")
+    lab_cell = panel.locator(".jp-CodeCell").first  # the lab is the first code cell
+    for _ in range(40):
+        if lab_cell.count():
+            break
+        outer.evaluate("el => el.scrollBy(0, 300)")
+        page.wait_for_timeout(250)
+    lab_cell.scroll_into_view_if_needed()
     sliders = panel.locator(".widget-slider")
     expect(sliders).to_have_count(3, timeout=120_000)
+    sliders.first.scroll_into_view_if_needed()
     image = panel.locator("img.widget-image").first
     expect(image).to_be_visible(timeout=60_000)
     expect(readout(panel)).to_contain_text("b = 64", timeout=60_000)
     assert panel.get_by_text("Error displaying widget").count() == 0
     page.screenshot(path=str(SHOTS / "lab-1-initial.png"), full_page=True)
+    # the lab alone, as it looks after "Run All": notebooks/images/lab.png is a copy of it
+    lab_output = panel.locator(".jp-OutputArea-output").filter(
+        has=page.locator("img.widget-image")).first
+    lab_output.scroll_into_view_if_needed()
+    time.sleep(0.5)  # let the frame settle after scrolling
+    lab_output.screenshot(path=str(SHOTS / "lab-widget.png"))
 
     handles = panel.locator(".noUi-handle")
     latencies = []
