@@ -6,7 +6,6 @@ import pytest
 
 from course_utils import checks, minibatch, train
 
-
 STATUS = {"right": True, "wrong": False, "not written": None}
 
 
