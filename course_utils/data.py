@@ -2,8 +2,9 @@
 
 * `load_mnist1d`: the standard MNIST-1D split shipped in data/ (no network needed).
 * `make_moons`: the two-moons set of the deeplearning.ai "Optimization methods" assignment.
-* `make_teacher`: a synthetic classification set from a known logistic "teacher", any size up
-  to millions of examples, for the scaling experiments.
+* `make_teacher`: a synthetic classification set whose labels a known logistic model (the
+  "teacher") draws from random features; any size up to millions of examples, for the
+  scaling experiments.
 * `make_regression_2d`: two features (correlated or of different scales), for drawing the
   cost as contours.
 
@@ -106,6 +107,10 @@ def make_moons(m: int = 300, noise: float = 0.2, seed=3) -> tuple[np.ndarray, np
 
 def make_teacher(m: int, n_x: int = 20, seed=0, label_noise: float = 0.0):
     """Binary classification from a known logistic "teacher" w*: y ~ Bernoulli(sigmoid(w*.x)).
+
+    The "teacher" is a logistic-regression model with random weights w* that draws the labels
+    of random normal features; a model trained on the set (the "student") can at best recover
+    it. Any size, with no file to ship.
 
     Scales to m = 10**6 and beyond (generated row by row in example-major order).
     `label_noise` is the fraction of labels flipped at random after sampling.

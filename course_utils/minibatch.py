@@ -10,6 +10,7 @@ Two ways to get the same mini-batches:
 `batch_size = m` gives one mini-batch (batch gradient descent), `batch_size = 1` gives m of
 them (stochastic gradient descent): the same code path.
 
+`epoch_extra_memory` measures the extra memory each way needs for one epoch, and
 `plot_partition` draws one epoch's shuffle and partition, one cell per example.
 """
 
@@ -19,8 +20,10 @@ import numpy as np
 
 from ._checks import check_int, check_seed, check_XY
 
-# Class colours for plot_partition: the course's OTHER colours, never a method's.
-CLASS_COLORS = ("orange", "sky", "vermillion", "yellow", "light grey")
+# Class colours for plot_partition: the course's OTHER colours, never a method's. Classes 0
+# and 1 (orange, grey) differ in hue and in lightness, so they stay apart in grey-scale print
+# and for colour-blind readers; every cell is also numbered with its class.
+CLASS_COLORS = ("orange", "grey", "vermillion", "yellow", "light grey")
 
 
 def num_minibatches(m: int, batch_size: int) -> int:
@@ -99,12 +102,46 @@ def _gather_batches(X, Y, b, order):
         yield np.take(XT, idx, axis=0).T, np.take(Y, idx, axis=1)
 
 
+def epoch_extra_memory(X, Y, batch_size: int, seed=0) -> dict:
+    """Extra memory (bytes) that one epoch of mini-batches needs, built each way.
+
+    Returns {"shuffled copy": ..., "lazy iterator": ...}: the peak memory above the start,
+    measured with Python's memory tracer tracemalloc, while `random_mini_batches` or
+    `iterate_minibatches` gives the epoch's mini-batches and each one is read, as a training
+    step would. X and Y themselves are not counted: they exist before and after.
+    """
+    from .memory import measure_peak_bytes  # here: minibatch must not need the memory module
+
+    m = check_XY(X, Y)
+    batch_size = check_int("batch_size", batch_size, high=m)
+    check_seed("seed", seed)
+    ways = {"shuffled copy": random_mini_batches, "lazy iterator": iterate_minibatches}
+    peaks, touched = {}, []
+    for name, make_batches in ways.items():
+        peak, total = measure_peak_bytes(
+            lambda f=make_batches: sum(float(X_t[0, 0]) for X_t, _ in f(X, Y, batch_size, seed)))
+        peaks[name] = peak
+        touched.append(total)
+    if touched[0] != touched[1]:  # both ways must give the same mini-batches, in order
+        raise RuntimeError("random_mini_batches and iterate_minibatches gave different batches")
+    return peaks
+
+
+def _luminance(color) -> float:
+    """Relative luminance (0 black .. 1 white) of a colour, as the WCAG contrast rules define it."""
+    from matplotlib.colors import to_rgb
+
+    rgb = np.array(to_rgb(color))
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
 def plot_partition(labels, batch_size: int, row_names, ax=None):
     """Draw orderings of the same m examples as rows of cells, cut into mini-batches.
 
     labels: (n_rows, m) integer classes in 0 .. 4, one row per ordering (e.g. as collected,
     then shuffled). Each cell is one example, coloured by class with the course's `OTHER`
-    colours (orange, sky, ...: never the three method colours) and, for m <= 60, numbered
+    colours (orange, grey, ...: never the three method colours) and, for m <= 60, numbered
     with its class, so colour is not the only cue. Black lines mark the mini-batch boundaries
     (every `batch_size` columns) and X{t} names mini-batch t under the last row. row_names:
     one name per row, shown as y tick labels. Returns the Axes; never calls plt.show().
@@ -136,8 +173,10 @@ def plot_partition(labels, batch_size: int, row_names, ax=None):
     ax.imshow(labels, cmap=ListedColormap(colors), vmin=-0.5, vmax=n_classes - 0.5,
               aspect="auto", extent=(-0.5, m - 0.5, n_rows - 0.5, -0.5))
     if m <= 60:  # a digit per cell: readable up to about 60 columns
+        # white digits on dark cells (grey, vermillion), black on light ones (orange, yellow)
+        ink = ["white" if _luminance(c) < 0.3 else "black" for c in colors]
         for (row, col), c in np.ndenumerate(labels):
-            ax.text(col, row, str(c), ha="center", va="center", fontsize=7)
+            ax.text(col, row, str(c), ha="center", va="center", fontsize=7, color=ink[c])
     ax.hlines(np.arange(1, n_rows) - 0.5, -0.5, m - 0.5, color="white", lw=4)  # rows apart
     ax.vlines(np.arange(b, m, b) - 0.5, -0.5, n_rows - 0.5, color=OTHER["black"], lw=2)
     for t, start in enumerate(range(0, m, b), start=1):

@@ -5,14 +5,17 @@ Linear regression without bias, y_hat = w1 x1 + w2 x2, has the training cost
     J(w) = 1/(2m) sum_i (w . x_i - y_i)^2 = 1/2 w'Aw - c'w + J0,
     A = X X' / m  (2, 2),   c = X Y' / m  (2,),   J0 = mean(Y^2) / 2,
 
-a quadratic: its contours are ellipses around the exact minimum w* = A^-1 c, and the
-eigenvalues of A are its curvatures (how steep the valley is across and along).
+a quadratic (a polynomial of degree 2 in w1 and w2): its contours (lines of equal J) are
+ellipses around the exact minimum w* = A^-1 c, the least-squares solution, and the eigenvalues
+of A are its curvatures (how fast the slope grows across the valley and along it).
 
 * `LeastSquares2D`: that cost, evaluated on grids (for contours) or along a path.
 * `train_path`: the parameters after every update of one training run from a given start.
 * `path_summary`: how far a path ends from w*, how much it wanders, how often it goes uphill.
 * `distance_per_epoch`: the mean distance to w* in each epoch of a run (does it settle?).
+* `settled_epoch`: the first epoch from which that mean stays within a threshold.
 * `plot_paths`: the contour figure, each method in its own colour, line style and marker.
+* `plot_distances`: the epoch-mean distance to w* of several runs against examples seen.
 * `plot_near_minimum`: the contours close to w*, with pieces of paths (e.g. a last epoch).
 """
 
@@ -22,7 +25,17 @@ import numpy as np
 from ._checks import check_int, check_XY
 from .minibatch import num_minibatches
 from .models import LinearRegression
-from .plotting import OTHER, legend, method_label, method_style, plot_contours, plot_path
+from .plotting import (
+    OTHER,
+    legend,
+    log_x,
+    method_label,
+    method_of,
+    method_style,
+    plain_log_ticks,
+    plot_contours,
+    plot_path,
+)
 from .train import train
 
 
@@ -136,15 +149,91 @@ def distance_per_epoch(path, w_min, m: int, batch_size: int) -> np.ndarray:
     return d.reshape(epochs, per_epoch).mean(axis=1)
 
 
+def settled_epoch(d_epoch, threshold) -> int | None:
+    """The first epoch (counted from 1) from which every epoch's mean distance, to the end of
+    the run, is at most `threshold`: the run reaches the threshold and stays. None if the
+    last epoch's mean is above it.
+
+    A single update can dip below a threshold by chance (SGD's steps are long and random);
+    a mean over an epoch that stays below it cannot.
+    """
+    d = np.asarray(d_epoch, dtype=float)
+    if d.ndim != 1 or d.size == 0 or not np.all(np.isfinite(d)):
+        raise ValueError(f"d_epoch must be a non-empty 1-D sequence of finite distances, got "
+                         f"shape {d.shape}")
+    if not (np.isscalar(threshold) and np.isfinite(threshold) and threshold >= 0):
+        raise ValueError(f"threshold must be a finite number >= 0, got {threshold!r}")
+    above = np.flatnonzero(d > threshold)
+    if above.size == 0:
+        return 1
+    return None if above[-1] == d.size - 1 else int(above[-1]) + 2
+
+
+# Draw order of the paths, bottom to top: batch GD's smooth, wide line under the others, so
+# that mini-batch GD's green stays visible where the two share the valley floor.
+PATH_ZORDER = {"batch": 2.1, "sgd": 2.2, "minibatch": 2.3}
+END_ZORDER = {"batch": 5.1, "sgd": 5.2, "minibatch": 5.3}
+W_STAR_STYLE = dict(marker="+", color=OTHER["black"], ms=12, mew=1.0, ls="none")
+# Looks for runs that are not one method against another (e.g. one method at three learning
+# rates): OTHER colours, never a method's, each with its own line style and marker too.
+OTHER_STYLES = (dict(color=OTHER["black"], ls="-", marker="."),
+                dict(color=OTHER["orange"], ls="--", marker="D"),
+                dict(color=OTHER["vermillion"], ls="-.", marker="v"))
+
+
+def _mark_minimum(ax, surface):
+    """w* as a thin black cross over everything: thin, so markers under it still show."""
+    ax.plot(*surface.w_min, **W_STAR_STYLE, zorder=6, label="minimum w* of J")
+
+
+def _label_contours(ax, n: int, avoid, limits):
+    """Write the value of J on `n` contour lines, every third from the outside in (the inner
+    ones crowd together around w*). Each label sits at the point of its line, inside the
+    view, farthest from every point in `avoid` (k, 2), so that it covers no path."""
+    cs = [c for c in ax.collections if hasattr(c, "levels")][-1]
+    avoid = np.asarray(avoid, dtype=float)
+    (x0, x1), (y0, y1) = limits
+    margin = 0.08 * min(x1 - x0, y1 - y0)  # keep labels off the frame
+    levels, spots = [], []
+    for i in range(len(cs.levels) - 2, -1, -3)[:n]:  # the top level is a corner of the grid
+        pts = np.vstack([seg for seg in cs.allsegs[i] if len(seg)] or [np.empty((0, 2))])
+        inside = ((pts[:, 0] > x0 + margin) & (pts[:, 0] < x1 - margin)
+                  & (pts[:, 1] > y0 + margin) & (pts[:, 1] < y1 - margin))
+        pts = pts[inside]
+        if len(pts) == 0:
+            continue
+        gap = np.min(np.linalg.norm(pts[:, None, :] - avoid[None, :, :], axis=2), axis=1)
+        levels.append(cs.levels[i])
+        spots.append(pts[np.argmax(gap)])
+    if levels:
+        ax.clabel(cs, levels=levels, manual=spots, fmt=lambda v: f"J = {v:.2f}", fontsize=8,
+                  inline=True, colors=OTHER["grey"])
+
+
+def _annotate_ends(ax, ends: dict):
+    """Name each path's end beside it, with a thin arrow in the path's colour: ends close to
+    each other (and to w*) stay apart. ends: {text: ((w1, w2), colour)}; the arrows fan out
+    below the points, one direction per end, so the texts never overlap each other."""
+    offsets = [(45, -40), (-10, -55), (-75, -40), (70, -15)]
+    for (text, (xy, color)), offset in zip(ends.items(), offsets, strict=False):
+        ax.annotate(text, xy, xytext=offset, textcoords="offset points", fontsize=8,
+                    ha="center", va="top", zorder=7,
+                    bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=color, lw=0.8),
+                    arrowprops=dict(arrowstyle="-", color=color, lw=0.8, shrinkA=0, shrinkB=4))
+
+
 def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float = 0.4,
-               lw: float = 1.6, limits=None):
+               lw: float = 1.6, limits=None, labels: int = 4, annotate_ends: bool = True):
     """Contours of `surface` with one path per batch size drawn on them, in the method styles;
     returns the Axes (never calls plt.show()).
 
-    paths: {batch_size: path (k, 2)}, drawn in that order (the last on top); m: the training
-    set size (b = m is batch GD). The view is the box around all the paths and w*, widened by
-    `pad` (parameter units), unless limits = ((w1_lo, w1_hi), (w2_lo, w2_hi)). lw: width of
-    the path lines (points). w* is marked with a plus, distinct from the paths' end stars.
+    paths: {batch_size: path (k, 2)}, listed in the legend in that order; m: the training set
+    size (b = m is batch GD). Batch GD is drawn lowest, mini-batch GD on top (PATH_ZORDER).
+    The view is the box around all the paths and w*, widened by `pad` (parameter units),
+    unless limits = ((w1_lo, w1_hi), (w2_lo, w2_hi)). lw: width of the path lines (points).
+    `labels` contour lines carry their value of J. w* is a thin black cross, distinct from
+    the paths' end stars, which are drawn smaller than in the legend and, with
+    annotate_ends, named beside them ("SGD ends"), so that ends close together stay apart.
     """
     if not paths:
         raise ValueError("paths must hold at least one {batch_size: path} entry, got none")
@@ -156,21 +245,68 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5), layout="constrained")
     plot_contours(surface, *limits, ax=ax)
+    if labels:
+        _label_contours(ax, labels, np.vstack([*Ps.values()]), limits)
+    ends = {}
     for b, P in Ps.items():
         style = method_style(b, m)
+        method = method_of(b, m)
         plot_path(P, ax=ax, label=method_label(b, m), **style)
-        # plot_path draws lines 1 point wide; widen this path's own line (its start and end
-        # markers are the lines with a gid)
-        path_line = [ln for ln in ax.get_lines() if ln.get_gid() is None][-1]
-        path_line.set_linewidth(lw)
-        path_line.set_markersize(4 if style["marker"] != "x" else 5)
-    # a thin cross on top of everything: an end star at w* shows through it
-    ax.plot(*surface.w_min, "+", color=OTHER["vermillion"], ms=20, mew=2.5, zorder=6,
-            label="minimum w* of J")
+        path_line, start, end = ax.get_lines()[-3:]  # plot_path draws these three
+        path_line.set(linewidth=lw if method != "batch" else lw * 0.8, zorder=PATH_ZORDER[method],
+                      markersize=4 if style["marker"] != "x" else 5)
+        end.set(markersize=8, zorder=END_ZORDER[method])
+        ends[f"{method_label(b, m).split(' (')[0]} ends"] = (P[-1], style["color"])
+    _mark_minimum(ax, surface)
+    if annotate_ends:
+        _annotate_ends(ax, ends)
     ax.set(xlim=limits[0], ylim=limits[1])
     legend(ax)
     return ax
 
+
+def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
+                   threshold_label: str = "threshold", every_update=(1,)):
+    """Mean distance to w* in each epoch of several runs, against the examples seen, on a
+    log-log figure; returns the Axes (never calls plt.show()).
+
+    runs: {batch_size: History recorded with record_path=True}. Each curve starts at the
+    start (0 examples seen) and has one point per epoch, at the examples seen by its end, in
+    the method's style. For the batch sizes in `every_update` the distance after every single
+    update is drawn too, thin and light, behind everything: it shows how far a single update
+    strays from the epoch's mean. threshold: a distance drawn as a grey dashed line, named
+    `threshold_label` in the legend.
+    """
+    if not runs:
+        raise ValueError("runs must hold at least one {batch_size: History} entry, got none")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4), layout="constrained")
+    w_min = np.asarray(w_min, dtype=float)
+    for b, h in runs.items():
+        dist = np.linalg.norm(np.asarray(h.path, dtype=float) - w_min, axis=1)
+        style = method_style(b, m)
+        if b in every_update:
+            seen = np.concatenate([[0], h.step_examples])
+            ax.plot(seen, dist, lw=0.4, alpha=0.25, zorder=1.5, marker="none",
+                    color=style["color"], ls=style["ls"],
+                    label=f"{method_label(b, m)}, after every update")
+        d_epoch = np.concatenate([[dist[0]], distance_per_epoch(h.path, w_min, m, b)])
+        seen = np.arange(len(d_epoch)) * m
+        marks = np.unique(np.geomspace(1, len(seen) - 1, 8).astype(int))  # even on a log axis
+        ax.plot(seen, d_epoch, lw=1.4, ms=6, markevery=[0, *marks], zorder=3,
+                label=f"{method_label(b, m)}, mean over each epoch", **style)
+        log_x(ax, seen)
+    if threshold is not None:
+        ax.axhline(threshold, color=OTHER["grey"], ls="--", lw=1, zorder=1,
+                   label=f"{threshold_label} ({threshold:.2f})")
+    ax.set_yscale("log")
+    plain_log_ticks(ax.yaxis)
+    ax.set(xlabel="examples seen (count)", ylabel="distance to w*, ||w - w*|| (no unit)")
+    leg = legend(ax)
+    for handle in leg.legend_handles:  # the light lines' legend entries: visible, still lighter
+        if handle.get_alpha() is not None:
+            handle.set(alpha=0.6, linewidth=1.0)
+    return ax
 
 
 def plot_near_minimum(surface: LeastSquares2D, paths: dict, radius: float, ax=None):
@@ -186,8 +322,7 @@ def plot_near_minimum(surface: LeastSquares2D, paths: dict, radius: float, ax=No
         _, ax = plt.subplots(figsize=(7, 5), layout="constrained")
     lims = [(c - radius, c + radius) for c in surface.w_min]
     plot_contours(surface, *lims, ax=ax)
-    ax.plot(*surface.w_min, "+", color=OTHER["vermillion"], ms=20, mew=2.5, zorder=6,
-            label="minimum w* of J")
+    _mark_minimum(ax, surface)
     for label, (path, style) in paths.items():
         ax.plot(*_as_path(path).T, label=label, **style)
     ax.set(xlim=lims[0], ylim=lims[1])

@@ -370,7 +370,7 @@ class MemoryBreakdownView:
         ax.xaxis.set_minor_formatter(NullFormatter())
         self.fixed = live.animate(*ax.barh([0, 1], [1, 1], color=OTHER["grey"],
                                            label="fixed: parameters, gradients, ..."))
-        largest = ax.barh([0], [1], color=OTHER["sky"], label="per example × largest b")
+        largest = ax.barh([0], [1], color=OTHER["vermillion"], label="per example × largest b")
         yours = ax.barh([1], [1], color=OTHER["orange"], label="per example × your b")
         self.per_ex = live.animate(largest[0], yours[0])
         self.budget = live.animate(ax.axvline(1, color=OTHER["black"], ls="--", label="budget"))

@@ -138,6 +138,21 @@ def test_iterator_checks_arguments_at_call_time():
         mb.iterate_minibatches(X, Y, 0)  # no next() needed
 
 
+def test_epoch_extra_memory_copy_costs_the_data_iterator_one_batch():
+    rng = np.random.default_rng(0)
+    X, Y = np.asfortranarray(rng.standard_normal((50, 4000))), np.zeros((1, 4000))
+    extra = mb.epoch_extra_memory(X, Y, 64, seed=0)
+    assert list(extra) == ["shuffled copy", "lazy iterator"]
+    data = X.nbytes + Y.nbytes
+    assert 0.95 * data < extra["shuffled copy"] < 1.2 * data  # a second copy of X and Y
+    # the permutation (m int64) plus about one mini-batch, far below a copy
+    assert extra["lazy iterator"] < 4000 * 8 + 4 * X[:, :64].nbytes < data / 10
+    with pytest.raises(ValueError, match="batch_size must satisfy 1 <= batch_size <= 4000, got 0"):
+        mb.epoch_extra_memory(X, Y, 0)
+    with pytest.raises(TypeError, match="seed"):
+        mb.epoch_extra_memory(X, Y, 64, seed="0")
+
+
 def test_plot_partition_meets_the_figure_convention():
     import matplotlib
 
@@ -156,12 +171,15 @@ def test_plot_partition_meets_the_figure_convention():
         texts = [t.get_text() for t in ax.texts]
         assert [t for t in texts if t.startswith("X{")] == ["X{1}", "X{2}", "X{3}"]  # 4, 4, 3
         assert texts.count("0") + texts.count("1") == labels.size  # a digit in every cell
+        ink = {t.get_text(): t.get_color() for t in ax.texts if t.get_text() in "01"}
+        assert ink == {"0": "black", "1": "white"}  # readable on orange and on grey
         assert [t.get_text() for t in ax.get_yticklabels()] == ["as collected", "shuffled"]
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert legend == ["class 0", "class 1", "mini-batch boundary"]
         colors = {to_hex(h.get_facecolor()).upper() for h in ax.get_legend().legend_handles[:2]}
-        assert colors == {plotting.OTHER["orange"], plotting.OTHER["sky"]}
+        assert colors == {plotting.OTHER["orange"], plotting.OTHER["grey"]}
         assert not colors & set(plotting.COLORS.values())  # classes are not methods
+        assert "sky" not in mb.CLASS_COLORS and set(mb.CLASS_COLORS) <= set(plotting.OTHER)
         (boundaries,) = ax.collections[1:]  # vlines after the white row separator
         assert sorted(seg[0][0] for seg in boundaries.get_segments()) == [3.5, 7.5]
     finally:

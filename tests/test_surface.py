@@ -91,6 +91,60 @@ def test_distance_per_epoch(problem):
         surface.distance_per_epoch(P[:3], cost.w_min, 100, 30)
 
 
+@pytest.mark.parametrize("d, threshold, expected", [
+    ([3.0, 2.0, 1.0, 0.5], 1.0, 3),      # reaches at epoch 3 and stays
+    ([3.0, 0.5, 2.0, 0.5], 1.0, 4),      # a dip in epoch 2 does not count: it left again
+    ([3.0, 0.5, 0.5, 2.0], 1.0, None),   # ends above
+    ([0.5, 0.5], 1.0, 1),                # within from the first epoch
+    ([2.0, 1.0], 1.0, 2),                # "within" includes the threshold itself
+])
+def test_settled_epoch_needs_reach_and_stay(d, threshold, expected):
+    assert surface.settled_epoch(d, threshold) == expected
+
+
+def test_settled_epoch_rejects_bad_input():
+    with pytest.raises(ValueError, match="d_epoch must be a non-empty 1-D"):
+        surface.settled_epoch([], 1.0)
+    with pytest.raises(ValueError, match=r"threshold must be a finite number >= 0, got -1"):
+        surface.settled_epoch([1.0], -1)
+
+
+def test_sgd_dips_close_but_its_epoch_mean_does_not_settle(problem):
+    # notebook 03, section 3: single SGD updates come within 10 % of the starting distance by
+    # chance; the epoch mean never settles there at rate 0.25, mini-batch GD's does, first
+    X, Y, cost = problem
+    runs = {b: surface.train_path(X, Y, (-1.0, 0.0), b, 0.25, num_epochs=30, seed=0)
+            for b in (1, 10)}
+    d0 = np.linalg.norm(np.array([-1.0, 0.0]) - cost.w_min)
+    sgd_dist = np.linalg.norm(np.asarray(runs[1].path) - cost.w_min, axis=1)
+    assert sgd_dist.min() < 0.1 * d0  # a momentary dip
+    settled = {b: surface.settled_epoch(surface.distance_per_epoch(h.path, cost.w_min, 100, b),
+                                        0.1 * d0) for b, h in runs.items()}
+    assert settled[1] is None and settled[10] is not None
+
+
+def test_plot_distances_meets_the_convention(problem):
+    X, Y, cost = problem
+    runs = {b: surface.train_path(X, Y, (-1.0, 0.0), b, 0.25, num_epochs=5, seed=0)
+            for b in (1, 10, 100)}
+    ax = surface.plot_distances(runs, cost.w_min, 100, threshold=0.3, threshold_label="10 %")
+    assert plotting.convention_problems(ax) == []
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["SGD (b = 1), after every update", "SGD (b = 1), mean over each epoch",
+                     "mini-batch GD (b = 10), mean over each epoch",
+                     "batch GD (b = m = 100), mean over each epoch", "10 % (0.30)"]
+    lines = {ln.get_label(): ln for ln in ax.get_lines()}
+    every = lines["SGD (b = 1), after every update"]
+    assert every.get_zorder() < min(ln.get_zorder() for k, ln in lines.items() if "mean" in k)
+    assert len(every.get_xdata()) == 501  # the start and 500 updates
+    mean = lines["mini-batch GD (b = 10), mean over each epoch"]
+    np.testing.assert_array_equal(mean.get_xdata(), [0, 100, 200, 300, 400, 500])
+    assert ax.get_yscale() == "log" and ax.get_xscale() == "symlog"
+    with pytest.raises(ValueError, match="at least one"):
+        surface.plot_distances({}, cost.w_min, 100)
+    plt.close("all")
+
+
 def test_decay_lets_sgd_settle(problem):
     X, Y, cost = problem
     fixed = surface.train_path(X, Y, (-1.0, 0.0), 1, 0.25, num_epochs=20)
@@ -111,8 +165,19 @@ def test_plot_paths_meets_the_convention(problem):
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts[:3] == ["SGD (b = 1)", "mini-batch GD (b = 10)", "batch GD (b = m = 100)"]
     assert {"start", "end", "minimum w* of J"} <= set(texts)
-    colors = [ln.get_color() for ln in ax.get_lines() if ln.get_label() in texts[:3]]
+    paths_drawn = {ln.get_label(): ln for ln in ax.get_lines() if ln.get_label() in texts[:3]}
+    colors = [ln.get_color() for ln in paths_drawn.values()]
     assert colors == [plotting.COLORS[k] for k in ("sgd", "minibatch", "batch")]
+    # green over blue where they share the valley floor; w* a thin black cross
+    z = {k: ln.get_zorder() for k, ln in paths_drawn.items()}
+    assert z["batch GD (b = m = 100)"] < z["mini-batch GD (b = 10)"]
+    (w_star,) = [ln for ln in ax.get_lines() if ln.get_label() == "minimum w* of J"]
+    assert w_star.get_marker() == "+" and w_star.get_color() == plotting.OTHER["black"]
+    assert w_star.get_markeredgewidth() <= 1.0
+    # each end named beside it, and some contour lines labelled with their J
+    names = [t.get_text() for t in ax.texts]
+    assert {"SGD ends", "mini-batch GD ends", "batch GD ends"} <= set(names)
+    assert sum(t.startswith("J = ") for t in names) >= 3
     x0, x1 = ax.get_xlim()
     assert x0 < -1.0 < x1  # the start is in view
     assert dict(plt.rcParams) == before
@@ -131,3 +196,11 @@ def test_plot_near_minimum(problem):
     with pytest.raises(ValueError, match="radius must be a finite number > 0"):
         surface.plot_near_minimum(cost, {}, radius=-1)
     plt.close("all")
+
+
+def test_other_styles_are_no_method_and_all_distinct():
+    colors = [s["color"] for s in surface.OTHER_STYLES]
+    assert set(colors) <= set(plotting.OTHER.values()) - set(plotting.COLORS.values())
+    assert "#56B4E9" not in colors  # sky blue, too close to batch GD's blue, is not used
+    for key in ("color", "ls", "marker"):
+        assert len({s[key] for s in surface.OTHER_STYLES}) == len(surface.OTHER_STYLES)
