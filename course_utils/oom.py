@@ -11,6 +11,7 @@ does not answer.
 
     result = run_steps_with_limit([784, 256, 10], batch_size=4096, limit_bytes=24 * 2**20)
     result.outcome   # "ran", "MemoryError", "killed by SIGKILL", "exit code 1" or "timed out"
+    result.failed_at  # where a MemoryError came: "while making the mini-batch", "in step 1", ...
 
 How the limit is made to match `memory.step_memory`: the child is forked from a fresh server
 process (multiprocessing's "forkserver"), so it does not inherit the kernel's free heap; it
@@ -72,6 +73,7 @@ class ChildResult:
     limit_bytes: int
     outcome: str  # "ran", "MemoryError", "killed by SIGKILL", "exit code 1", "timed out"
     message: str = ""  # the error's own message, if any
+    failed_at: str = ""  # a MemoryError: "while making the mini-batch" or "in step k"; else ""
     steps_done: int = 0
     step_seconds: list = field(default_factory=list)  # one per step that ran
     wall_seconds: float = 0.0  # from the child's start to its answer (or its end)
@@ -101,7 +103,9 @@ def _child(conn, layer_dims, batch_size, limit_bytes, dtype, steps, seed):
     from .data import one_hot
     from .models import MLP
 
-    report = {"outcome": "ran", "message": "", "steps_done": 0, "step_seconds": []}
+    report = {"outcome": "ran", "message": "", "steps_done": 0, "step_seconds": [],
+              "failed_at": ""}
+    stage = "while setting up"  # where we are, for a MemoryError's report
     try:
         with threadpool_limits(1):  # one BLAS thread: no thread stacks made inside the limit
             np.dot(np.ones((64, 64)), np.ones((64, 64)))  # BLAS makes its buffers now, outside
@@ -114,11 +118,13 @@ def _child(conn, layer_dims, batch_size, limit_bytes, dtype, steps, seed):
                 cap = min(cap, hard)
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
             rng = np.random.default_rng(seed)
+            stage = "while making the mini-batch"
             # drawn directly in the model's dtype: no float64 copy of the mini-batch
             X = rng.standard_normal((batch_size, layer_dims[0]), dtype=model.dtype).T  # (n_x, b)
             Y = one_hot(rng.integers(0, layer_dims[-1], batch_size), layer_dims[-1])
             Y = Y.astype(model.dtype)  # (n_y, b)
-            for _ in range(steps):
+            for k in range(steps):
+                stage = f"in step {k + 1}"
                 t0 = time.perf_counter()
                 _, grads = model.loss_and_grads(X, Y)
                 model.update(grads, 0.01)
@@ -126,7 +132,7 @@ def _child(conn, layer_dims, batch_size, limit_bytes, dtype, steps, seed):
                 report["step_seconds"].append(time.perf_counter() - t0)
                 report["steps_done"] += 1
     except MemoryError as err:  # leaving this block frees the failed step's arrays
-        report.update(outcome="MemoryError", message=str(err))
+        report.update(outcome="MemoryError", message=str(err), failed_at=stage)
     conn.send(report)
     conn.close()
 

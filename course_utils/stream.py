@@ -5,13 +5,18 @@ label), read through memory maps. Three orders of reading one epoch:
 
 * "random":     every mini-batch is b rows from anywhere in the file: a true shuffle, but
                 each row is a separate small read, which a disk serves slowly;
-* "block":      the file is cut into blocks of ~50 MB read in a random order, and the
-                examples of each block are shuffled: large reads, nearly as random;
+* "block":      the file is cut into blocks of ~50 MiB read in a random order, and the
+                examples of each block are shuffled: large reads, but each mini-batch holds
+                examples of one block only (`blocks_per_minibatch` measures it);
 * "sequential": blocks in file order, no shuffle: the floor.
+
+`minibatch_rows` gives the rows of each mini-batch of an epoch in any order, without reading
+the file: `stream_minibatches` reads exactly those rows, so the orders can be compared on data
+held in memory (`epoch_costs_by_order`).
 
 Each block (or run of random reads) goes through its own memory map, released as soon as it
 has been copied. At most three blocks are alive at once: the one the current mini-batch is a
-view of, the next one read, and its shuffled copy.
+view of, the next one read, and its shuffled copy. MiB = 2**20 bytes.
 """
 
 import os
@@ -58,6 +63,21 @@ def drop_from_page_cache(path) -> bool:
     return True
 
 
+def read_speed(path, order: str, batch_size: int = 64, block_bytes: int = 50 * 2**20,
+               max_examples: int | None = None, seed=0) -> float:
+    """Examples per second (wall clock) of reading mini-batches from `path` in this order,
+    the file first dropped from the page cache (drop_from_page_cache) so that the reads come
+    from the disk where the platform allows it. max_examples: stop early (random reads are
+    slow)."""
+    import time
+
+    drop_from_page_cache(path)
+    t0 = time.perf_counter()
+    n = sum(X_t.shape[1] for X_t, _ in stream_minibatches(
+        path, batch_size, order, seed=seed, block_bytes=block_bytes, max_examples=max_examples))
+    return n / (time.perf_counter() - t0)
+
+
 def file_shape(path) -> tuple[int, int]:
     """(m, n_x) of a file written by write_teacher_file."""
     rows = np.load(path, mmap_mode="r")
@@ -66,22 +86,130 @@ def file_shape(path) -> tuple[int, int]:
     return m, cols - 1
 
 
+def rows_per_block(row_bytes: int, block_bytes: int, batch_size: int) -> int:
+    """Rows in one block of about block_bytes bytes (never fewer than one mini-batch)."""
+    return max(batch_size, block_bytes // row_bytes)
+
+
+def _blocks(m, order, rng, block):
+    """(start, within) per block, in reading order: within is the shuffled order of the
+    block's rows (block order) or None (sequential order)."""
+    starts = np.arange(0, m, block)
+    if order == "block":
+        starts = rng.permutation(starts)
+    for start in starts:
+        size = min(block, m - start)
+        yield start, (rng.permutation(size) if order == "block" else None)
+
+
+def _random_rows(m, b, rng, limit):
+    index_dtype = np.int32 if m < 2**31 else np.int64
+    perm = rng.permutation(m).astype(index_dtype)
+    for k in range(0, limit, b):
+        yield np.sort(perm[k : min(k + b, limit)])  # sorted: the same rows, fewer seeks
+
+
+def _block_slices(size, b, seen, limit):
+    """(k, stop) of the mini-batches cut from one block of `size` rows."""
+    for k in range(0, size, b):
+        if seen >= limit:
+            return
+        stop = min(k + b, k + limit - seen, size)
+        seen += stop - k
+        yield k, stop
+
+
+def minibatch_rows(m: int, batch_size: int, order: str = "block", seed=0,
+                   rows_in_block: int | None = None, max_examples: int | None = None):
+    """Yield the row numbers (int array, (b,)) of each mini-batch of one epoch over m rows,
+    in the order stream_minibatches reads them with the same seed and block size
+    (rows_in_block: rows per block, as rows_per_block gives; default: all m rows)."""
+    order = _check_order(order)
+    m = check_int("m", m)
+    b = check_int("batch_size", batch_size, high=m)
+    check_seed("seed", seed)
+    block = m if rows_in_block is None else check_int("rows_in_block", rows_in_block, low=b)
+    limit = m if max_examples is None else check_int("max_examples", max_examples, high=m)
+    rng = np.random.default_rng(seed)
+    if order == "random":
+        yield from _random_rows(m, b, rng, limit)
+        return
+    seen = 0
+    for start, within in _blocks(m, order, rng, block):
+        rows = np.arange(start, min(start + block, m)) if within is None else start + within
+        for k, stop in _block_slices(len(rows), b, seen, limit):
+            seen += stop - k
+            yield rows[k:stop]
+
+
+def blocks_per_minibatch(m: int, batch_size: int, order: str, rows_in_block: int,
+                         seed=0) -> float:
+    """The mean number of different blocks (of rows_in_block consecutive rows) that the
+    examples of one mini-batch come from, over one epoch: how much each mini-batch mixes
+    parts of the file."""
+    counts = [len(np.unique(rows // rows_in_block)) for rows in
+              minibatch_rows(m, batch_size, order, seed, rows_in_block)]
+    return float(np.mean(counts))
+
+
+def epoch_costs_by_order(X, Y, batch_size: int, rows_in_block: int, orders=ORDERS,
+                         seeds=(0,), learning_rate: float = 0.5, model_seed=1) -> dict:
+    """Cost on the whole set (X (n_x, m), Y (1, m), held in memory) after one epoch of
+    logistic regression with the mini-batches of each order (minibatch_rows), from the same
+    start (model_seed): {order: costs, one per seed}. "sequential" has nothing random: one
+    run, whatever the seeds."""
+    from ._checks import check_positive_float, check_XY
+    from .models import LogisticRegression
+
+    m = check_XY(X, Y)
+    lr = check_positive_float("learning_rate", learning_rate)
+    costs = {}
+    for order in orders:
+        runs = []
+        for seed in (seeds[:1] if _check_order(order) == "sequential" else seeds):
+            model = LogisticRegression(X.shape[0], dtype=X.dtype, seed=model_seed)
+            for rows in minibatch_rows(m, batch_size, order, seed, rows_in_block):
+                _, cache = model.forward(X[:, rows])  # no cost per step: only the gradient
+                model.update(model.backward(Y[:, rows], cache), lr)
+            runs.append(model.cost(Y, model.forward(X)[1]))
+        costs[order] = np.array(runs)
+    return costs
+
+
+def cost_on_file(path, model, block_bytes: int = 50 * 2**20) -> float:
+    """The model's cost (models.MLP.cost) over every example of the file, read block by block
+    in file order: memory stays at about one block."""
+    m, n_x = file_shape(path)
+    row_bytes = (n_x + 1) * np.load(path, mmap_mode="r").dtype.itemsize
+    block = min(m, rows_per_block(row_bytes, check_int("block_bytes", block_bytes), 1))
+    total = 0.0
+    for X_t, Y_t in stream_minibatches(path, block, "sequential", block_bytes=block_bytes):
+        total += model.cost(Y_t, model.forward(X_t)[1]) * X_t.shape[1]
+    return total / m
+
+
+def _check_order(order):
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, got {order!r}")
+    return order
+
+
 def stream_minibatches(path, batch_size: int, order: str = "block", seed=0,
                        block_bytes: int = 50 * 2**20, max_examples: int | None = None):
     """Yield one epoch of mini-batches (X_t (n_x, b), Y_t (1, b)) read from `path`.
 
-    order: "random", "block" or "sequential" (see the module docstring). max_examples stops
-    the epoch early (to time a slow order on part of the file).
+    order: "random", "block" or "sequential" (see the module docstring). block_bytes: bytes
+    per block. max_examples stops the epoch early (to time a slow order on part of the file).
+    The rows come in the order minibatch_rows gives for the same seed and block size.
     """
-    if order not in ORDERS:
-        raise ValueError(f"order must be one of {ORDERS}, got {order!r}")
+    _check_order(order)
     m, n_x = file_shape(path)
     b = check_int("batch_size", batch_size, high=m)
     check_seed("seed", seed)
     limit = m if max_examples is None else check_int("max_examples", max_examples, high=m)
     rng = np.random.default_rng(seed)
     row_bytes = (n_x + 1) * np.load(path, mmap_mode="r").dtype.itemsize
-    block = max(b, block_bytes // row_bytes)  # rows per block
+    block = rows_per_block(row_bytes, check_int("block_bytes", block_bytes), b)
     return _stream(path, n_x, b, order, rng, block, m, limit)
 
 
@@ -90,32 +218,23 @@ def _split(rows, n_x):
 
 
 def _stream(path, n_x, b, order, rng, block, m, limit):
-    seen = 0
     if order == "random":
-        index_dtype = np.int32 if m < 2**31 else np.int64
-        perm = rng.permutation(m).astype(index_dtype)
-        for k in range(0, limit, b):
+        for idx in _random_rows(m, b, rng, limit):
             # A fresh map per mini-batch: each random row faults in a page plus the kernel's
             # read-ahead, all resident while the map lives (measured: 835 MiB for a 1 GiB file
             # with one map per 32 MiB of rows). Opening a map costs far less than the reads.
             rows = np.load(path, mmap_mode="r")
-            idx = np.sort(perm[k : min(k + b, limit)])  # sorted: the same rows, fewer seeks
             batch = np.array(rows[idx])
             del rows
             yield _split(batch, n_x)
         return
-    starts = np.arange(0, m, block)
-    if order == "block":
-        starts = rng.permutation(starts)
-    for start in starts:
+    seen = 0
+    for start, within in _blocks(m, order, rng, block):
         rows = np.load(path, mmap_mode="r")
         chunk = np.array(rows[start : start + block])  # one large read, copied out of the map
         del rows
-        if order == "block":
-            chunk = chunk[rng.permutation(len(chunk))]
-        for k in range(0, len(chunk), b):
-            if seen >= limit:
-                return
-            part = chunk[k : min(k + b, k + limit - seen)]
-            seen += len(part)
-            yield _split(part, n_x)
+        if within is not None:
+            chunk = chunk[within]
+        for k, stop in _block_slices(len(chunk), b, seen, limit):
+            seen += stop - k
+            yield _split(chunk[k:stop], n_x)

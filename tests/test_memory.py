@@ -158,6 +158,24 @@ def test_accumulation_costs_memory_falls_with_the_micro_batch():
         memory.accumulation_costs(model, X, Y, (4096,))
 
 
+def test_step_table_and_replay_check():
+    dims = [784, 256, 10]
+    steps = [memory.step_memory(dims, b, "float32") for b in (64, 1024)]
+    measured = [memory.measure_step_peak(dims, b, "float32") for b in (64, 1024)]
+    textbook = [memory.textbook_bytes(dims, b, "float32") for b in (64, 1024)]
+    table = memory.step_table(steps, measured, textbook)
+    assert "b = 1,024" in table and "plain GD keeps none" in table and "np." not in table
+    # at b = 64 the peak is the update: p -= lr * dp makes a copy of dW1 that the textbook
+    # count leaves out; at b = 1,024 the per-example arrays dominate and the counts agree
+    assert steps[0].phase == "update" and measured[0] / textbook[0] > 1.25
+    assert steps[0].breakdown["temporaries"] == 256 * 784 * 4 + memory.ARRAY_OBJECT
+    assert abs(measured[1] / textbook[1] - 1) < 0.02
+    with pytest.raises(ValueError, match="one value per step"):
+        memory.step_table(steps, measured[:1], textbook)
+    check = memory.check_replay([40, 10], "softmax", (1, 64), "float32")
+    assert check.ok.all() and check.relative.shape == (2,)
+
+
 def test_plots_follow_the_figure_convention():
     import matplotlib
 
@@ -167,8 +185,12 @@ def test_plots_follow_the_figure_convention():
     from course_utils import plotting
 
     dims = [784, 256, 10]
-    step = memory.step_memory(dims, 64, "float32")
-    axes = memory.plot_step_memory(step, memory.measure_step_peak(dims, 64, "float32"))
+    steps = [memory.step_memory(dims, b, "float32") for b in (64, 1024)]
+    measured = [memory.measure_step_peak(dims, b, "float32") for b in (64, 1024)]
+    axes = list(memory.plot_step_memory(steps, measured))
+    axes += list(memory.plot_step_memory(steps[0], measured[0]))
+    labels = [t.get_text() for t in axes[2].get_yticklabels()]
+    assert "optimizer state\n(0: plain GD keeps none)" in labels  # an empty category says why
     calls = []
 
     def run_step(b):
@@ -178,7 +200,14 @@ def test_plots_follow_the_figure_convention():
 
     budget = memory.smallest_budget(dims, 300, "float32")
     memory.find_largest_batch(run_step)
-    axes += memory.plot_search(calls, dims, budget, "float32")
-    for ax in axes:
+    search = memory.plot_search(calls, dims, budget, "float32")
+    assert len(search) == 3 and min(search[2].get_ylim()) > 100  # the zoom: bisection only
+    axes += list(search)
+    for ax in axes:  # no method colour, and no sky blue (too close to batch GD's blue)
         assert plotting.convention_problems(ax) == []
+        colors = {matplotlib.colors.to_hex(c).upper() for coll in ax.collections
+                  for c in coll.get_facecolor()}
+        colors |= {matplotlib.colors.to_hex(p.get_facecolor()).upper() for p in ax.patches}
+        colors |= {matplotlib.colors.to_hex(line.get_color()).upper() for line in ax.get_lines()}
+        assert not colors & {"#56B4E9", *plotting.COLORS.values()}, colors
     plt.close("all")

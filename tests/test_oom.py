@@ -33,6 +33,10 @@ def test_below_the_limit_runs_above_it_fails_and_this_process_survives():
     assert below.ran and below.steps_done == 2 and len(below.step_seconds) == 2
     above = oom.run_steps_with_limit(DIMS, 2 * b_fit, LIMIT, steps=2)
     assert above.outcome == "MemoryError" and above.steps_done == 0
+    # twice the largest size: X alone (2 b_fit x 784 float32) is over the limit
+    assert above.failed_at == "while making the mini-batch" and below.failed_at == ""
+    in_step = oom.run_steps_with_limit(DIMS, round(1.2 * b_fit), LIMIT, steps=2)
+    assert in_step.outcome == "MemoryError" and in_step.failed_at == "in step 1"
     assert "Unable to allocate" in above.message
     assert oom.own_limit() == own  # the limit was set in the child only
 
