@@ -5,6 +5,7 @@
     lam = top_hessian_eigenvalue(model, X, Y)   # curvature of the sharpest direction
     tuned = tune_learning_rate(make_model, X, Y, 64, RATES, start=0.2, num_epochs=2)
     groups = rank_with_ties({"SGD": costs_sgd, "b = 64": costs_64})
+    effect = label_noise_effect(marked, cost_flipped, cost_clean)   # claim C3, measured
 
 Comparing methods is fair only at the same budget (updates, epochs or seconds) and with each
 method's learning rate tuned for that budget: `tune_learning_rate` walks a grid of rates until
@@ -142,10 +143,12 @@ class Tuning:
     costs[lr]   full training cost at the end of the budget (inf if the run diverged)
     runs[lr]    the History of each run
     grid        the whole grid the rates were taken from
+    seed        the shuffling seed of every run: the search is judged on this one seed
     """
 
     batch_size: int
     grid: list
+    seed: object = 0
     costs: dict = field(default_factory=dict)
     runs: dict = field(default_factory=dict)
 
@@ -155,7 +158,8 @@ class Tuning:
 
     @property
     def bracketed(self) -> bool:
-        """True if the grid rates just below and just above the best were tried and did worse."""
+        """True if the grid rates just below and just above the best were tried and did worse
+        (on the tuning seed: see `Entry.tied_rates` for neighbours within the seed spread)."""
         k = self.grid.index(self.best_rate)
         if k == 0 or k == len(self.grid) - 1:
             return False
@@ -181,7 +185,7 @@ def tune_learning_rate(make_model, X, Y, batch_size: int, grid, start: float,
     if float(start) not in grid:
         raise ValueError(f"start must be one of the grid's rates {grid}, got {start!r}")
     check_XY(X, Y)
-    tuning = Tuning(batch_size=batch_size, grid=grid)
+    tuning = Tuning(batch_size=batch_size, grid=grid, seed=train_kwargs.get("seed", 0))
 
     def cost(k):
         lr = grid[k]
@@ -243,17 +247,46 @@ def ranking_text(groups) -> str:
     return " < ".join(" = ".join(group) for group in groups)
 
 
+# How the runs of one method in a contest differ from each other (Entry.kind).
+KINDS = {
+    "seeds": "over {n} seeds",
+    "one run": "one run (no shuffling and no time budget: every seed gives the same)",
+    "repeats": "over {n} repeats (no shuffling: the spread is timing jitter, the updates that "
+               "fit in the budget: {updates})",
+}
+
+
 @dataclass
 class Entry:
-    """One method in a contest: its learning-rate tuning and its runs at the best rate, one
-    per seed (the first is the tuning run itself)."""
+    """One method in a contest: its learning-rate tuning and its runs at the best rate (the
+    first is the tuning run itself, on the first seed).
+
+    kind: "seeds" (runs differ by the shuffling seed), "one run" (batch GD on a budget in
+    updates or epochs: nothing random, one run stands for every seed) or "repeats" (batch GD
+    on a budget in seconds: the repeats differ only by how many updates fit in the time).
+    """
 
     tuning: Tuning
     runs: list
+    kind: str = "seeds"
 
     @property
     def final_costs(self) -> list:
         return [h.final_cost for h in self.runs]
+
+    @property
+    def spread(self) -> float:
+        """max - min of the final costs over the runs (0 for one run)."""
+        return float(np.max(self.final_costs) - np.min(self.final_costs))
+
+    @property
+    def tied_rates(self) -> list:
+        """Other rates tried whose cost (on the tuning seed) came within `spread` of the best
+        rate's: run-to-run noise could swap them, so they tie with the best."""
+        t = self.tuning
+        best = t.costs[t.best_rate]
+        return sorted(lr for lr, c in t.costs.items()
+                      if lr != t.best_rate and c - best <= self.spread)
 
 
 def contest(make_model, X, Y, batch_sizes, grid, starts: dict, seeds=(0, 1, 2),
@@ -263,11 +296,14 @@ def contest(make_model, X, Y, batch_sizes, grid, starts: dict, seeds=(0, 1, 2),
     For each batch size b: `tune_learning_rate` on seeds[0] starting from starts[b], then the
     best rate rerun on the other seeds. budget: num_epochs, max_updates and/or max_seconds,
     passed to `train` (give num_epochs large enough for a budget in updates or seconds).
+    Batch GD (b = m) does not shuffle: without a time budget its runs would all be the same,
+    so it runs once; with one, it is repeated (the repeats differ by timing only).
     eval_every: an int, or {b: int} per batch size. Returns {b: Entry}.
     """
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must name at least one seed, got none")
+    m = check_XY(X, Y)
     results = {}
     for b in batch_sizes:
         if b not in starts:
@@ -276,14 +312,17 @@ def contest(make_model, X, Y, batch_sizes, grid, starts: dict, seeds=(0, 1, 2),
         kw = dict(budget, eval_every=every)
         tuning = tune_learning_rate(make_model, X, Y, b, grid, starts[b], seed=seeds[0], **kw)
         best = tuning.best_rate
-        runs = [tuning.runs[best]] + repeat_runs(make_model, X, Y, b, best, seeds[1:], **kw)
-        results[b] = Entry(tuning, runs)
+        kind = "seeds" if b < m else ("repeats" if budget.get("max_seconds") else "one run")
+        more = [] if kind == "one run" else repeat_runs(make_model, X, Y, b, best, seeds[1:],
+                                                        **kw)
+        results[b] = Entry(tuning, [tuning.runs[best]] + more, kind)
     return results
 
 
 def contest_table(results: dict, names: dict, digits: int = 3) -> str:
-    """The rates each method tried (with the cost each reached), the best one, and its final
-    cost over the seeds as mean [min, max]. names: {batch size: name to print}."""
+    """The rates each method tried (with the cost each reached on the tuning seed), the best
+    one, its final cost as mean [min, max] over the runs, and the rates that tie with it.
+    names: {batch size: name to print}."""
     lines = []
     for b, entry in results.items():
         t = entry.tuning
@@ -291,7 +330,86 @@ def contest_table(results: dict, names: dict, digits: int = 3) -> str:
                           for lr, c in sorted(t.costs.items()))
         v = np.array(entry.final_costs)
         edge = "" if t.bracketed else "  (not bracketed: best at an end of the grid, or tied)"
-        lines.append(f"{names[b]}\n  rates tried (cost at the end): {tried}{edge}\n"
-                     f"  best rate {t.best_rate:g}: cost {v.mean():.{digits}f} "
-                     f"[{v.min():.{digits}f}, {v.max():.{digits}f}] over {v.size} seeds")
+        updates = ", ".join(str(h.updates) for h in entry.runs) if entry.kind == "repeats" else ""
+        over = KINDS[entry.kind].format(n=v.size, updates=updates)
+        cost = (f"{v[0]:.{digits}f}" if v.size == 1
+                else f"{v.mean():.{digits}f} [{v.min():.{digits}f}, {v.max():.{digits}f}]")
+        ties = ", ".join(f"{lr:g}" for lr in entry.tied_rates)
+        rates = "rates" if len(entry.tied_rates) > 1 else "rate"
+        tied = f"\n  tied with it (within that spread, a tie): {rates} {ties}" if ties else ""
+        judged = f"seed {t.seed}" if entry.kind == "seeds" else "one run each"
+        lines.append(f"{names[b]}\n  rates tried, cost at the end ({judged}): "
+                     f"{tried}{edge}\n  best rate {t.best_rate:g}: cost {cost} {over}{tied}")
     return "\n".join(lines)
+
+
+@dataclass
+class NoiseEffect:
+    """How much of the mini-batch cost's spread the mislabelled examples explain (claim C3).
+
+    r_noisy, r_clean   correlation of a mini-batch's cost with its count of marked examples,
+                       labels flipped / the same examples with clean labels (the baseline)
+    slope, intercept   least-squares line cost ~ slope * count + intercept (flipped labels):
+                       slope is what one flipped example adds to a mini-batch's cost
+    spread_ratio       std of the flipped-label costs / std of the baseline's
+    left_over_ratio    std of what the line leaves over / std of the baseline's: near 1
+                       means that, count accounted for, the rest is ordinary sampling noise
+    """
+
+    mean_noisy: float
+    mean_clean: float
+    std_noisy: float
+    std_clean: float
+    r_noisy: float
+    r_clean: float
+    slope: float
+    intercept: float
+    spread_ratio: float
+    left_over_ratio: float
+
+    def table(self) -> str:
+        """The measurements as the notebook prints them (3 decimals, 2 for r)."""
+        return "\n".join([
+            "labels            | mean cost | spread (std) | correlation r with marked count",
+            f"30 flipped        | {self.mean_noisy:9.3f} | {self.std_noisy:12.3f} | "
+            f"{self.r_noisy:5.2f}",
+            f"clean (baseline)  | {self.mean_clean:9.3f} | {self.std_clean:12.3f} | "
+            f"{self.r_clean:5.2f}",
+            f"flipped labels make the spread {self.spread_ratio:.1f} times the baseline's; each "
+            f"flipped example in a mini-batch adds {self.slope:.2f} to its cost",
+            f"spread left once the count is accounted for: {self.left_over_ratio:.2f} times "
+            "the baseline's",
+        ])
+
+
+def label_noise_effect(marked, cost_noisy, cost_clean) -> NoiseEffect:
+    """Measure claim C3 on two runs over the same mini-batches: one with some labels flipped,
+    the baseline with them clean.
+
+    marked: count of marked (flipped) examples in each mini-batch; cost_noisy, cost_clean:
+    each mini-batch's cost in the two runs (same length, in the same order).
+    """
+    k = np.asarray(marked, dtype=np.float64)
+    a = np.asarray(cost_noisy, dtype=np.float64)
+    c = np.asarray(cost_clean, dtype=np.float64)
+    for name, v in (("marked", k), ("cost_noisy", a), ("cost_clean", c)):
+        if v.ndim != 1 or v.size < 3 or not np.all(np.isfinite(v)):
+            raise ValueError(f"{name} must be a 1-D sequence of at least 3 finite numbers, "
+                             f"got shape {v.shape}")
+    if not a.size == c.size == k.size:
+        raise ValueError(f"marked, cost_noisy and cost_clean must have the same length, got "
+                         f"{k.size}, {a.size} and {c.size}")
+    for name, v in (("marked", k), ("cost_noisy", a), ("cost_clean", c)):
+        if np.ptp(v) == 0:
+            raise ValueError(f"{name} must not be constant (a correlation needs variation), "
+                             f"got every value {v[0]:g}")
+    slope, intercept = np.polyfit(k, a, 1)
+    left_over = a - (slope * k + intercept)  # the part of the cost the count does not explain
+    return NoiseEffect(
+        mean_noisy=float(a.mean()), mean_clean=float(c.mean()),
+        std_noisy=float(a.std()), std_clean=float(c.std()),
+        r_noisy=float(np.corrcoef(k, a)[0, 1]), r_clean=float(np.corrcoef(k, c)[0, 1]),
+        slope=float(slope), intercept=float(intercept),
+        spread_ratio=float(a.std() / c.std()),
+        left_over_ratio=float(left_over.std() / c.std()),
+    )

@@ -134,9 +134,11 @@ def train(
     eval_every: updates between full-training-set evaluations (default: once per epoch; an
     evaluation at update 0 and at the end is always made). Evaluation time is not counted
     in `seconds`. target_cost: stop once the full training cost is at or below it.
-    max_updates: stop after this many updates. max_seconds: stop after the first update that
-    brings the training time (`seconds`) to max_seconds or more: a budget in time, for
-    comparisons at equal time (the number of updates then depends on the machine).
+    max_updates: stop after this many updates. max_seconds: a budget in training time, for
+    comparisons at equal time: training stops at it, never past it. The update that would end
+    past max_seconds is undone (parameters restored, its time and cost not recorded), so
+    `seconds` <= max_seconds and the last evaluation is the model as it stood at the budget
+    (the number of updates that fit depends on the machine and its load).
     A non-finite cost stops training with history.diverged = True and a message saying where.
     blas_threads: BLAS threads while training (restored afterwards; None leaves them as they
     are). One thread is the fair setting for timing and, for the course's small matrices,
@@ -194,6 +196,7 @@ def train(
             batches = iterate_minibatches(X, Y, batch_size, seed=rng, shuffle=batch_size < m)
             epoch_sum, epoch_n = 0.0, 0
             while True:
+                before = model.get_flat() if max_seconds is not None else None  # untimed
                 t0 = time.perf_counter()
                 batch = next(batches, None)
                 if batch is None:
@@ -210,7 +213,12 @@ def train(
                     stop = True
                     break
                 model.update(grads, lr)
-                hist.seconds += time.perf_counter() - t0
+                step_seconds = time.perf_counter() - t0
+                if max_seconds is not None and hist.seconds + step_seconds > max_seconds:
+                    model.set_flat(before)  # this update ends past the budget: undo it
+                    stop = True
+                    break
+                hist.seconds += step_seconds
                 b_t = X_t.shape[1]
                 hist.updates += 1
                 hist.examples_seen += b_t
@@ -221,9 +229,7 @@ def train(
                 epoch_n += b_t
                 if record_path:
                     hist.path.append(model.get_flat())
-                if (max_updates is not None and hist.updates >= max_updates) or (
-                    max_seconds is not None and hist.seconds >= max_seconds
-                ):
+                if max_updates is not None and hist.updates >= max_updates:
                     stop = True
                     break
                 if hist.updates % every == 0 and evaluate():
@@ -231,8 +237,8 @@ def train(
                     break
             if epoch_n:
                 hist.epoch_cost.append(epoch_sum / epoch_n)
-    if not hist.diverged and hist.eval_updates[-1] != hist.updates:
-        evaluate()
+        if not hist.diverged and hist.eval_updates[-1] != hist.updates:
+            evaluate()  # the end, under the same BLAS threads as every other evaluation
     if not hist.diverged and not math.isfinite(hist.final_cost):
         hist.diverged = True
         hist.message = f"diverged: the training cost is {hist.final_cost} after training"

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import matplotlib
 
 matplotlib.use("Agg")  # tests only: no display needed (never for notebook runs)
@@ -120,11 +122,69 @@ def test_contest_tunes_each_method_and_repeats_over_seeds(regression):
                          grid, starts={200: 0.3, 20: 0.1}, seeds=(0, 1, 2), num_epochs=2)
     assert set(res) == {200, 20}
     for b, entry in res.items():
-        assert len(entry.runs) == 3 and entry.runs[0] is entry.tuning.runs[entry.tuning.best_rate]
+        assert entry.runs[0] is entry.tuning.runs[entry.tuning.best_rate]
         assert all(h.batch_size == b and h.epochs == 2 for h in entry.runs)
-    assert len(set(res[200].final_costs)) == 1  # batch GD does not shuffle: seeds agree
+    # batch GD does not shuffle: one run stands for every seed; mini-batch GD: one per seed
+    assert res[200].kind == "one run" and len(res[200].runs) == 1 and res[200].spread == 0
+    assert res[20].kind == "seeds" and len(res[20].runs) == 3
     table = curves.contest_table(res, {200: "batch GD", 20: "mini-batch"})
     assert "batch GD" in table and "best rate" in table and "over 3 seeds" in table
+    assert "one run (no shuffling" in table and "(seed 0)" in table and "(one run each)" in table
     with pytest.raises(ValueError, match="starts"):
         curves.contest(lambda: models.LinearRegression(2), X, Y, [10], grid, starts={},
                        num_epochs=1)
+
+
+def test_contest_in_time_repeats_batch_gd_and_stays_within_the_budget(regression):
+    X, Y = regression
+    res = curves.contest(lambda: models.LinearRegression(2, seed=0), X, Y, [200],
+                         [0.1, 0.3, 1.0, 1.9, 3.0], starts={200: 1.0}, seeds=(0, 1),
+                         num_epochs=10_000, max_seconds=0.01, eval_every=5)
+    entry = res[200]
+    assert entry.kind == "repeats" and len(entry.runs) == 2
+    assert all(0 < h.seconds <= 0.01 and h.eval_seconds[-1] == h.seconds
+               for h in [*entry.runs, *entry.tuning.runs.values()])
+    assert "timing jitter" in curves.contest_table(res, {200: "batch GD"})
+
+
+def test_tied_rates_are_the_neighbours_within_the_seed_spread():
+    tuning = curves.Tuning(batch_size=8, grid=[0.1, 0.2, 0.5, 1.0],
+                           costs={0.1: 2.0, 0.2: 1.52, 0.5: 1.5, 1.0: 1.6})
+    runs = [SimpleNamespace(final_cost=c) for c in (1.5, 1.47, 1.53)]  # spread 0.06
+    entry = curves.Entry(tuning, runs)
+    assert entry.spread == pytest.approx(0.06)
+    assert entry.tied_rates == [0.2]  # 1.52 - 1.5 <= 0.06; 1.6 - 1.5 > 0.06
+    assert tuning.bracketed  # on the tuning seed both neighbours did worse
+    table = curves.contest_table({8: entry}, {8: "b = 8"})
+    assert "tied with it (within that spread, a tie): rate 0.2" in table
+    assert curves.Entry(tuning, runs[:1], "one run").tied_rates == []
+    wide = curves.Entry(tuning, [SimpleNamespace(final_cost=c) for c in (1.5, 1.4, 1.65)])
+    assert wide.tied_rates == [0.2, 1.0]
+    assert "a tie): rates 0.2, 1" in curves.contest_table({8: wide}, {8: "b = 8"})
+
+
+def test_label_noise_effect_on_a_known_line():
+    rng = np.random.default_rng(0)
+    marked = rng.integers(0, 5, 400)
+    clean = 0.1 + 0.05 * rng.standard_normal(400)
+    noisy = clean + 0.2 * marked  # each flipped example adds exactly 0.2
+    e = curves.label_noise_effect(marked, noisy, clean)
+    assert e.slope == pytest.approx(0.2, abs=0.01) and e.intercept == pytest.approx(0.1, abs=0.01)
+    assert e.r_noisy > 0.9 and abs(e.r_clean) < 0.15
+    assert e.spread_ratio == pytest.approx(noisy.std() / clean.std())
+    assert e.left_over_ratio == pytest.approx(1.0, abs=0.05)  # the rest is the baseline noise
+    assert "30 flipped" in e.table() and "times the baseline's" in e.table()
+
+
+@pytest.mark.parametrize(
+    "args, word",
+    [
+        (([0, 1], [1.0, 2.0], [1.0, 2.0]), "marked"),
+        (([0, 1, 2], [1.0, 2.0, np.nan], [1.0, 2.0, 3.0]), "cost_noisy"),
+        (([0, 1, 2], [1.0, 2.0, 3.0], [1.0, 2.0, 3.0, 4.0]), "same length"),
+        (([1, 1, 1], [1.0, 2.0, 3.0], [1.0, 2.0, 3.0]), "constant"),
+    ],
+)
+def test_label_noise_effect_bad_input(args, word):
+    with pytest.raises(ValueError, match=word):
+        curves.label_noise_effect(*args)

@@ -103,10 +103,21 @@ def test_ewma_against_direct_computation():
     assert train.ewma([5.0], 0.9, bias_correction=False)[0] == pytest.approx(0.5)
 
 
-def test_max_seconds_is_a_time_budget(moons):
-    _, h = fit(moons, 10, epochs=50, max_seconds=1e-9)  # any update exceeds it
-    assert h.updates == 1 and h.seconds >= 1e-9
+def test_max_seconds_stops_at_the_budget_never_past_it(moons):
+    model = models.MLP([2, 5, 2, 1], "sigmoid", seed=1)
+    start = model.get_flat()
+    X, Y = moons
+    h = train.train(model, X, Y, 10, 0.5, 50, max_seconds=1e-9)  # any update ends past it
+    assert h.updates == 0 and h.seconds == 0 and h.step_cost == []
+    np.testing.assert_array_equal(model.get_flat(), start)  # the update was undone
+    assert h.eval_updates == [0] and len(h.eval_cost) == 1
     _, h = fit(moons, 10, epochs=2, max_seconds=60.0)  # never reached: the epochs end first
     assert h.updates == 60
+    _, h = fit(moons, 1, epochs=1000, max_seconds=0.02, eval_every=7)
+    assert 0 < h.updates < 300_000 and h.seconds <= 0.02
+    assert h.eval_seconds[-1] == h.seconds and h.eval_updates[-1] == h.updates
+    # the last evaluation is the model as it stood at the budget: rerun that many updates
+    _, again = fit(moons, 1, epochs=1000, max_updates=h.updates, eval_every=7)
+    assert again.final_cost == h.final_cost
     with pytest.raises(ValueError, match="max_seconds"):
         fit(moons, 10, max_seconds=0.0)
