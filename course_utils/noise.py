@@ -11,6 +11,7 @@ the batch size at which the noise in the gradient is about as large as the gradi
 """
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ._checks import check_int, check_XY
 
@@ -22,6 +23,11 @@ def per_example_gradients(model, X, Y) -> np.ndarray:
     (dW_i = dz_i x_i^T), deeper models one example at a time.
     """
     m = check_XY(X, Y)
+    with threadpool_limits(1):  # small products: one BLAS thread is fastest (and fair)
+        return _per_example_gradients(model, X, Y, m)
+
+
+def _per_example_gradients(model, X, Y, m: int) -> np.ndarray:
     if model.L == 1:
         AL, _ = model.forward(X)
         dZ = AL - Y  # (n_y, m): each example's dZ, without the 1/m of the mean cost
@@ -38,11 +44,34 @@ def per_example_gradients(model, X, Y) -> np.ndarray:
 
 def noise_scale(model, X, Y) -> dict:
     """Full gradient norm |G|^2, tr(Sigma) and B_simple = tr(Sigma) / |G|^2 at the model's
-    current parameters, from exact per-example gradients."""
-    g = per_example_gradients(model, X, Y)
-    G = g.mean(axis=0)
-    trace = float(np.mean(np.sum((g - G) ** 2, axis=1)))
-    G2 = float(G @ G)
+    current parameters, from exact per-example gradients.
+
+    One-layer models take a shortcut with the same result: example i's gradient is
+    dz_i x_i^T (and dz_i for the bias), so |g_i|^2 = |dz_i|^2 (|x_i|^2 + 1), and
+    tr(Sigma) = mean |g_i|^2 - |G|^2, without building the (m, P) array of gradients.
+    """
+    m = check_XY(X, Y)
+    with threadpool_limits(1):  # small products: one BLAS thread is fastest (and fair)
+        return _noise_scale(model, X, Y, m)
+
+
+def _noise_scale(model, X, Y, m: int) -> dict:
+    if model.L == 1:
+        AL, _ = model.forward(X)
+        dZ = AL - Y  # (n_y, m): each example's dz_i
+        dz2 = np.sum(dZ * dZ, axis=0)  # (m,)
+        x2 = np.sum(X * X, axis=0) + (1.0 if model.bias else 0.0)  # (m,)
+        G_W = np.dot(dZ, X.T) / m  # (n_y, n_x)
+        G2 = float(np.sum(G_W * G_W))
+        if model.bias:
+            G_b = dZ.mean(axis=1)
+            G2 += float(G_b @ G_b)
+        trace = float(np.mean(dz2 * x2)) - G2
+    else:
+        g = _per_example_gradients(model, X, Y, m)
+        G = g.mean(axis=0)
+        trace = float(np.mean(np.sum((g - G) ** 2, axis=1)))
+        G2 = float(G @ G)
     return {"G_norm2": G2, "trace_sigma": trace, "B_simple": trace / G2}
 
 
@@ -51,6 +80,8 @@ def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed
     prediction tr(Sigma) / b * (m - b) / (m - 1), for each batch size.
 
     per_example: (m, P) per-example gradients. Returns arrays "measured" and "predicted".
+    At b = m every mini-batch is the whole set, so one draw gives the exact value (0 up to
+    rounding) and the other draws are skipped.
     """
     m = per_example.shape[0]
     draws = check_int("draws", draws, low=2)
@@ -61,7 +92,7 @@ def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed
     for b in batch_sizes:
         b = check_int("batch size", b, high=m)
         err = [np.sum((per_example[rng.choice(m, b, replace=False)].mean(axis=0) - G) ** 2)
-               for _ in range(draws)]
+               for _ in range(draws if b < m else 1)]
         measured.append(np.mean(err))
         predicted.append(trace / b * (m - b) / (m - 1) if m > 1 else 0.0)
     return {"batch_sizes": np.asarray(batch_sizes), "measured": np.array(measured),
@@ -74,7 +105,8 @@ def plot_minibatch_variance(variance: dict, m: int, ax=None, **legend_kw):
     replacement). legend_kw go to plotting.legend. Returns the Axes."""
     import matplotlib.pyplot as plt  # here, not at the top: noise never needs matplotlib
 
-    from .plotting import OTHER, legend, plain_log_ticks
+    from .plotting import OTHER, legend
+    from .timing import log_ticks
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
@@ -83,11 +115,11 @@ def plot_minibatch_variance(variance: dict, m: int, ax=None, **legend_kw):
     ax.plot(b, variance["measured"][inside], "o", color=OTHER["black"], label="measured")
     ax.plot(b, variance["predicted"][inside], "-", color=OTHER["orange"],
             label="tr(Σ)/b · (m − b)/(m − 1), without replacement")
-    ax.plot(b, variance["trace_sigma"] / b, ":", color=OTHER["sky"],
+    ax.plot(b, variance["trace_sigma"] / b, "--", color=OTHER["grey"],
             label="tr(Σ)/b, with replacement")
     ax.set(xscale="log", yscale="log", xlabel="mini-batch size b (examples)",
            ylabel="E |g_B − G|² (no unit)")
-    plain_log_ticks(ax.xaxis)
-    plain_log_ticks(ax.yaxis)
+    log_ticks(ax.xaxis, b, steps=(1,), beyond=False)
+    log_ticks(ax.yaxis, np.concatenate([variance["measured"][inside], variance["trace_sigma"] / b]))
     legend(ax, **legend_kw)
     return ax

@@ -7,7 +7,8 @@ The convention (checked by `convention_problems`, which tests and notebooks asse
 - the source's colours for the three methods, from the colour-blind-safe Okabe-Ito set:
   batch GD blue, SGD (reddish) purple, mini-batch GD (bluish) green; each method also has its
   own line style and marker, so colour is never the only cue (`method_style`);
-- anything else uses `OTHER` colours, never the three method colours;
+- anything else uses `OTHER` colours (no sky blue: it reads as batch GD's blue), never the
+  three method colours;
 - legends sit outside the data (`legend`), paths show their start and end in the legend;
 - every axis has a name and a unit in brackets; log axes only across decades, with plain
   tick labels (1, 10, 100), and the first point (x = 0) stays on the axis (`log_x`).
@@ -24,8 +25,9 @@ from .train import ewma
 COLORS = {"batch": "#0072B2", "sgd": "#CC79A7", "minibatch": "#009E73"}
 LINESTYLES = {"batch": "-", "sgd": ":", "minibatch": "--"}
 MARKERS = {"batch": "o", "sgd": "x", "minibatch": "^"}
-# The rest of the Okabe-Ito set, for anything that is not one of the three methods.
-OTHER = {"orange": "#E69F00", "vermillion": "#D55E00", "sky": "#56B4E9", "black": "#000000",
+# The rest of the Okabe-Ito set, for anything that is not one of the three methods. Its sky
+# blue is left out: next to batch GD's blue it reads as batch GD. Yellow only sparingly.
+OTHER = {"orange": "#E69F00", "vermillion": "#D55E00", "black": "#000000",
          "grey": "#7F7F7F", "light grey": "#BBBBBB", "yellow": "#F0E442"}
 
 X_AXES = {

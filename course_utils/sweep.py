@@ -11,20 +11,25 @@ a count that does not depend on the machine; for a fixed b, fewer updates is les
   rate of the next (larger batches take larger rates: the linear scaling rule, Goyal et al.
   2017). Then `fit_steps_model` fits McCandlish et al.'s S(B) = S_min (1 + B_noise / B).
 * `compare_with_batch_gd`: claim C7. For one training set, tune every mini-batch size and
-  batch GD (b = m), then time each tuned run again, `repeats` times, interleaved, and say
-  which is faster (`Comparison.verdict`); `crossover` brackets the m where the verdict flips.
+  batch GD (b = m), then time each tuned run again, `repeats` rounds, interleaved, and say
+  which is faster (`Comparison.verdict`; the repeats replay each run with `replay_run`);
+  `crossover` brackets the m from which mini-batch
+  GD wins at every larger m, and `describe_crossover` sets it against the rule's m.
+* `scaling_regimes`: near-perfect scaling, diminishing returns or little gain, size to size.
+* `format_tried`, `format_runs`, `format_timing`: the lines notebook 04 prints.
 * `min_logistic_cost`: the lowest training cost of logistic regression (Newton's method),
   to set a target "J* + tolerance" that means the same thing at every m.
 * `plot_comparisons`, `plot_targets`: the figures of notebook 04 (each returns its Axes).
 """
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ._checks import check_int, check_positive_float, check_seed, check_XY
-from .minibatch import num_minibatches
+from .minibatch import iterate_minibatches, num_minibatches
 from .train import train
 
 
@@ -100,21 +105,23 @@ def tune_learning_rate(make_model, X, Y, batch_size: int, learning_rates, target
     def run(i):  # True if rate i beats the best so far
         nonlocal best
         h = train(make_model(), X, Y, b, rates[i], max_epochs, seed=seed, eval_every=eval_every,
-                  target_cost=target_cost, max_updates=best.updates if best else None)
+                  target_cost=target_cost, max_updates=best.updates if best else None,
+                  blas_threads=None)  # pinned once below, not on every run
         tried[rates[i]] = h.updates if h.reached_target else None
         if h.reached_target and (best is None or h.updates < best.updates):
             best = TargetResult(b, rates[i], True, h.updates, h.examples_seen, h.seconds)
             return True
         return False
 
-    run(i0)
-    i = i0 + 1
-    while i < len(rates) and run(i):  # up while it keeps improving
-        i += 1
-    if best is None or best.learning_rate == rates[i0]:
-        i = i0 - 1
-        while i >= 0 and (run(i) or best is None):  # down, if the start was best (or failed)
-            i -= 1
+    with threadpool_limits(1):  # BLAS on one thread, as train() does by default
+        run(i0)
+        i = i0 + 1
+        while i < len(rates) and run(i):  # up while it keeps improving
+            i += 1
+        if best is None or best.learning_rate == rates[i0]:
+            i = i0 - 1
+            while i >= 0 and (run(i) or best is None):  # down, if the start was best (or failed)
+                i -= 1
     result = best or TargetResult(b, float("nan"), False, -1, -1, float("nan"))
     result.tried = dict(sorted(tried.items()))
     result.grid = tuple(rates)
@@ -162,6 +169,29 @@ def fit_steps_model(batch_sizes, steps) -> tuple[float, float]:
     return best[1], best[2]
 
 
+def scaling_regimes(batch_sizes, steps, perfect: float = 0.7, diminishing: float = 1.5) -> list:
+    """Name the regime of each step from one batch size to the next (Shallue et al. 2018).
+
+    For consecutive sizes b0 < b1 with updates s0, s1: the updates fall s0 / s1 times for
+    b1 / b0 times the batch; `share` = (s0 / s1) / (b1 / b0) is 1 for perfect scaling.
+    Regime: "near-perfect scaling" if share >= perfect, else "diminishing returns" if the
+    updates still fall at least `diminishing` times, else "little or no gain".
+    Returns [(b0, b1, fall, share, regime), ...], one per step.
+    """
+    B = [check_int("batch size", b) for b in batch_sizes]
+    S = [check_int("steps", s) for s in steps]
+    if len(B) != len(S) or len(B) < 2 or B != sorted(set(B)):
+        raise ValueError(f"need two or more increasing batch sizes, one steps count each; got "
+                         f"batch_sizes {B} and steps {S}")
+    rows = []
+    for b0, b1, s0, s1 in zip(B[:-1], B[1:], S[:-1], S[1:]):
+        fall, share = s0 / s1, (s0 / s1) / (b1 / b0)
+        regime = ("near-perfect scaling" if share >= perfect else
+                  "diminishing returns" if fall >= diminishing else "little or no gain")
+        rows.append((b0, b1, fall, share, regime))
+    return rows
+
+
 def min_logistic_cost(X, Y, max_iterations: int = 50, tol: float = 1e-10) -> float:
     """The lowest training cost J* of logistic regression (weights and bias) on (X, Y).
 
@@ -195,7 +225,8 @@ class Comparison:
     """Mini-batch GD against batch GD on one training set of m examples (claim C7).
 
     runs: one tuned TargetResult per batch size, batch GD (b = m) last.
-    seconds[r, k]: repeat r of the time runs[k] takes to reach the target (s).
+    seconds[r, k]: round r of the time runs[k] takes to reach the target (s), the fastest of
+    that round's calls (see `time_runs`).
     """
 
     m: int
@@ -210,10 +241,13 @@ class Comparison:
 
     @property
     def spread(self) -> np.ndarray:
-        """Run-to-run spread per run: the interquartile range (2, n_runs) of the repeats, in
-        seconds (with 5 repeats: the 2nd and the 4th fastest). One slow outlier (the
-        machine busy with something else) does not move it."""
-        return np.percentile(self.seconds, [25, 75], axis=0)
+        """Run-to-run spread per run, (2, n_runs) in seconds: the 2nd fastest and the 2nd
+        slowest round (with 5 rounds: the middle three of five span from one to the other).
+        One outlier round, fast or slow, does not move it."""
+        if len(self.seconds) < 3:
+            raise ValueError(f"spread needs at least 3 rounds, got {len(self.seconds)}")
+        ordered = np.sort(self.seconds, axis=0)
+        return np.stack([ordered[1], ordered[-2]])
 
     @property
     def best_minibatch(self) -> int:
@@ -223,7 +257,8 @@ class Comparison:
     @property
     def verdict(self) -> str:
         """"batch GD", "mini-batch" or "tie": a method wins only if its spread lies entirely
-        below the other's (the interquartile ranges do not overlap); otherwise a tie."""
+        below the other's (with 5 rounds: its middle three all faster than the other's
+        middle three); otherwise a tie."""
         lo, hi = self.spread
         k = self.best_minibatch
         if hi[-1] < lo[k]:
@@ -233,36 +268,96 @@ class Comparison:
         return "tie"
 
 
-def time_runs(make_model, X, Y, runs, repeats: int = 3, seed=0) -> np.ndarray:
-    """Time each tuned run again from scratch: seconds[r, k] for repeat r of runs[k].
+def format_runs(comparison: Comparison) -> list:
+    """One line per tuned run of a Comparison: its size, rate, updates, examples and the rates
+    tried, e.g. "b = 256   rate    3,   4 updates,   1,024 examples   (rates tried: ...)"."""
+    lines = []
+    for r in comparison.runs:
+        name = "batch GD" if r.batch_size == comparison.m else f"b = {r.batch_size:,}"
+        lines.append(f"{name:9s} rate {r.learning_rate:4g}, {r.updates:3d} updates, "
+                     f"{r.examples:7,d} examples   (rates tried: {format_tried(r)})")
+    return lines
 
-    Each repeat replays the same updates (same start, rate and shuffles), so only the time
-    changes. The runs are interleaved in a new random order every round, so that a slow
-    moment of the machine spreads over all of them instead of biasing one.
+
+def format_timing(comparison: Comparison) -> str:
+    """One line for a Comparison's timings (ms): m; batch GD's median [middle of the rounds];
+    the best mini-batch size's; the ratio of the medians; the verdict."""
+    c, k = comparison, comparison.best_minibatch
+    (b_lo, k_lo), (b_hi, k_hi) = c.spread[:, [-1, k]] * 1e3
+    return (f"{c.m:7,d}   {c.median[-1] * 1e3:6.2f} [{b_lo:6.2f}, {b_hi:6.2f}]   "
+            f"b = {c.runs[k].batch_size:5,d}: {c.median[k] * 1e3:6.2f} [{k_lo:6.2f}, {k_hi:6.2f}]"
+            f"   {c.median[-1] / c.median[k]:5.1f}x   {c.verdict}")
+
+
+def replay_run(make_model, X, Y, run: TargetResult, seed=0) -> tuple:
+    """Replay a tuned run's updates exactly as `train` makes them (same start, learning rate
+    and shuffles) and time its steps as `train` does; returns (seconds, model).
+
+    No cost is evaluated, so a replay costs only its steps: `train` would also evaluate the
+    full training cost before the first update and after the last one (not timed, but on a
+    large m the evaluations cost more than the short runs being timed).
+    """
+    model = make_model()
+    m = check_XY(X, Y)
+    b = check_int("batch size", run.batch_size, high=m)
+    updates = check_int("updates", run.updates)
+    X = X.astype(model.dtype, copy=False)  # as train does, once
+    Y = Y.astype(model.dtype, copy=False)
+    rng = np.random.default_rng(seed)
+    seconds, done = 0.0, 0
+    while done < updates:  # one epoch per pass; batch GD (b = m) is not shuffled, as in train
+        batches = iterate_minibatches(X, Y, b, seed=rng, shuffle=b < m)
+        while done < updates:
+            t0 = time.perf_counter()
+            batch = next(batches, None)
+            if batch is None:
+                break
+            _, grads = model.loss_and_grads(*batch)
+            model.update(grads, run.learning_rate)
+            seconds += time.perf_counter() - t0
+            done += 1
+    return seconds, model
+
+
+def time_runs(make_model, X, Y, runs, repeats: int = 3, seed=0, calls: int = 1,
+              min_seconds: float = 0.005) -> np.ndarray:
+    """Time each tuned run again from scratch: seconds[r, k] for round r of runs[k].
+
+    Each call replays the same updates (`replay_run`), so only the time changes. A round
+    makes up to `calls` passes over the runs, each pass in a new random order, and keeps each
+    run's fastest pass: a slow moment of the machine spreads over all runs instead of
+    biasing one, and one interruption does not decide a round. A run whose fastest call
+    already lasts min_seconds (s) is not called again in that round: a long run is timed
+    once, a short one, which one interruption can double, up to `calls` times.
     """
     repeats = check_int("repeats", repeats, low=1)
+    calls = check_int("calls", calls)
+    min_seconds = check_positive_float("min_seconds", min_seconds)
     check_seed("seed", seed)
     order_rng = np.random.default_rng(seed)
-    seconds = np.empty((repeats, len(runs)))
-    for r in range(repeats):
-        for k in order_rng.permutation(len(runs)):
-            run = runs[k]
-            h = train(make_model(), X, Y, run.batch_size, run.learning_rate, 10**6, seed=seed,
-                      eval_every=run.updates, max_updates=run.updates)
-            seconds[r, k] = h.seconds
+    seconds = np.full((repeats, len(runs)), np.inf)
+    with threadpool_limits(1):
+        for r in range(repeats):
+            for _ in range(calls):
+                for k in order_rng.permutation(len(runs)):
+                    if seconds[r, k] < min_seconds or np.isinf(seconds[r, k]):
+                        t, _ = replay_run(make_model, X, Y, runs[k], seed)
+                        seconds[r, k] = min(seconds[r, k], t)
     return seconds
 
 
 def compare_with_batch_gd(make_model, X, Y, minibatch_sizes, learning_rates,
                           target_cost: float, repeats: int = 5, eval_examples: int = 1024,
-                          start=None, max_epochs: int = 200, seed=0) -> Comparison:
+                          start=None, max_epochs: int = 200, seed=0,
+                          calls: int = 1) -> Comparison:
     """Tune the learning rate of each mini-batch size below m and of batch GD (b = m) on
-    (X, Y), then time every tuned run `repeats` times (see `time_runs`).
+    (X, Y), then time every tuned run in `repeats` rounds of `calls` calls (see `time_runs`).
 
     eval_examples: examples between evaluations of the full cost (at least one evaluation per
     epoch, at most one per update), so that every mini-batch size is resolved to about the
-    same number of examples. start: the rate to try first for the smallest size (each next
-    size starts at the best rate of the one before).
+    same number of examples; with eval_examples <= the smallest b, every update is checked
+    and the updates counted are exact. start: the rate to try first for the smallest size
+    (each next size starts at the best rate of the one before).
     """
     m = check_XY(X, Y)
     check_positive_float("target_cost", target_cost)
@@ -278,7 +373,8 @@ def compare_with_batch_gd(make_model, X, Y, minibatch_sizes, learning_rates,
                                f"rates {r.grid}; widen learning_rates or raise max_epochs")
         start = r.learning_rate
         runs.append(r)
-    return Comparison(m, float(target_cost), runs, time_runs(make_model, X, Y, runs, repeats, seed))
+    seconds = time_runs(make_model, X, Y, runs, repeats, seed, calls)
+    return Comparison(m, float(target_cost), runs, seconds)
 
 
 def crossover(ms, verdicts) -> tuple:
@@ -301,32 +397,47 @@ def crossover(ms, verdicts) -> tuple:
     return (ms[k - 1] if k else None), ms[k]
 
 
-def describe_crossover(low, high, rule_m: int = 2000) -> str:
-    """The bracket from `crossover` in words, set against the rule "m <= rule_m: batch GD"."""
+def describe_crossover(ms, verdicts, rule_m: int = 2000) -> str:
+    """Where batch GD stops being competitive, in words, set against the rule "m <= rule_m:
+    use batch GD". The bracket is `crossover`'s: mini-batch GD must win at every m from its
+    top up to the largest m measured, so one win followed by a tie does not count."""
+    low, high = crossover(ms, verdicts)
+    ms = [int(m) for m in ms]
+    there = {"tie": "a tie there", "batch GD": "batch GD won there"}
     if high is None:
-        return (f"no crossover up to m = {low:,}: mini-batch GD did not win at the largest m; "
-                f"on this machine batch GD holds beyond the rule's {rule_m:,}")
+        return (f"mini-batch GD did not win at the largest m, {low:,} "
+                f"({there[verdicts[-1]]}): no crossover in this range, and batch GD stayed "
+                f"competitive beyond the rule's {rule_m:,}")
     if low is None:
-        return (f"mini-batch GD won at every m from {high:,} up: no crossover in this range; "
-                f"on this machine the rule's {rule_m:,} is too generous to batch GD")
-    where = (f"the crossover lies between m = {low:,} and m = {high:,}: mini-batch GD won at "
-             f"every m from {high:,} up, and not at {low:,}")
-    if low <= rule_m <= high:
-        return where + f"; the rule's {rule_m:,} lies inside this bracket"
-    side = "below" if high < rule_m else "above"
-    return where + f"; {side} the rule's {rule_m:,} on this machine"
+        return (f"mini-batch GD won at every m measured, from {high:,} up: batch GD was not "
+                f"competitive even at the smallest m, below the rule's {rule_m:,}")
+    text = (f"batch GD stops being competitive between m = {low:,} "
+            f"({there[verdicts[ms.index(low)]]}) and m = {high:,}: mini-batch GD won at every "
+            f"m from {high:,} to {ms[-1]:,}")
+    if high <= rule_m:
+        lost = f"m = {high:,}" if high == rule_m else f"every m from {high:,} to {rule_m:,}"
+        closer = ", though by less than one step of m" if high == rule_m else ""
+        return text + (f"; at {lost}, where the rule still says batch GD, mini-batch GD won: "
+                       f"here the rule's {rule_m:,} is too generous to batch GD{closer}")
+    if low >= rule_m:
+        return text + (f"; batch GD stayed competitive up to m = {low:,}, past the rule's "
+                       f"{rule_m:,}: here the rule is too cautious")
+    return text + (f"; the rule's {rule_m:,} lies strictly inside this bracket: the run agrees "
+                   "with it, to within one step of m")
 
 
 def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend_kw):
     """Claim C7 in two panels, against the training-set size m (log-log):
     left, the time to the target of batch GD and of the best mini-batch size (median, with
-    the interquartile range of the repeats) and the crossover bracket; right, the examples
-    each processed to reach the target (batch GD, and the mini-batch size needing the fewest).
+    the spread of the rounds: 2nd fastest to 2nd slowest) and the crossover bracket; right,
+    the examples each processed to reach the target (batch GD, and the mini-batch size
+    needing the fewest).
     rule_m: draw the rule's m (e.g. 2000). legend_kw go to plotting.legend. Returns the Axes.
     """
     import matplotlib.pyplot as plt  # here, not at the top: sweeps never need matplotlib
 
-    from .plotting import OTHER, legend, method_style, plain_log_ticks
+    from .plotting import OTHER, legend, method_style
+    from .timing import log_ticks
 
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(13, 5), layout="constrained")
@@ -334,6 +445,7 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
     ms = [c.m for c in comparisons]
     batch, mini = method_style(2, 2), method_style(2, 4)  # b = m, and 1 < b < m
     sizes = sorted({r.batch_size for c in comparisons for r in c.runs[:-1]})
+    drawn_ms = []  # the times drawn (ms), for the ticks
     for pick, style, label in (
             (lambda c: len(c.runs) - 1, batch, "batch GD (b = m)"),
             (lambda c: c.best_minibatch, mini,
@@ -341,6 +453,7 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
         med = np.array([c.median[pick(c)] for c in comparisons]) * 1e3
         lo, hi = np.array([c.spread[:, pick(c)] for c in comparisons]).T * 1e3
         ax_t.errorbar(ms, med, yerr=[med - lo, hi - med], capsize=3, label=label, **style)
+        drawn_ms.extend([lo, hi])
     ax_e.plot(ms, [c.runs[-1].examples for c in comparisons], label="batch GD (b = m)", **batch)
     ax_e.plot(ms, [min(r.examples for r in c.runs[:-1]) for c in comparisons],
               label="mini-batch, the size needing the fewest", **mini)
@@ -348,13 +461,16 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
     if low is not None and high is not None:
         ax_t.axvspan(low, high, color=OTHER["light grey"], label="crossover bracket")
     ticks = ms[::2]
-    for ax in axes:
+    y_values = (np.concatenate(drawn_ms),
+                [c.runs[-1].examples for c in comparisons]
+                + [min(r.examples for r in c.runs[:-1]) for c in comparisons])
+    for ax, values in zip(axes, y_values):
         if rule_m is not None:
             ax.axvline(rule_m, color=OTHER["orange"], ls="-.", label=f"the rule's m = {rule_m:,}")
         ax.set(xscale="log", yscale="log", xlabel="training set size m (examples)")
         ax.set_xticks(ticks, [f"{x:,}" for x in ticks])
         ax.set_xticks([], minor=True)
-        plain_log_ticks(ax.yaxis)
+        log_ticks(ax.yaxis, np.ravel(values))
         legend(ax, **legend_kw)
     ax_t.set(ylabel="time to the target (ms)")
     ax_e.set(ylabel="examples processed to the target (examples)")
@@ -370,7 +486,8 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     """
     import matplotlib.pyplot as plt
 
-    from .plotting import OTHER, legend, method_label, method_style, plain_log_ticks
+    from .plotting import OTHER, legend, method_label, method_style
+    from .timing import log_ticks
 
     if y not in ("updates", "seconds"):
         raise ValueError(f"y must be 'updates' or 'seconds', got {y!r}")
@@ -394,7 +511,7 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     ax.set(xscale="log", yscale="log", xlabel="mini-batch size b (examples)",
            ylabel="updates to the target (updates)" if y == "updates"
            else "training time to the target (ms)")
-    plain_log_ticks(ax.xaxis)
-    plain_log_ticks(ax.yaxis)
+    log_ticks(ax.xaxis, B, steps=(1,), beyond=False)
+    log_ticks(ax.yaxis, np.concatenate([line.get_ydata() for line in ax.get_lines()]))
     legend(ax, **legend_kw)
     return ax

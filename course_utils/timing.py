@@ -1,12 +1,16 @@
 """How long one training step takes, against the mini-batch size (claims C5 and C8).
 
-All timings pin BLAS to one thread (threadpoolctl) and interleave the batch sizes round by
-round, so a slow moment of the machine spreads over all sizes instead of biasing one.
+All timings pin BLAS to one thread (threadpoolctl) and interleave the batch sizes, so a slow
+moment of the machine spreads over all sizes instead of biasing one. Each round keeps, for
+every size, the fastest of a few interleaved measurements: other programs can only add time
+to a measurement, never remove it.
 
 * `time_steps` -> `StepTimes`: seconds per step, every size, every round.
 * `power_of_two_effect`: is p faster per example than p - 1 and p + 1, beyond the noise?
-  (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` for C8.)
-* `plot_time_per_example`, `plot_throughput`: the figures of notebook 04.
+  (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` for C8;
+  `format_effect` and `count_verdicts` to print them.)
+* `plot_time_per_example`, `plot_throughput`, `plot_power_of_two`: the figures of notebook 04;
+  `log_ticks` labels a log axis with plain numbers (1, 2, 5, 10, 20, ...).
 """
 
 import time
@@ -76,16 +80,27 @@ class StepTimes:
         return np.stack([per_ex.min(axis=0), per_ex.max(axis=0)])
 
     def size_reaching(self, fraction: float = 0.9) -> int:
-        """The smallest batch size whose (median) throughput reaches `fraction` of the peak."""
-        tp = self.throughput
-        return int(self.batch_sizes[np.argmax(tp >= fraction * tp.max())])
+        """The smallest batch size from which the (median) throughput stays at or above
+        `fraction` of the peak at every size up to the peak's: a high point followed by a
+        dip below the line does not count. Always defined: the peak itself qualifies."""
+        return int(self.batch_sizes[_first_staying_above(self.throughput, fraction)])
 
     def size_reaching_each_repeat(self, fraction: float = 0.9) -> np.ndarray:
         """size_reaching computed from each repeat alone: one batch size per repeat, to show
         how much the answer moves from run to run."""
         tp = self.batch_sizes / self.seconds  # (repeats, n_sizes)
-        first = np.argmax(tp >= fraction * tp.max(axis=1, keepdims=True), axis=1)
-        return self.batch_sizes[first]
+        return np.array([self.batch_sizes[_first_staying_above(row, fraction)] for row in tp])
+
+
+def _first_staying_above(throughput, fraction: float) -> int:
+    """Index of the first size from which every throughput up to the peak's size is
+    >= fraction x the peak."""
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"fraction must be between 0 and 1 (of the peak), got {fraction!r}")
+    throughput = np.asarray(throughput)
+    peak = int(np.argmax(throughput))
+    below = np.flatnonzero(throughput[:peak] < fraction * throughput[peak])
+    return int(below[-1] + 1) if below.size else 0
 
 
 def random_batch(n_x: int, n_y: int, b: int, dtype, seed=0):
@@ -98,15 +113,19 @@ def random_batch(n_x: int, n_y: int, b: int, dtype, seed=0):
     return X, Y
 
 
-def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0.02,
-               seed=0) -> StepTimes:
+def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0.002,
+               seed=0, calls: int = 1) -> StepTimes:
     """Time one training step (forward, cost, backward, update) at each batch size.
 
     make_model(): returns a fresh course_utils model; its layer_dims and dtype set the data.
-    Returns StepTimes with `repeats` interleaved measurements per size.
+    Each of the `repeats` rounds makes `calls` passes over all sizes, each pass in a new
+    random order; one measurement is `seconds_per_call(step, min_seconds)`. A round keeps each
+    size's fastest pass (other programs only ever add time), so that with calls >= 2 one
+    interruption does not decide a round. Returns StepTimes with `repeats` rounds per size.
     """
     batch_sizes = np.array([check_int("batch size", b) for b in batch_sizes])
     repeats = check_int("repeats", repeats, low=2)
+    calls = check_int("calls", calls)
     rng = np.random.default_rng(seed)
     steps = []
     for b in batch_sizes:
@@ -118,13 +137,15 @@ def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0
             model.update(grads, 1e-6)  # tiny rate: the parameters stay sane over many calls
 
         steps.append(step)
-    seconds = np.empty((repeats, len(batch_sizes)))
+    seconds = np.full((repeats, len(batch_sizes)), np.inf)
     with threadpool_limits(1):
         for step in steps:
             step()  # warm-up, once per size
         for r in range(repeats):
-            for k in rng.permutation(len(batch_sizes)):  # a new order every round
-                seconds[r, k] = seconds_per_call(steps[k], min_seconds, warm_up=False)
+            for _ in range(calls):
+                for k in rng.permutation(len(batch_sizes)):  # a new order every pass
+                    t = seconds_per_call(steps[k], min_seconds, warm_up=False)
+                    seconds[r, k] = min(seconds[r, k], t)
     return StepTimes(batch_sizes, seconds)
 
 
@@ -158,7 +179,8 @@ def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
     the mean of its neighbours, in percent (positive: the power of two is faster). Returns one
     dict per group: "group", "power", "rounds_pct" (the advantage in each round),
     "advantage_pct" (their median), "noise_pct" (their standard deviation: how much the
-    advantage itself moves from run to run) and "verdict": "tie" when |advantage| <= 2 x noise
+    advantage itself moves from run to run), "detectable_pct" (2 x noise: the smallest
+    advantage the rule can tell from noise) and "verdict": "tie" when |advantage| <= 2 x noise
     ("no measurable effect"), else "power of 2 faster" or "power of 2 slower".
     """
     index = {int(b): k for k, b in enumerate(times.batch_sizes)}
@@ -176,7 +198,7 @@ def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
         noise = float(np.std(rounds, ddof=1))
         rows.append({"group": tuple(group), "power": p, "rounds_pct": rounds,
                      "advantage_pct": advantage, "noise_pct": noise,
-                     "verdict": _verdict(advantage, noise)})
+                     "detectable_pct": 2 * noise, "verdict": _verdict(advantage, noise)})
     return rows
 
 
@@ -200,26 +222,48 @@ def power_of_two_effect_one_run(batch_sizes, step_seconds, groups) -> list[dict]
         advantage = 100 * (1 - e_p / mean)
         noise = 100 * abs(e_lo - e_hi) / mean
         rows.append({"group": tuple(group), "power": p, "advantage_pct": advantage,
-                     "noise_pct": noise, "verdict": _verdict(advantage, noise)})
+                     "noise_pct": noise, "detectable_pct": 2 * noise,
+                     "verdict": _verdict(advantage, noise)})
     return rows
 
 
 def power_of_two_summary(odd_rows, aligned_rows) -> str:
     """One verdict for claim C8 from power_of_two_effect rows of the same powers against odd
-    neighbours (p - 1, p + 1) and against aligned ones (e.g. p - 16, p + 16)."""
+    neighbours (p - 1, p + 1) and against aligned ones (e.g. p - 16, p + 16).
+
+    When no power of two is measurably faster, it says how large an effect could have been
+    detected (2 x the noise of each odd group): a tie at a large noise is no evidence either way.
+    """
     aligned = {r["power"]: r for r in aligned_rows}
     faster = [r for r in odd_rows if r["verdict"] == "power of 2 faster"]
     if not faster:
-        return ("no power of two was measurably faster than its odd neighbours "
-                "(a tie or slower in every group): C8 not confirmed")
+        lo, hi = (f(r["detectable_pct"] for r in odd_rows) for f in (min, max))
+        return ("no power of two was measurably faster than its odd neighbours (a tie or slower "
+                "in every group): no effect detectable at this noise level; an effect smaller "
+                f"than 2 x the noise ({lo:.0f} % to {hi:.0f} % here, by group) would be missed")
     beyond = [r for r in faster
               if aligned.get(r["power"], {}).get("verdict") == "power of 2 faster"]
     names = ", ".join(f"{r['power']:,}" for r in faster)
     if not beyond:
-        return (f"faster than odd neighbours at p = {names}, but never faster than neighbours "
-                "that are multiples of 16: the gain is alignment, not powers of two")
+        return (f"faster than odd neighbours at p = {names}, but not measurably faster than "
+                "neighbours that are multiples of 16: the gain looks like alignment, not a "
+                "power-of-two effect")
     return ("faster than both odd and multiple-of-16 neighbours at p = "
             + ", ".join(f"{r['power']:,}" for r in beyond) + ": a power-of-two effect here")
+
+
+def format_effect(row: dict) -> str:
+    """One row of power_of_two_effect(_one_run) as text: the group, the advantage, the noise
+    and the verdict, e.g. "(127, 128, 129)      +1.2 %    3.4 %   tie"."""
+    return (f"{str(row['group']):20s} {row['advantage_pct']:+6.1f} %  {row['noise_pct']:6.1f} %"
+            f"   {row['verdict']}")
+
+
+def count_verdicts(rows) -> dict:
+    """How many rows got each verdict: {"power of 2 faster": n, "power of 2 slower": n,
+    "tie": n}."""
+    return {v: sum(r["verdict"] == v for r in rows)
+            for v in ("power of 2 faster", "power of 2 slower", "tie")}
 
 
 def _verdict(advantage_pct: float, noise_pct: float) -> str:
@@ -229,12 +273,43 @@ def _verdict(advantage_pct: float, noise_pct: float) -> str:
     return "power of 2 faster" if advantage_pct > 0 else "power of 2 slower"
 
 
+def log_ticks(axis, values, steps=None, max_ticks: int = 9, beyond: bool = True) -> list:
+    """Label a log axis with plain numbers and no minor ticks; returns the ticks.
+
+    The ticks are s x 10^k for s in `steps` (default: the first of (1, 2, 5), (1, 3) and
+    (1,) giving at most max_ticks), from the last one at or below the smallest positive
+    value to the first one at or above the largest, so a label lies beyond the data at both
+    ends (the axis widens to show it). beyond=False keeps only ticks inside the data's range
+    (for an axis of sizes, say, that should end at the largest size). Call after the axis
+    scale is set.
+    """
+    from matplotlib.ticker import NullLocator
+
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        raise ValueError("values must hold at least one finite number > 0")
+    lo, hi = v.min() * (1 + 1e-9), v.max() * (1 - 1e-9)  # a value on a tick is that tick
+    decades = range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1)
+    for s in [steps] if steps else [(1, 2, 5), (1, 3), (1,)]:
+        grid = sorted(float(f"{c * 10.0**k:.6g}") for k in decades for c in s)
+        first = max(t for t in grid if t <= lo)
+        last = min(t for t in grid if t >= hi)
+        inside = [t for t in grid if v.min() * (1 - 1e-9) <= t <= v.max() * (1 + 1e-9)]
+        ticks = inside if not beyond and inside else [t for t in grid if first <= t <= last]
+        if len(ticks) <= max_ticks:
+            break
+    axis.set_ticks(ticks, labels=[f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks])
+    axis.set_minor_locator(NullLocator())
+    return ticks
+
+
 def plot_time_per_example(times: StepTimes, ax=None, label: str = "this machine", **legend_kw):
     """Median time per example against the batch size (log-log, plain ticks), over a band from
     the lowest to the highest repeat. legend_kw go to plotting.legend. Returns the Axes."""
     import matplotlib.pyplot as plt  # here, not at the top: timing never needs matplotlib
 
-    from .plotting import OTHER, legend, plain_log_ticks
+    from .plotting import OTHER, legend
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
@@ -245,38 +320,72 @@ def plot_time_per_example(times: StepTimes, ax=None, label: str = "this machine"
             label=f"median, {label}")
     ax.set(xscale="log", yscale="log", xlabel="mini-batch size b (examples)",
            ylabel="time per example (µs)")
-    plain_log_ticks(ax.xaxis)
-    plain_log_ticks(ax.yaxis)
+    log_ticks(ax.xaxis, times.batch_sizes, steps=(1,), beyond=False)
+    log_ticks(ax.yaxis, np.concatenate([lo, hi]))
     legend(ax, **legend_kw)
     return ax
 
 
 def plot_throughput(times: StepTimes, references=None, fraction: float = 0.9, ax=None,
                     label: str = "this machine", **legend_kw):
-    """Throughput against the batch size, each device divided by its own peak, with the
-    `fraction` of the peak and the first size of `times` that reaches it.
+    """Throughput against the batch size, each curve divided by its own peak (so curves of
+    different devices and networks compare in shape, not in height), with the `fraction` of
+    the peak and, circled, the size of `times` from which it stays above it (size_reaching).
 
     references: {label: (batch sizes, examples per second)} drawn next to `times`, e.g. the
-    course's H100 measurements. legend_kw go to plotting.legend. Returns the Axes.
+    course's H100 measurements. Each legend entry gives that curve's own peak.
+    legend_kw go to plotting.legend. Returns the Axes.
     """
     import matplotlib.pyplot as plt
 
-    from .plotting import OTHER, legend, plain_log_ticks
+    from .plotting import OTHER, legend
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
-    ax.plot(times.batch_sizes, times.throughput / times.throughput.max(), "o-",
-            color=OTHER["black"], label=label)
-    for (name, (batch, per_s)), color, marker in zip((references or {}).items(),
-                                                    ("orange", "vermillion", "grey"), "sdv"):
+    tp = times.throughput
+    ax.plot(times.batch_sizes, tp / tp.max(), "o-", color=OTHER["black"],
+            label=f"{label} (peak {tp.max():,.0f} examples/s)")
+    all_b = [times.batch_sizes]
+    for (name, (batch, per_s)), color, marker, ls in zip(
+            (references or {}).items(), ("orange", "vermillion", "grey"), "sdv", ("--", "-.", ":")):
         per_s = np.asarray(per_s, float)
-        ax.plot(batch, per_s / per_s.max(), ls="-", marker=marker, ms=3, color=OTHER[color],
-                label=name)
+        ax.plot(batch, per_s / per_s.max(), ls=ls, marker=marker, ms=3, color=OTHER[color],
+                label=f"{name} (peak {per_s.max():,.0f} examples/s)")
+        all_b.append(np.asarray(batch))
     b_f = times.size_reaching(fraction)
-    ax.axhline(fraction, color=OTHER["grey"], ls=":", label=f"{fraction:.0%} of the peak")
-    ax.axvline(b_f, color=OTHER["sky"], ls="--", label=f"{label}: {fraction:.0%} at b = {b_f:,}")
+    ax.axhline(fraction, color=OTHER["grey"], ls=":", lw=1, label=f"{fraction:.0%} of each peak")
+    k = int(np.flatnonzero(times.batch_sizes == b_f)[0])
+    ax.plot(b_f, tp[k] / tp.max(), "o", ms=13, mfc="none", mec=OTHER["black"], mew=1.5,
+            label=f"{label}: at or above {fraction:.0%} from b = {b_f:,} on")
     ax.set(xscale="log", xlabel="mini-batch size b (examples)",
-           ylabel="throughput / the device's own peak (fraction)")
-    plain_log_ticks(ax.xaxis)
+           ylabel="throughput / that curve's own peak (fraction)")
+    log_ticks(ax.xaxis, np.concatenate(all_b), steps=(1,), beyond=False)
+    legend(ax, **legend_kw)
+    return ax
+
+
+def plot_power_of_two(series, ax=None, **legend_kw):
+    """Each power of two's advantage over its neighbours, with error bars of 2 x noise (a bar
+    across 0 is a tie). series: list of (rows from power_of_two_effect(_one_run), label);
+    each series gets its own colour and marker, shifted a little sideways so bars do not
+    overlap. Returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    from .plotting import OTHER, legend
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 4.2), layout="constrained")
+    looks = [("black", "o"), ("grey", "s"), ("orange", "d"), ("vermillion", "v")]
+    if len(series) > len(looks):
+        raise ValueError(f"series must hold at most {len(looks)} entries, got {len(series)}")
+    shifts = np.linspace(-0.15, 0.15, len(series)) if len(series) > 1 else [0.0]
+    powers = sorted({r["power"] for rows, _ in series for r in rows})
+    for (rows, label), (color, marker), shift in zip(series, looks, shifts):
+        ax.errorbar(np.log2([r["power"] for r in rows]) + shift,
+                    [r["advantage_pct"] for r in rows], yerr=[r["detectable_pct"] for r in rows],
+                    fmt=marker, color=OTHER[color], capsize=3, label=label)
+    ax.axhline(0, color=OTHER["light grey"], lw=1, zorder=0)
+    ax.set_xticks(np.log2(powers), [f"{p:,}" for p in powers])
+    ax.set(xlabel="power of two p (examples)", ylabel="advantage of p over its neighbours (%)")
     legend(ax, **legend_kw)
     return ax

@@ -12,8 +12,8 @@ from course_utils import data, models, noise, timing
 
 def test_time_steps_shapes_and_derived_quantities():
     t = timing.time_steps(lambda: models.MLP([8, 4, 3], "softmax", seed=0), [1, 8, 32],
-                          repeats=2, min_seconds=0.001)
-    assert t.seconds.shape == (2, 3) and np.all(t.seconds > 0)
+                          repeats=2, min_seconds=0.001, calls=2)
+    assert t.seconds.shape == (2, 3) and np.all(np.isfinite(t.seconds) & (t.seconds > 0))
     np.testing.assert_allclose(t.per_example, t.median / np.array([1, 8, 32]))
     np.testing.assert_allclose(t.throughput * t.per_example, 1.0)
     assert t.size_reaching(0.0) == 1
@@ -27,6 +27,18 @@ def test_size_reaching_on_known_numbers():
     t = timing.StepTimes(np.array([1, 2, 4]), np.array([[1.0, 1.0, 2.0], [1.0, 1.0, 1.0]]))
     np.testing.assert_array_equal(t.size_reaching_each_repeat(0.9), [2, 4])
     np.testing.assert_allclose(t.per_example_spread, [[1.0, 0.5, 0.25], [1.0, 0.5, 0.5]])
+    with pytest.raises(ValueError, match="fraction"):
+        t.size_reaching(1.5)
+
+
+def test_size_reaching_needs_the_throughput_to_stay_above():
+    # throughput 1, 9.5, 6, 9.5, 10, 7 examples/s: b = 2 is one high point, b = 4 dips below
+    # 90 % of the peak (at b = 16); the dip after the peak (b = 32) does not matter
+    sizes = np.array([1, 2, 4, 8, 16, 32])
+    t = timing.StepTimes(sizes, np.tile(sizes / np.array([1, 9.5, 6, 9.5, 10, 7]), (2, 1)))
+    assert t.size_reaching(0.9) == 8  # not 2: the curve falls below 90 % again at b = 4
+    assert t.size_reaching(0.5) == 2
+    np.testing.assert_array_equal(t.size_reaching_each_repeat(0.9), [8, 8])
 
 
 def _times(sizes, per_example_by_round):
@@ -45,6 +57,7 @@ def test_power_of_two_effect_per_round_noise_and_verdicts():
     np.testing.assert_allclose(r128["rounds_pct"], [10, 12, 8])
     assert r128["power"] == 128 and r128["advantage_pct"] == pytest.approx(10.0)
     assert r128["noise_pct"] == pytest.approx(2.0)  # std of 10, 12, 8
+    assert r128["detectable_pct"] == pytest.approx(4.0)  # the rule needs more than 2 x noise
     assert r128["verdict"] == "power of 2 faster"  # 10 > 2 x 2
     assert r256["advantage_pct"] == pytest.approx(0.0) and r256["verdict"] == "tie"
     assert r512["advantage_pct"] == pytest.approx(-10.0)
@@ -76,15 +89,53 @@ def test_power_of_two_effect_one_run_uses_the_neighbour_gap_as_noise():
 
 
 def test_power_of_two_summary_separates_alignment_from_powers_of_two():
-    def row(p, verdict):
-        return {"power": p, "verdict": verdict}
+    def row(p, verdict, detectable=10.0):
+        return {"power": p, "verdict": verdict, "detectable_pct": detectable}
 
-    assert "not confirmed" in timing.power_of_two_summary([row(64, "tie")], [row(64, "tie")])
+    text = timing.power_of_two_summary([row(64, "tie", 12.0), row(128, "tie", 30.4)],
+                                       [row(64, "tie"), row(128, "tie")])
+    assert "no effect detectable at this noise level" in text
+    assert "(12 % to 30 % here, by group)" in text  # the smallest effects it could have seen
     assert "alignment" in timing.power_of_two_summary([row(64, "power of 2 faster")],
                                                       [row(64, "tie")])
     text = timing.power_of_two_summary([row(64, "power of 2 faster"), row(128, "tie")],
                                        [row(64, "power of 2 faster"), row(128, "tie")])
     assert "p = 64:" in text and "power-of-two effect" in text
+
+
+def test_format_effect_and_count_verdicts():
+    rows = [{"group": (127, 128, 129), "advantage_pct": 1.25, "noise_pct": 3.4, "verdict": "tie"},
+            {"group": (63, 64, 65), "advantage_pct": -12.0, "noise_pct": 2.0,
+             "verdict": "power of 2 slower"}]
+    assert timing.format_effect(rows[0]) == "(127, 128, 129)        +1.2 %     3.4 %   tie"
+    assert timing.count_verdicts(rows) == {"power of 2 faster": 0, "power of 2 slower": 1,
+                                           "tie": 1}
+
+
+def test_log_ticks_label_the_whole_range_in_plain_numbers():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    ax.set_yscale("log")
+    assert timing.log_ticks(ax.yaxis, [50, 7557]) == [50, 100, 200, 500, 1000, 2000, 5000, 10_000]
+    assert [t.get_text() for t in ax.yaxis.get_ticklabels()][-2:] == ["5,000", "10,000"]
+    assert ax.get_ylim()[1] >= 10_000  # the axis widens to the last label, above the data
+    assert timing.log_ticks(ax.yaxis, [1, 100_000]) == [1, 10, 100, 1000, 10_000, 100_000]
+    assert timing.log_ticks(ax.yaxis, [0.007, 0.03]) == [0.005, 0.01, 0.02, 0.05]
+    assert timing.log_ticks(ax.yaxis, [12, 18]) == [10, 20]  # a narrow range: its neighbours
+    assert timing.log_ticks(ax.yaxis, [12, 230]) == [10, 20, 50, 100, 200, 500]
+    assert timing.log_ticks(ax.xaxis, [1, 4096], steps=(1,)) == [1, 10, 100, 1000, 10_000]
+    assert timing.log_ticks(ax.xaxis, [1, 4096], steps=(1,), beyond=False) == [1, 10, 100, 1000]
+    # no tick inside the range: the neighbours outside it
+    assert timing.log_ticks(ax.xaxis, [12, 18], steps=(1,), beyond=False) == [10, 100]
+    assert timing.log_ticks(ax.yaxis, [3, 3000, 7e6]) == [1, 10, 100, 1000, 10_000, 100_000,
+                                                            1_000_000, 10_000_000]
+    with pytest.raises(ValueError, match="values"):
+        timing.log_ticks(ax.yaxis, [0, -1])
+    plt.close("all")
 
 
 def test_seconds_per_call_times_enough_calls():
@@ -130,14 +181,24 @@ def test_minibatch_variance_matches_without_replacement_formula():
     assert v["measured"][3] == pytest.approx(0, abs=1e-25) and v["predicted"][3] == 0
 
 
-def test_noise_scale_definition():
-    X, Y = data.make_moons(100, seed=0)
-    model = models.LogisticRegression(2, seed=0)
-    ns = noise.noise_scale(model, X, Y)
+@pytest.mark.parametrize("make", [
+    lambda: models.LogisticRegression(2, seed=0),
+    lambda: models.SoftmaxRegression(2, 3, seed=0),
+    lambda: models.MLP([2, 4, 3], "softmax", seed=0),
+    lambda: models.MLP([2, 1], "sigmoid", seed=0, bias=False),
+])
+def test_noise_scale_definition(make):
+    X, y = data.make_moons(100, seed=0)
+    model = make()
+    n_y = model.layer_dims[-1]
+    Y = data.one_hot(y[0].astype(int) + (np.arange(100) % 2 == 0), n_y) if n_y > 1 else y
+    ns = noise.noise_scale(model, X, Y)  # one-layer models take the shortcut
     g = noise.per_example_gradients(model, X, Y)
     G = g.mean(axis=0)
-    assert ns["G_norm2"] == pytest.approx(G @ G)
-    assert ns["B_simple"] == pytest.approx(np.mean(np.sum((g - G) ** 2, axis=1)) / (G @ G))
+    assert ns["G_norm2"] == pytest.approx(G @ G, rel=1e-10)
+    trace = np.mean(np.sum((g - G) ** 2, axis=1))
+    assert ns["trace_sigma"] == pytest.approx(trace, rel=1e-9)
+    assert ns["B_simple"] == pytest.approx(trace / (G @ G), rel=1e-9)
 
 
 def test_timing_and_noise_figures_follow_the_convention():
@@ -145,6 +206,7 @@ def test_timing_and_noise_figures_follow_the_convention():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
 
     from course_utils import plotting
 
@@ -155,11 +217,20 @@ def test_timing_and_noise_figures_follow_the_convention():
     ref = (np.array([1, 10, 100, 1000]), np.array([1.0, 10, 90, 100]))
     ax = timing.plot_throughput(t, {"reference": ref}, fraction=0.9)
     assert not plotting.convention_problems(ax)
-    assert any(f"b = {t.size_reaching(0.9):,}" in text.get_text()
-               for text in ax.get_legend().get_texts())
+    texts = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert any(f"b = {t.size_reaching(0.9):,}" in text for text in texts)
+    assert any("reference (peak 100 examples/s)" == text for text in texts)
+    rows = [{"power": p, "advantage_pct": a, "detectable_pct": d}
+            for p, a, d in ((64, 3.0, 4.0), (128, -1.0, 8.0))]
+    ax = timing.plot_power_of_two([(rows, "this machine"), (rows[:1], "reference")])
+    assert not plotting.convention_problems(ax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["64", "128"]
     g = np.random.default_rng(0).standard_normal((64, 3))
     var = noise.minibatch_gradient_variance(g, [1, 4, 16, 64], draws=20, seed=0)
     ax = noise.plot_minibatch_variance(var, 64)
     assert len(ax.get_lines()[0].get_xdata()) == 3  # b = m is left out: its variance is 0
     assert not plotting.convention_problems(ax)
+    used = {to_hex(line.get_color()).upper() for f in plt.get_fignums()
+            for a in plt.figure(f).axes for line in a.get_lines()}
+    assert "#56B4E9" not in used  # sky blue is too close to batch GD's blue: not used
     plt.close("all")

@@ -106,11 +106,14 @@ def _comparison(seconds_batch, seconds_mini):
 def test_comparison_verdict_uses_the_middle_three_of_five():
     fast, slow = [1.0, 1.1, 1.2, 1.3, 9.0], [2.0, 2.1, 2.2, 2.3, 2.4]
     assert _comparison(fast, slow).verdict == "batch GD"  # one slow outlier does not matter
+    assert _comparison([1.3, 0.01, 1.2, 1.1, 1.0], slow).verdict == "batch GD"  # nor a fast one
     assert _comparison(slow, fast).verdict == "mini-batch"
     assert _comparison([1.0, 1.5, 2.0, 2.5, 3.0], [1.2, 1.7, 2.2, 2.7, 3.2]).verdict == "tie"
     c = _comparison(fast, slow)
     np.testing.assert_allclose(c.spread[:, 1], [1.1, 1.3])
     assert c.best_minibatch == 0 and c.median[1] == pytest.approx(1.2)
+    with pytest.raises(ValueError, match="at least 3 rounds"):
+        _ = _comparison([1.0, 2.0], [1.0, 2.0]).spread
 
 
 def test_compare_with_batch_gd_tunes_every_size_and_times_the_repeats(moons):
@@ -128,8 +131,39 @@ def test_compare_with_batch_gd_tunes_every_size_and_times_the_repeats(moons):
 def test_time_runs_replays_the_same_updates(moons):
     X, Y = moons
     run = sweep.TargetResult(20, 1.0, True, 7, 140, 0.0)
-    seconds = sweep.time_runs(make_logistic, X, Y, [run], repeats=2)
-    assert seconds.shape == (2, 1) and np.all(seconds > 0)
+    seconds = sweep.time_runs(make_logistic, X, Y, [run], repeats=2, calls=3)
+    assert seconds.shape == (2, 1) and np.all(np.isfinite(seconds) & (seconds > 0))
+    calls = []
+    sweep.time_runs(lambda: calls.append(1) or make_logistic(), X, Y, [run], repeats=2, calls=3,
+                    min_seconds=10.0)
+    assert len(calls) == 6  # shorter than min_seconds: `calls` calls per round
+    calls.clear()
+    sweep.time_runs(lambda: calls.append(1) or make_logistic(), X, Y, [run], repeats=2, calls=3,
+                    min_seconds=1e-9)
+    assert len(calls) == 2  # already longer than min_seconds: one call per round
+    with pytest.raises(ValueError, match="calls"):
+        sweep.time_runs(make_logistic, X, Y, [run], calls=0)
+
+
+@pytest.mark.parametrize("batch_size, updates", [(20, 23), (200, 4), (64, 9)])
+def test_replay_run_makes_the_same_updates_as_train(moons, batch_size, updates):
+    X, Y = moons  # 23 updates of b = 20 cross two epochs; b = 64 leaves a last batch of 8
+    h_model = make_logistic()
+    h = train.train(h_model, X, Y, batch_size, 0.5, 100, seed=3, max_updates=updates)
+    run = sweep.TargetResult(batch_size, 0.5, True, updates, h.examples_seen, h.seconds)
+    seconds, model = sweep.replay_run(make_logistic, X, Y, run, seed=3)
+    assert seconds > 0 and h.updates == updates
+    np.testing.assert_array_equal(model.get_flat(), h_model.get_flat())
+
+
+def test_tuning_and_timing_leave_blas_threads_as_they_were(moons):
+    from threadpoolctl import threadpool_info
+
+    before = [p["num_threads"] for p in threadpool_info()]
+    X, Y = moons
+    sweep.compare_with_batch_gd(make_logistic, X, Y, [20], [1.0, 3.0], target_cost=0.40,
+                                repeats=3, calls=2)
+    assert [p["num_threads"] for p in threadpool_info()] == before
 
 
 def test_crossover_brackets_where_the_verdict_flips():
@@ -148,11 +182,22 @@ def test_crossover_brackets_where_the_verdict_flips():
 
 
 def test_describe_crossover_against_the_rule():
-    assert "lies inside this bracket" in sweep.describe_crossover(1000, 2000)
-    assert "below the rule's 2,000" in sweep.describe_crossover(250, 500)
-    assert "above the rule's 2,000" in sweep.describe_crossover(4000, 8000)
-    assert "no crossover up to m = 64,000" in sweep.describe_crossover(64000, None)
-    assert "no crossover in this range" in sweep.describe_crossover(None, 250)
+    ms = [250, 500, 1000, 2000, 4000]
+    W, B, T = "mini-batch", "batch GD", "tie"
+    text = sweep.describe_crossover(ms, [B, B, B, W, W])
+    assert "between m = 1,000 (batch GD won there) and m = 2,000" in text
+    assert "at m = 2,000, where the rule still says batch GD, mini-batch GD won" in text
+    assert "by less than one step of m" in text
+    assert "one step" not in sweep.describe_crossover(ms, [B, T, W, W, W])
+    assert "too generous" in sweep.describe_crossover(ms, [B, T, W, W, W])
+    assert "every m from 1,000 to 2,000" in sweep.describe_crossover(ms, [B, T, W, W, W])
+    text = sweep.describe_crossover(ms, [B, B, B, T, W], rule_m=3000)
+    assert "(a tie there)" in text and "strictly inside this bracket" in text
+    assert "too cautious" in sweep.describe_crossover(ms, [B, B, B, T, W])
+    # a win followed by a tie does not count: the bracket starts after the last non-win
+    assert "between m = 1,000" in sweep.describe_crossover(ms, [B, W, T, W, W])
+    assert "no crossover in this range" in sweep.describe_crossover(ms, [W, W, W, W, T])
+    assert "won at every m measured" in sweep.describe_crossover(ms, [W] * 5)
 
 
 def test_sweep_figures_follow_the_convention():
@@ -184,3 +229,26 @@ def test_sweep_figures_follow_the_convention():
     with pytest.raises(ValueError, match="y must be"):
         sweep.plot_targets(results, "epochs")
     plt.close("all")
+
+
+def test_scaling_regimes_names_each_step():
+    rows = sweep.scaling_regimes([1, 4, 16, 64], [1000, 260, 120, 100])
+    assert [r[:2] for r in rows] == [(1, 4), (4, 16), (16, 64)]
+    assert [r[-1] for r in rows] == ["near-perfect scaling", "diminishing returns",
+                                     "little or no gain"]
+    assert rows[0][2] == pytest.approx(1000 / 260) and rows[0][3] == pytest.approx(1000 / 260 / 4)
+    with pytest.raises(ValueError, match="increasing batch sizes"):
+        sweep.scaling_regimes([4, 1], [10, 20])
+    with pytest.raises(ValueError, match="increasing batch sizes"):
+        sweep.scaling_regimes([1, 4], [10])
+
+
+def test_format_runs_and_timing():
+    c = _comparison([1.0, 1.1, 1.2, 1.3, 9.0], [2.0, 2.1, 2.2, 2.3, 2.4])
+    c.runs[0].tried, c.runs[1].tried = {1.0: 10}, {3.0: 3}
+    assert sweep.format_runs(c) == [
+        "b = 64    rate    1,  10 updates,     640 examples   (rates tried: 1: 10 (best))",
+        "batch GD  rate    3,   3 updates,   3,000 examples   (rates tried: 3: 3 (best))"]
+    line = sweep.format_timing(c)  # seconds shown in ms: batch GD 1,200 ms, b = 64 2,200 ms
+    assert line.startswith("  1,000   1200.00 [1100.00, 1300.00]   b =    64: 2200.00")
+    assert line.endswith("  0.5x   batch GD")
