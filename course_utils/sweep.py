@@ -173,7 +173,9 @@ def scaling_regimes(batch_sizes, steps, perfect: float = 0.7, diminishing: float
     """Name the regime of each step from one batch size to the next (Shallue et al. 2018).
 
     For consecutive sizes b0 < b1 with updates s0, s1: the updates fall s0 / s1 times for
-    b1 / b0 times the batch; `share` = (s0 / s1) / (b1 / b0) is 1 for perfect scaling.
+    b1 / b0 times the batch; `share` = log(s0 / s1) / log(b1 / b0), the share of the perfect
+    fall on a log scale: 1 for perfect scaling (k times the batch, 1/k of the updates), 0 for
+    no fall at all.
     Regime: "near-perfect scaling" if share >= perfect, else "diminishing returns" if the
     updates still fall at least `diminishing` times, else "little or no gain".
     Returns [(b0, b1, fall, share, regime), ...], one per step.
@@ -185,7 +187,8 @@ def scaling_regimes(batch_sizes, steps, perfect: float = 0.7, diminishing: float
                          f"batch_sizes {B} and steps {S}")
     rows = []
     for b0, b1, s0, s1 in zip(B[:-1], B[1:], S[:-1], S[1:]):
-        fall, share = s0 / s1, (s0 / s1) / (b1 / b0)
+        fall = s0 / s1
+        share = float(np.log(fall) / np.log(b1 / b0))
         regime = ("near-perfect scaling" if share >= perfect else
                   "diminishing returns" if fall >= diminishing else "little or no gain")
         rows.append((b0, b1, fall, share, regime))

@@ -236,7 +236,10 @@ def test_scaling_regimes_names_each_step():
     assert [r[:2] for r in rows] == [(1, 4), (4, 16), (16, 64)]
     assert [r[-1] for r in rows] == ["near-perfect scaling", "diminishing returns",
                                      "little or no gain"]
-    assert rows[0][2] == pytest.approx(1000 / 260) and rows[0][3] == pytest.approx(1000 / 260 / 4)
+    assert rows[0][2] == pytest.approx(1000 / 260)
+    assert rows[0][3] == pytest.approx(np.log(1000 / 260) / np.log(4))
+    # no fall at all is 0 % of perfect, however large the step in b
+    assert sweep.scaling_regimes([1024, 4000], [22, 22])[0][3] == pytest.approx(0.0)
     with pytest.raises(ValueError, match="increasing batch sizes"):
         sweep.scaling_regimes([4, 1], [10, 20])
     with pytest.raises(ValueError, match="increasing batch sizes"):
