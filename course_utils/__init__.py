@@ -23,27 +23,35 @@ Modules, one concept each:
 
 Notebooks use `import course_utils as cu` and call `cu.train.train(...)`, so every name says
 where it comes from.
+
+Each module is imported the first time it is used (`cu.lab` imports course_utils.lab), so
+`import course_utils` stays light: the compute modules need only numpy, and matplotlib's
+pyplot and ipywidgets load only with the plots and sliders that use them. `widgets` and `lab`
+need ipywidgets, the optional extra `course_utils[lab]` (requirements.txt installs it).
 """
 
-from . import (
-    checks,
-    curves,
-    data,
-    gradcheck,
-    lab,
-    memory,
-    minibatch,
-    models,
-    noise,
-    oom,
-    plotting,
-    stream,
-    surface,
-    sweep,
-    timing,
-    train,
-    widgets,
-)
+import importlib
 
 __all__ = ["checks", "curves", "data", "gradcheck", "lab", "memory", "minibatch", "models",
            "noise", "oom", "plotting", "stream", "surface", "sweep", "timing", "train", "widgets"]
+
+_NEED_IPYWIDGETS = ("lab", "widgets")
+
+
+def __getattr__(name: str):
+    """Import the module `name` on first use: `cu.lab` runs `import course_utils.lab`."""
+    if name not in __all__:
+        raise AttributeError(f"module 'course_utils' has no attribute {name!r}; "
+                             f"its modules are {', '.join(__all__)}")
+    try:
+        return importlib.import_module(f".{name}", __name__)  # also sets course_utils.<name>
+    except ModuleNotFoundError as err:
+        if name in _NEED_IPYWIDGETS and err.name == "ipywidgets":
+            raise ModuleNotFoundError(
+                f"course_utils.{name} needs ipywidgets: pip install 'course_utils[lab]' "
+                "(or pip install -r requirements.txt)", name="ipywidgets") from err
+        raise
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,6 +1,7 @@
 """Data sets for the course. Examples are columns: X is (n_x, m), Y is (n_y, m).
 
-* `load_mnist1d`: the standard MNIST-1D split shipped in data/ (no network needed).
+* `load_mnist1d`: the standard MNIST-1D split shipped in data/ (no network needed); DATA_DIR
+  is where the shipped files are, in a checkout or in an installed package.
 * `make_moons`: the two-moons set of the deeplearning.ai "Optimization methods" assignment.
 * `make_teacher`: a synthetic classification set whose labels a known logistic model (the
   "teacher") draws from random features; any size up to millions of examples, for the
@@ -13,14 +14,40 @@ other in memory, so gathering a shuffled mini-batch copies whole rows (fast). Y,
 rows, stays in C order, the layout of a model's output, so that AL - Y needs no reordering.
 """
 
+from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_int, check_positive_float, check_seed
+from ._checks import check_choice, check_int, check_positive_float, check_real, check_seed
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+GPU_DTYPES = ("float32", "bfloat16", "cupy-fp32")  # the runs in gpu_batch_scaling_h100.csv
+
+
+
+def _as_path(name: str, path) -> Path:
+    """`path` as a Path: a str or os.PathLike, else a TypeError naming the argument."""
+    try:
+        return Path(path)
+    except TypeError:
+        raise TypeError(f"{name} must be a str or a path, got {path!r} "
+                        f"({type(path).__name__})") from None
+
+
+def _find_data_dir() -> Path:
+    """Where the shipped data files are (see data/README.md).
+
+    An installed wheel carries them as package data, course_utils/_data/; a source checkout
+    or an editable install (`pip install -e .`) reads data/ at the repository root.
+    """
+    shipped = resources.files(__package__) / "_data"  # a pathlib.Path for an unzipped install
+    if shipped.is_dir():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+DATA_DIR = _find_data_dir()
 
 
 class Split(NamedTuple):
@@ -33,10 +60,14 @@ class Split(NamedTuple):
 
 
 def one_hot(labels, n_classes: int) -> np.ndarray:
-    """Integer labels (m,) -> one-hot matrix (n_classes, m) of float64."""
+    """Integer labels (m,) in [0, n_classes - 1] -> one-hot matrix (n_classes, m) of float64."""
+    n_classes = check_int("n_classes", n_classes)
     labels = np.asarray(labels)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"labels must be a 1-D integer array, got {labels.dtype} {labels.shape}")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"labels must be integers, got dtype {labels.dtype} (float labels such "
+                        "as 2.0 are refused rather than rounded)")
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be a 1-D array (m,), got shape {labels.shape}")
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(
             f"labels must lie in [0, {n_classes - 1}] for n_classes={n_classes}, "
@@ -53,7 +84,7 @@ def load_mnist1d(path=None) -> Split:
     Returns a Split with X (40, m) float64 and Y one-hot (10, m). The file is data/mnist1d.npz
     (see data/README.md for its source, licence and checksum).
     """
-    path = Path(path) if path is not None else DATA_DIR / "mnist1d.npz"
+    path = _as_path("path", path) if path is not None else DATA_DIR / "mnist1d.npz"
     if not path.exists():
         raise FileNotFoundError(
             f"MNIST-1D file not found at {path}. It ships with the course repository in data/; "
@@ -67,13 +98,17 @@ def load_gpu_reference(dtype: str = "float32", path=None) -> dict:
     """The course's reference H100 measurements (data/gpu_batch_scaling_h100.csv).
 
     MLP 784-1024-1024-10, one SGD step in PyTorch. Returns numpy arrays for one dtype
-    ("float32", "bfloat16" or "cupy-fp32"): batch, step_ms, samples_per_s, peak_step_bytes.
+    ("float32", "bfloat16" or "cupy-fp32", exactly): batch, step_ms, samples_per_s,
+    peak_step_bytes.
     """
-    path = Path(path) if path is not None else DATA_DIR / "gpu_batch_scaling_h100.csv"
-    rows = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8")
+    check_choice("dtype", dtype, GPU_DTYPES)
+    if path is None:
+        path = DATA_DIR / "gpu_batch_scaling_h100.csv"
+    rows = np.genfromtxt(_as_path("path", path), delimiter=",", names=True, dtype=None,
+                         encoding="utf-8")
     rows = rows[rows["dtype"] == dtype]
     if rows.size == 0:
-        raise ValueError(f"dtype must be float32, bfloat16 or cupy-fp32, got {dtype!r}")
+        raise ValueError(f"the file {path} holds no rows for dtype {dtype!r}")
     return {k: np.asarray(rows[k], float) for k in
             ("batch", "step_ms", "samples_per_s", "peak_step_bytes")}
 
@@ -82,11 +117,10 @@ def make_moons(m: int = 300, noise: float = 0.2, seed=3) -> tuple[np.ndarray, np
     """Two interleaving half circles, like sklearn.datasets.make_moons, in numpy only.
 
     The deeplearning.ai assignment uses m=300, noise=0.2. Returns X (2, m) and labels Y (1, m)
-    in {0., 1.}, examples in random order.
+    in {0., 1.}, examples in random order. m >= 2; noise: a finite number >= 0.
     """
     m = check_int("m", m, low=2)
-    if isinstance(noise, bool) or not np.isscalar(noise) or not noise >= 0:
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    noise = check_real("noise", noise, low=0)
     check_seed("seed", seed)
     rng = np.random.default_rng(seed)
     m_out = m // 2
@@ -113,14 +147,13 @@ def make_teacher(m: int, n_x: int = 20, seed=0, label_noise: float = 0.0):
     it. Any size, with no file to ship.
 
     Scales to m = 10**6 and beyond (generated row by row in example-major order).
-    `label_noise` is the fraction of labels flipped at random after sampling.
+    `label_noise` (0 to 0.5) is the fraction of labels flipped at random after sampling.
     Returns X (n_x, m), Y (1, m) in {0., 1.} and the teacher's weights w* (n_x,).
     """
     m = check_int("m", m)
     n_x = check_int("n_x", n_x)
     check_seed("seed", seed)
-    if not 0.0 <= label_noise <= 0.5:
-        raise ValueError(f"label_noise must be in [0, 0.5], got {label_noise!r}")
+    label_noise = check_real("label_noise", label_noise, low=0, high=0.5)
     rng = np.random.default_rng(seed)
     w_star = rng.standard_normal(n_x) * (3.0 / np.sqrt(n_x))
     X_rows = rng.standard_normal((m, n_x))  # (m, n_x): one example per row
@@ -140,13 +173,13 @@ def make_regression_2d(m: int = 500, correlation: float = 0.8, noise: float = 0.
     Correlated features tilt the cost's elliptical contours; features of different scales
     stretch them along the axis of the smaller feature (a ratio of standard deviations r
     makes the ellipses r times longer than wide). `noise` is the standard deviation of the
-    label noise: with it, single examples disagree about the gradient even at the minimum.
-    Returns X (2, m), Y (1, m) and w_true (2,).
+    label noise (> 0): with it, single examples disagree about the gradient even at the
+    minimum. Returns X (2, m), Y (1, m) and w_true (2,).
     """
     m = check_int("m", m, low=2)
     check_seed("seed", seed)
-    if isinstance(correlation, bool) or not np.isscalar(correlation) or not -1 < correlation < 1:
-        raise ValueError(f"correlation must be a number in (-1, 1), got {correlation!r}")
+    correlation = check_real("correlation", correlation, low=-1, high=1, low_open=True,
+                             high_open=True)
     check_positive_float("noise", noise)
     if not np.all(_pair("scales", scales) > 0):
         raise ValueError(f"scales must be two finite numbers > 0, got {scales!r}")

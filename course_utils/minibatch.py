@@ -8,7 +8,8 @@ Two ways to get the same mini-batches:
   the extra memory is one mini-batch, not one data set.
 
 `batch_size = m` gives one mini-batch (batch gradient descent), `batch_size = 1` gives m of
-them (stochastic gradient descent): the same code path.
+them (stochastic gradient descent): the same code path. A batch_size larger than m is an
+error, not silently m: a mini-batch cannot hold more examples than the data set.
 
 `epoch_extra_memory` measures the extra memory each way needs for one epoch, and
 `plot_partition` draws one epoch's shuffle and partition, one cell per example.
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ._checks import check_int, check_seed, check_XY
+from ._checks import check_bool, check_int, check_seed, check_XY
 
 # Class colours for plot_partition: the course's OTHER colours, never a method's. Classes 0
 # and 1 (orange, grey) differ in hue and in lightness, so they stay apart in grey-scale print
@@ -27,14 +28,17 @@ CLASS_COLORS = ("orange", "grey", "vermillion", "yellow", "light grey")
 
 
 def num_minibatches(m: int, batch_size: int) -> int:
-    """Number of mini-batches in one epoch: ceil(m / batch_size)."""
+    """Number of mini-batches in one epoch: ceil(m / batch_size), for 1 <= batch_size <= m."""
     m = check_int("m", m)
     batch_size = check_int("batch_size", batch_size, high=m)
     return -(-m // batch_size)
 
 
 def minibatch_sizes(m: int, batch_size: int) -> list[int]:
-    """Sizes of one epoch's mini-batches: [b, ..., b] plus m mod b when b does not divide m."""
+    """Sizes of one epoch's mini-batches: [b, ..., b] plus m mod b when b does not divide m
+    (1 <= batch_size <= m)."""
+    m = check_int("m", m)
+    batch_size = check_int("batch_size", batch_size, high=m)
     full, rest = divmod(m, batch_size)
     return [batch_size] * full + ([rest] if rest else [])
 
@@ -44,11 +48,15 @@ def shuffled_order(m: int, seed=0) -> np.ndarray:
 
     The assignment calls `np.random.seed(seed); np.random.permutation(m)`. A private
     `RandomState(seed)` gives the same order without touching numpy's global random state.
-    A `np.random.Generator` may be passed instead of an int seed.
+    seed: an int in [0, 2**32 - 1] (RandomState's range), None (fresh entropy) or a
+    `np.random.Generator`, whose own stream is used (and advanced).
     """
+    m = check_int("m", m)
     check_seed("seed", seed)
     if isinstance(seed, np.random.Generator):
         return seed.permutation(m)
+    if seed is not None:
+        check_int("seed", seed, low=0, high=2**32 - 1)
     return np.random.RandomState(seed).permutation(m)
 
 
@@ -82,7 +90,8 @@ def iterate_minibatches(X, Y, batch_size: int, seed=0, shuffle: bool = True) -> 
     """
     m = check_XY(X, Y)
     b = check_int("batch_size", batch_size, high=m)
-    order = shuffled_order(m, seed) if shuffle else None
+    check_seed("seed", seed)
+    order = shuffled_order(m, seed) if check_bool("shuffle", shuffle) else None
     return _gather_batches(X, Y, b, order)  # checks above run now, not at the first next()
 
 

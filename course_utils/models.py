@@ -12,11 +12,25 @@ just build those. Hidden layers use ReLU.
 
 Costs: cross-entropy for sigmoid and softmax outputs, (1/2m) * sum of squared errors for a
 linear output. All three give the same output gradient dZL = (AL - Y) / m.
+
+Inputs are checked, cheaply, on every call: X and Y must be numpy arrays of the model's dtype
+(float32 or float64) with the model's n_x and n_y rows. Nothing is converted: a float64 X for
+a float32 model is refused rather than silently computed in another precision
+(`train.train` converts the data once, on purpose). `check_labels` checks the values of Y
+(0/1 for sigmoid, one-hot for softmax); the trainer runs it once on the whole data set.
 """
 
 import numpy as np
 
-from ._checks import check_int, check_seed
+from ._checks import (
+    check_bool,
+    check_choice,
+    check_finite_array,
+    check_float_dtype,
+    check_layer_dims,
+    check_positive_float,
+    check_seed,
+)
 
 OUTPUTS = ("sigmoid", "softmax", "linear")
 
@@ -24,26 +38,23 @@ OUTPUTS = ("sigmoid", "softmax", "linear")
 class MLP:
     """An L-layer network: (L-1) ReLU hidden layers, then a sigmoid, softmax or linear output.
 
-    layer_dims: [n_x, n_1, ..., n_y]. He initialisation (weights ~ N(0, 2 / n_prev)) from
-    `seed` (an int or a numpy Generator); biases start at 0. dtype: float64 (default) or
-    float32; inputs are expected in the same dtype (the trainer converts them once).
+    layer_dims: [n_x, n_1, ..., n_y]. output: "sigmoid", "softmax" or "linear", exactly.
+    He initialisation (weights ~ N(0, 2 / n_prev)) from `seed` (an int or a numpy Generator);
+    biases start at 0. dtype: np.float64 (default), np.float32, "float64" or "float32";
+    X and Y must be in the same dtype (the trainer converts them once).
     bias=False drops the b's, e.g. for a two-parameter problem whose cost can be drawn.
     """
 
     def __init__(self, layer_dims, output="sigmoid", dtype=np.float64, seed=0, bias=True):
-        if len(layer_dims) < 2:
-            raise ValueError(f"layer_dims needs at least [n_x, n_y], got {layer_dims!r}")
-        self.layer_dims = [check_int(f"layer_dims[{i}]", n) for i, n in enumerate(layer_dims)]
-        if output not in OUTPUTS:
-            raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+        self.layer_dims = check_layer_dims("layer_dims", layer_dims)
+        check_choice("output", output, OUTPUTS)
         if output == "softmax" and self.layer_dims[-1] < 2:
-            raise ValueError("output='softmax' needs at least 2 output units (layer_dims[-1])")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+            raise ValueError(f"output='softmax' needs at least 2 output units (layer_dims[-1]), "
+                             f"got layer_dims {self.layer_dims}")
+        self.dtype = check_float_dtype("dtype", dtype)
         check_seed("seed", seed)
         self.output = output
-        self.bias = bias
+        self.bias = check_bool("bias", bias)
         self.L = len(self.layer_dims) - 1
         rng = np.random.default_rng(seed)
         self.params = {}
@@ -61,13 +72,69 @@ class MLP:
     def num_params(self) -> int:
         return sum(p.size for p in self.params.values())
 
+    def check_X(self, X, name: str = "X") -> int:
+        """Raise unless X is an (n_x, m) array of the model's dtype with m >= 1; return m.
+        Checks shape and dtype only (no pass over the values: it runs on every step)."""
+        n_x = self.layer_dims[0]
+        if not isinstance(X, np.ndarray):
+            raise TypeError(f"{name} must be a numpy array of shape (n_x={n_x}, m), got "
+                            f"{type(X).__name__}")
+        if X.ndim != 2 or X.shape[0] != n_x or X.shape[1] == 0:
+            raise ValueError(f"{name} must have shape (n_x={n_x}, m) with m >= 1, examples as "
+                             f"columns; got {X.shape}")
+        if X.dtype != self.dtype:
+            raise TypeError(f"{name} must have the model's dtype {self.dtype.name}, got "
+                            f"{X.dtype.name}: convert it once, {name}.astype(np.{self.dtype.name})"
+                            " (nothing is converted silently)")
+        return X.shape[1]
+
+    def check_Y(self, Y, m: int, name: str = "Y") -> None:
+        """Raise unless Y is an (n_y, m) array of the model's dtype (shape and dtype only)."""
+        n_y = self.layer_dims[-1]
+        if not isinstance(Y, np.ndarray):
+            raise TypeError(f"{name} must be a numpy array of shape (n_y={n_y}, m={m}), got "
+                            f"{type(Y).__name__}")
+        if Y.shape != (n_y, m):
+            raise ValueError(f"{name} must have shape (n_y={n_y}, m={m}), got {Y.shape}")
+        if Y.dtype != self.dtype:
+            raise TypeError(f"{name} must have the model's dtype {self.dtype.name}, got "
+                            f"{Y.dtype.name}: convert it once, {name}.astype(np.{self.dtype.name})"
+                            " (nothing is converted silently)")
+
+    def check_labels(self, Y, name: str = "Y") -> None:
+        """Raise unless the values of Y fit the output: 0 or 1 for sigmoid, one-hot columns for
+        softmax (data.one_hot makes them), finite numbers for linear. A pass over Y."""
+        check_finite_array(name, Y)
+        if self.output == "linear":
+            return
+        bad = np.argwhere((Y != 0) & (Y != 1))
+        if bad.size:
+            i, j = (int(k) for k in bad[0])
+            raise ValueError(f"{name} must hold labels 0 or 1 for output={self.output!r}; "
+                             f"{name}[{i}, {j}] = {float(Y[i, j])!r}")
+        if self.output == "softmax":
+            ones = np.count_nonzero(Y, axis=0)
+            if np.any(ones != 1):
+                j = int(np.argmax(ones != 1))
+                raise ValueError(f"{name} must be one-hot for output='softmax' (a single 1 in each "
+                                 f"column; data.one_hot makes it); column {j} holds {ones[j]} ones")
+
+    def check_grads(self, grads) -> None:
+        """Raise unless grads has a "d" + name entry of each parameter's shape and dtype."""
+        if not isinstance(grads, dict):
+            raise TypeError(f"grads must be a dict like backward() returns, got "
+                            f"{type(grads).__name__}")
+        for name, p in self.params.items():
+            g = grads.get("d" + name)
+            if not isinstance(g, np.ndarray) or g.shape != p.shape or g.dtype != p.dtype:
+                got = "missing" if g is None else getattr(g, "shape", type(g).__name__)
+                raise ValueError(f"grads['d{name}'] must be an array of shape {p.shape} and "
+                                 f"dtype {p.dtype.name}, got {got}"
+                                 + (f" {g.dtype.name}" if isinstance(g, np.ndarray) else ""))
+
     def forward(self, X):
         """X (n_x, m) -> (AL (n_y, m), cache). cache = ([A0=X, A1, ..., A(L-1)], ZL, AL)."""
-        if X.ndim != 2 or X.shape[0] != self.layer_dims[0]:
-            raise ValueError(
-                f"X must have shape (n_x={self.layer_dims[0]}, m), examples as columns; "
-                f"got {X.shape}"
-            )
+        self.check_X(X)
         As = [X]
         A = X
         for l in range(1, self.L + 1):
@@ -95,8 +162,7 @@ class MLP:
         """Mean cost over the examples of the forward pass that made `cache`. Y: (n_y, m)."""
         _, ZL, AL = cache
         m = ZL.shape[1]
-        if Y.shape != ZL.shape:
-            raise ValueError(f"Y must have shape {ZL.shape} (n_y, m), got {Y.shape}")
+        self.check_Y(Y, m)
         # Each branch makes one (n_y, m) temporary and updates it in place, so the memory a
         # step needs is the same on every platform (course_utils.memory counts it).
         if self.output == "sigmoid":
@@ -117,6 +183,7 @@ class MLP:
         """Gradients of the cost: {"dW1": (n_1, n_x), "db1": (n_1, 1), ...}."""
         As, ZL, AL = cache
         m = ZL.shape[1]
+        self.check_Y(Y, m)
         dZ = AL - Y.astype(AL.dtype, copy=False)  # (n_y, m), same form for all three outputs
         dZ /= m
         grads = {}
@@ -135,6 +202,8 @@ class MLP:
 
     def update(self, grads, learning_rate: float) -> None:
         """One gradient-descent step, in place: p := p - learning_rate * dp."""
+        check_positive_float("learning_rate", learning_rate)
+        self.check_grads(grads)
         for name, p in self.params.items():
             p -= learning_rate * grads["d" + name]
 
@@ -153,9 +222,12 @@ class MLP:
         return AL
 
     def accuracy(self, X, Y) -> float:
-        """Fraction of examples classified correctly (classification outputs only)."""
+        """Fraction of examples classified correctly (classification outputs only).
+        Y: 0/1 labels (1, m) for sigmoid, one-hot (n_y, m) for softmax, in the model's dtype."""
         if self.output == "linear":
             raise ValueError("accuracy is defined for sigmoid and softmax outputs, not linear")
+        self.check_Y(Y, self.check_X(X))
+        self.check_labels(Y)
         pred = self.predict(X)
         truth = Y.argmax(axis=0) if self.output == "softmax" else Y
         return float(np.mean(pred == truth))
@@ -165,26 +237,37 @@ class MLP:
         return np.concatenate([p.ravel() for p in self.params.values()])
 
     def set_flat(self, theta) -> None:
-        """Set all parameters from one vector laid out as get_flat() returns it."""
+        """Set all parameters from one vector laid out as get_flat() returns it.
+        theta: (num_params,) finite numbers; floats must be in the model's dtype."""
         theta = np.asarray(theta)
+        if theta.dtype.kind not in "iuf" or (theta.dtype.kind == "f" and theta.dtype != self.dtype):
+            raise TypeError(f"theta must hold numbers of the model's dtype {self.dtype.name}, "
+                            f"got {theta.dtype.name} (nothing is converted silently)")
         if theta.shape != (self.num_params,):
             raise ValueError(f"theta must have shape ({self.num_params},), got {theta.shape}")
+        check_finite_array("theta", theta)
         k = 0
         for p in self.params.values():
             p[...] = theta[k : k + p.size].reshape(p.shape)
             k += p.size
 
 
-def LogisticRegression(n_x, dtype=np.float64, seed=0):
+class LogisticRegression(MLP):
     """Binary logistic regression: MLP([n_x, 1]) with a sigmoid output."""
-    return MLP([n_x, 1], output="sigmoid", dtype=dtype, seed=seed)
+
+    def __init__(self, n_x, dtype=np.float64, seed=0):
+        super().__init__([n_x, 1], output="sigmoid", dtype=dtype, seed=seed)
 
 
-def SoftmaxRegression(n_x, n_classes, dtype=np.float64, seed=0):
+class SoftmaxRegression(MLP):
     """Multi-class (softmax) regression: MLP([n_x, n_classes]) with a softmax output."""
-    return MLP([n_x, n_classes], output="softmax", dtype=dtype, seed=seed)
+
+    def __init__(self, n_x, n_classes, dtype=np.float64, seed=0):
+        super().__init__([n_x, n_classes], output="softmax", dtype=dtype, seed=seed)
 
 
-def LinearRegression(n_x, dtype=np.float64, seed=0, bias=True):
+class LinearRegression(MLP):
     """Least-squares linear regression: MLP([n_x, 1]) with a linear output."""
-    return MLP([n_x, 1], output="linear", dtype=dtype, seed=seed, bias=bias)
+
+    def __init__(self, n_x, dtype=np.float64, seed=0, bias=True):
+        super().__init__([n_x, 1], output="linear", dtype=dtype, seed=seed, bias=bias)

@@ -13,43 +13,60 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_int, check_positive_float, check_seed, check_XY
+from ._checks import (
+    check_bool,
+    check_finite_array,
+    check_int,
+    check_model_XY,
+    check_positive_float,
+    check_real,
+    check_seed,
+    check_values,
+)
 from .minibatch import iterate_minibatches, num_minibatches
 
 
-class inverse_time_decay:
+class InverseTimeDecay:
     """learning_rate(epoch) = lr0 / (1 + decay_rate * epoch): learning-rate decay as in §2.9
     of the source course (学习率衰减), the rate falling with the epoch number."""
 
     def __init__(self, lr0: float, decay_rate: float):
         self.lr0 = check_positive_float("lr0", lr0)
-        if not decay_rate >= 0:
-            raise ValueError(f"decay_rate must be >= 0, got {decay_rate!r}")
-        self.decay_rate = float(decay_rate)
+        self.decay_rate = check_real("decay_rate", decay_rate, low=0)
 
     def __call__(self, epoch: int) -> float:
+        epoch = check_int("epoch", epoch, low=0)
         return self.lr0 / (1.0 + self.decay_rate * epoch)
 
     def __repr__(self):
         return f"inverse_time_decay(lr0={self.lr0:g}, decay_rate={self.decay_rate:g})"
 
 
-class step_decay:
+class StepDecay:
     """learning_rate(epoch) = lr0 * factor ** (epoch // every): drop by `factor` every `every`
     epochs (the "discrete staircase" of §2.9 of the source course)."""
 
     def __init__(self, lr0: float, factor: float = 0.5, every: int = 10):
         self.lr0 = check_positive_float("lr0", lr0)
-        if not 0 < factor <= 1:
-            raise ValueError(f"factor must be in (0, 1], got {factor!r}")
-        self.factor = float(factor)
+        self.factor = check_real("factor", factor, low=0, low_open=True, high=1)
         self.every = check_int("every", every)
 
     def __call__(self, epoch: int) -> float:
+        epoch = check_int("epoch", epoch, low=0)
         return self.lr0 * self.factor ** (epoch // self.every)
 
     def __repr__(self):
         return f"step_decay(lr0={self.lr0:g}, factor={self.factor:g}, every={self.every})"
+
+
+def inverse_time_decay(lr0: float, decay_rate: float) -> InverseTimeDecay:
+    """The schedule lr0 / (1 + decay_rate * epoch), to pass as train(learning_rate=...)."""
+    return InverseTimeDecay(lr0, decay_rate)
+
+
+def step_decay(lr0: float, factor: float = 0.5, every: int = 10) -> StepDecay:
+    """The schedule lr0 * factor ** (epoch // every), to pass as train(learning_rate=...)."""
+    return StepDecay(lr0, factor, every)
 
 
 @dataclass
@@ -61,6 +78,7 @@ class History:
     step_seconds[k]    training seconds after step k (cumulative; evaluation excluded)
     epoch_cost[e]      mean of the step costs of epoch e, weighted by mini-batch size
     eval_*             full-training-set cost (and test metrics) at the evaluation points
+    test_cost, test_accuracy  on (X_test, Y_test) there; no accuracy for a linear output
     path               parameter vectors after each update (record_path=True), start first
     """
 
@@ -86,6 +104,10 @@ class History:
     reached_target: bool = False
     message: str = ""
 
+    def __post_init__(self):
+        self.m = check_int("m", self.m)  # epochs divides by it
+        self.batch_size = check_int("batch_size", self.batch_size, high=self.m)
+
     @property
     def epochs(self) -> float:
         """Epochs completed, as a fraction (examples seen / m)."""
@@ -98,8 +120,10 @@ class History:
 
 
 def evaluate_cost(model, X, Y, chunk: int = 8192) -> float:
-    """Mean cost over all of (X, Y), in chunks of columns so memory stays bounded."""
-    m = X.shape[1]
+    """Mean cost over all of (X, Y), in chunks of columns so memory stays bounded.
+    X, Y: (n_x, m), (n_y, m) in the model's dtype. chunk: columns per forward pass."""
+    m = check_model_XY(model, X, Y)
+    chunk = check_int("chunk", chunk)
     total = 0.0
     for k in range(0, m, chunk):
         X_c = X[:, k : k + chunk]
@@ -128,12 +152,17 @@ def train(
 ) -> History:
     """Mini-batch gradient descent on (X, Y) for num_epochs epochs; returns a History.
 
-    X: (n_x, m), Y: (n_y, m); converted once to the model's dtype. learning_rate: a number, or
-    a schedule called with the epoch number (inverse_time_decay, step_decay). Each epoch
+    X: (n_x, m), Y: (n_y, m), finite; converted once to the model's dtype (so are X_test and
+    Y_test), the one conversion the course makes on purpose. Y must fit the model's output:
+    0/1 labels for sigmoid, one-hot columns for softmax (model.check_labels).
+    batch_size: 1 <= batch_size <= m (a mini-batch larger than the data set is an error, not
+    silently m). learning_rate: a number > 0, or a schedule called with the epoch number
+    (inverse_time_decay, step_decay) whose every value must be > 0. Each epoch
     reshuffles with a generator seeded by `seed`: the same seed gives the same history.
     eval_every: updates between full-training-set evaluations (default: once per epoch; an
     evaluation at update 0 and at the end is always made). Evaluation time is not counted
-    in `seconds`. target_cost: stop once the full training cost is at or below it.
+    in `seconds`. target_cost: stop once the full training cost is at or below it (>= 0: no
+    cost of the course is negative).
     max_updates: stop after this many updates. max_seconds: a budget in training time, for
     comparisons at equal time: training stops at it, never past it. The update that would end
     past max_seconds is undone (parameters restored, its time and cost not recorded), so
@@ -144,7 +173,7 @@ def train(
     are). One thread is the fair setting for timing and, for the course's small matrices,
     usually the fastest: on a busy 2-core machine extra threads can make a step 10x slower.
     """
-    m = check_XY(X, Y)
+    m = check_model_XY(model, X, Y)
     batch_size = check_int("batch_size", batch_size, high=m)
     num_epochs = check_int("num_epochs", num_epochs)
     check_seed("seed", seed)
@@ -157,13 +186,18 @@ def train(
         max_updates = check_int("max_updates", max_updates)
     if max_seconds is not None:
         max_seconds = check_positive_float("max_seconds", max_seconds)
-    if target_cost is not None and not np.isfinite(target_cost):
-        raise ValueError(f"target_cost must be a finite number, got {target_cost!r}")
+    if target_cost is not None:
+        target_cost = check_real("target_cost", target_cost, low=0)
+    record_path = check_bool("record_path", record_path)
+    if blas_threads is not None:
+        blas_threads = check_int("blas_threads", blas_threads)
     if (X_test is None) != (Y_test is None):
         raise ValueError("give both X_test and Y_test, or neither")
 
-    X = X.astype(model.dtype, copy=False)  # once, not per step
-    Y = Y.astype(model.dtype, copy=False)
+    X, Y = _as_model_data(model, X, Y, "X", "Y")  # once, not per step
+    if X_test is not None:
+        check_model_XY(model, X_test, Y_test)
+        X_test, Y_test = _as_model_data(model, X_test, Y_test, "X_test", "Y_test")
     rng = np.random.default_rng(seed)
     hist = History(batch_size=batch_size, m=m, learning_rate=learning_rate)
     per_epoch = num_minibatches(m, batch_size)
@@ -176,13 +210,12 @@ def train(
         hist.eval_cost.append(evaluate_cost(model, X, Y))
         if X_test is not None:
             hist.test_cost.append(evaluate_cost(model, X_test, Y_test))
-            hist.test_accuracy.append(model.accuracy(X_test, Y_test))
+            if model.output != "linear":  # accuracy means classes
+                hist.test_accuracy.append(model.accuracy(X_test, Y_test))
         if target_cost is not None and hist.eval_cost[-1] <= target_cost:
             hist.reached_target = True
         return hist.reached_target
 
-    if blas_threads is not None:
-        blas_threads = check_int("blas_threads", blas_threads)
     if record_path:
         hist.path.append(model.get_flat())
     with np.errstate(over="ignore", invalid="ignore"), threadpool_limits(blas_threads):
@@ -190,7 +223,10 @@ def train(
         for epoch in range(num_epochs):
             if stop:
                 break
-            lr = schedule(epoch) if schedule else learning_rate
+            lr = learning_rate
+            if schedule:
+                lr = check_positive_float(f"learning_rate({epoch}) (the schedule's value at epoch "
+                                          f"{epoch})", schedule(epoch))
             hist.epoch_learning_rate.append(lr)
             # Batch GD (b = m) sees every example each step: shuffling would only copy X.
             batches = iterate_minibatches(X, Y, batch_size, seed=rng, shuffle=batch_size < m)
@@ -245,6 +281,19 @@ def train(
     return hist
 
 
+def _as_model_data(model, X, Y, x_name, y_name):
+    """X and Y in the model's dtype (a copy only if needed), checked finite and Y checked to
+    fit the model's output."""
+    for name, A in ((x_name, X), (y_name, Y)):
+        if A.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must hold numbers, got dtype {A.dtype}")
+        check_finite_array(name, A)
+    X = X.astype(model.dtype, copy=False)
+    Y = Y.astype(model.dtype, copy=False)
+    model.check_labels(Y, y_name)
+    return X, Y
+
+
 def accumulated_gradients(model, X_t, Y_t, micro_batch_size: int):
     """(cost, grads) of the mini-batch (X_t, Y_t), computed micro-batch by micro-batch.
 
@@ -252,7 +301,7 @@ def accumulated_gradients(model, X_t, Y_t, micro_batch_size: int):
     mini-batch and summed, so the result equals model.loss_and_grads(X_t, Y_t) up to
     rounding, while only one micro-batch's activations are in memory at a time.
     """
-    b = X_t.shape[1]
+    b = check_model_XY(model, X_t, Y_t)
     micro_batch_size = check_int("micro_batch_size", micro_batch_size, high=b)
     total_cost, total = 0.0, None
     for k in range(0, b, micro_batch_size):
@@ -276,10 +325,11 @@ def ewma(values, beta: float = 0.9, bias_correction: bool = True) -> np.ndarray:
     Roughly an average over the last 1 / (1 - beta) values. With bias_correction (偏差修正,
     §2.5) it returns v_t / (1 - beta^t): the weights of v_t sum to 1 - beta^t, not 1, because
     v_0 = 0; dividing by that sum removes the pull towards 0 of the first steps.
+    values: a 1-D sequence of finite numbers (an empty one gives an empty array).
     """
-    if not 0 <= beta < 1:
-        raise ValueError(f"beta must be in [0, 1), got {beta!r}")
-    values = np.asarray(values, dtype=np.float64)
+    beta = check_real("beta", beta, low=0, high=1, high_open=True)
+    bias_correction = check_bool("bias_correction", bias_correction)
+    values = check_values("values", values, min_size=0)
     out = np.empty_like(values)
     v = 0.0
     for t, x in enumerate(values, start=1):

@@ -3,10 +3,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_utils import data
 
+REPO_DATA = Path(__file__).resolve().parent.parent / "data"
+
 MNIST1D_SHA256 = "840f6c8aeeafe6d450c25ba785eaba68983255abc40a55d026319cf5c38bc5ba"
+
+
+def test_checkout_reads_the_repository_data_folder():
+    # in a checkout (and an editable install) the one copy is data/; a wheel's copy is tested
+    # in test_package.py
+    assert data.DATA_DIR == REPO_DATA
 
 
 def test_mnist1d_file_checksum_and_shapes():
@@ -29,13 +39,22 @@ def test_gpu_reference_checksum_and_content():
     assert len(ref["batch"]) == 40 and ref["batch"][0] == 1
     np.testing.assert_allclose(ref["samples_per_s"], ref["batch"] / ref["step_ms"] * 1e3,
                                rtol=1e-3)
-    with pytest.raises(ValueError, match="'int8'"):
+    with pytest.raises(ValueError, match=r"dtype must be one of \['float32', 'bfloat16', "
+                                         r"'cupy-fp32'\], got 'int8'"):
         data.load_gpu_reference("int8")
+    with pytest.raises(ValueError, match="got 'Float32'"):  # exact names only
+        data.load_gpu_reference("Float32")
+    with pytest.raises(TypeError, match="dtype"):
+        data.load_gpu_reference(None)
 
 
 def test_missing_file_message(tmp_path):
     with pytest.raises(FileNotFoundError, match="make_mnist1d.py"):
         data.load_mnist1d(tmp_path / "nope.npz")
+    with pytest.raises(TypeError, match=r"path must be a str or a path, got 3 \(int\)"):
+        data.load_mnist1d(3)
+    with pytest.raises(TypeError, match="path must be a str or a path"):
+        data.load_gpu_reference("float32", path=3.5)
 
 
 def test_moons_shape_labels_and_seed():
@@ -61,14 +80,51 @@ def test_teacher_scales_and_is_learnable():
 def test_one_hot_rejects_out_of_range():
     with pytest.raises(ValueError, match=r"\[0, 2\]"):
         data.one_hot(np.array([0, 3]), 3)
+    with pytest.raises(TypeError, match="labels must be integers, got dtype float64"):
+        data.one_hot(np.array([0.0, 2.0]), 3)  # 2.0 is not rounded to a class
+    with pytest.raises(ValueError, match=r"labels must be a 1-D array \(m,\), got shape"):
+        data.one_hot(np.array([[0, 1]]), 3)
+    for bad, exc in [(0, ValueError), (2.0, TypeError), (True, TypeError)]:
+        with pytest.raises(exc, match="n_classes"):
+            data.one_hot(np.array([0]), bad)
+
+
+@settings(max_examples=30, deadline=None)
+@given(labels=st.lists(st.integers(0, 6), max_size=20), extra=st.integers(0, 3))
+def test_one_hot_has_a_single_one_at_each_label(labels, extra):
+    n_classes = max(labels, default=0) + 1 + extra
+    Y = data.one_hot(np.array(labels, dtype=np.int64), n_classes)
+    assert Y.shape == (n_classes, len(labels)) and Y.dtype == np.float64
+    assert np.array_equal(Y.sum(axis=0), np.ones(len(labels)))
+    assert np.array_equal(Y.argmax(axis=0), labels)
+
+
+def global_state():
+    """numpy's whole global state: key, position in it, and the cached Gaussian."""
+    name, key, pos, has_gauss, cached = np.random.get_state()
+    return name, key.copy(), pos, has_gauss, cached
+
+
+def assert_same_state(before, after):
+    assert before[0] == after[0] and np.array_equal(before[1], after[1])
+    assert before[2:] == after[2:], f"(pos, has_gauss, cached) {before[2:]} -> {after[2:]}"
 
 
 def test_global_state_untouched():
-    before = np.random.get_state()[1].copy()
-    data.make_moons(50, seed=1)
-    data.make_teacher(100, seed=1)
-    data.make_regression_2d(100, seed=1)
-    assert np.array_equal(np.random.get_state()[1], before)
+    saved = np.random.get_state()
+    try:
+        # Two words before the key is used up: one draw from the global generator would
+        # change pos AND refill the whole key, so comparing either part would catch it.
+        np.random.seed(12345)
+        np.random.random_sample(311)  # 622 of the key's 624 words
+        before = global_state()
+        data.make_moons(50, seed=1)
+        data.make_teacher(100, seed=1, label_noise=0.1)
+        data.make_regression_2d(100, seed=1)
+        data.make_moons(50, seed=None)  # fresh entropy: still a private generator
+        assert_same_state(before, global_state())
+    finally:
+        np.random.set_state(saved)
 
 
 def test_regression_2d_scales_and_defaults():
@@ -93,8 +149,69 @@ def test_regression_2d_scales_and_defaults():
     (dict(scales=(0.0, 1.0)), "scales must be two finite numbers > 0"),
     (dict(scales=(1.0,)), "scales must be two finite numbers"),
     (dict(w_true="ab"), "w_true must be two finite numbers"),
-    (dict(correlation=1.0), r"correlation must be a number in \(-1, 1\)"),
+    (dict(correlation=1.0), r"correlation must be a finite number with -1 < correlation < 1, "
+                            r"got 1.0"),
+    (dict(correlation=float("nan")), "correlation .* got nan"),
+    (dict(noise=0.0), r"noise must be a finite number > 0, got 0.0"),
+    (dict(noise=float("inf")), "noise .* got inf"),
 ])
 def test_regression_2d_rejects_bad_arguments(kw, match):
     with pytest.raises(ValueError, match=match):
         data.make_regression_2d(50, **kw)
+
+
+BAD_NUMBERS = [  # (value, error): what each kind of bad number must raise
+    (float("nan"), ValueError), (float("inf"), ValueError), (-1.0, ValueError),
+    (True, TypeError), ("0.2", TypeError), (None, TypeError),
+]
+
+
+@pytest.mark.parametrize("value, exc", BAD_NUMBERS)
+@pytest.mark.parametrize("make, name", [
+    (lambda v: data.make_moons(20, noise=v), "noise"),
+    (lambda v: data.make_teacher(20, label_noise=v), "label_noise"),
+    (lambda v: data.make_regression_2d(20, noise=v), "noise"),
+    (lambda v: data.make_regression_2d(20, correlation=v), "correlation"),
+])
+def test_bad_numbers_name_the_argument_and_the_value(make, name, value, exc):
+    if name == "correlation" and value == -1.0:
+        value = -1.5  # -1.0 is refused too, but the point is a value out of range
+    with pytest.raises(exc) as err:
+        make(value)
+    assert name in str(err.value) and repr(value) in str(err.value)
+
+
+@pytest.mark.parametrize("call, exc, words", [
+    (lambda: data.make_moons(1), ValueError, ["m", "2 <= m", "1"]),
+    (lambda: data.make_moons(20.0), TypeError, ["m", "20.0", "integer"]),
+    (lambda: data.make_moons(20, seed=-1), ValueError, ["seed", "-1"]),
+    (lambda: data.make_moons(20, seed=1.5), TypeError, ["seed", "1.5"]),
+    (lambda: data.make_teacher(0), ValueError, ["m", "0"]),
+    (lambda: data.make_teacher(10, n_x=0), ValueError, ["n_x", "0"]),
+    (lambda: data.make_teacher(10, label_noise=0.6), ValueError, ["label_noise", "0.5", "0.6"]),
+    (lambda: data.make_regression_2d(1), ValueError, ["m", "1"]),
+])
+def test_bad_sizes_and_seeds_are_refused_clearly(call, exc, words):
+    with pytest.raises(exc) as err:
+        call()
+    for w in words:
+        assert w in str(err.value)
+
+
+@settings(max_examples=30, deadline=None)
+@given(m=st.integers(2, 60), noise=st.floats(0, 2), seed=st.integers(0, 2**32 - 1))
+def test_moons_any_size_is_balanced_and_reproducible(m, noise, seed):
+    X, Y = data.make_moons(m, noise=noise, seed=seed)
+    assert X.shape == (2, m) and Y.shape == (1, m) and np.all(np.isfinite(X))
+    assert Y.sum() == m - m // 2 and set(np.unique(Y)) <= {0.0, 1.0}
+    X2, Y2 = data.make_moons(m, noise=noise, seed=seed)
+    assert np.array_equal(X, X2) and np.array_equal(Y, Y2)
+
+
+@settings(max_examples=30, deadline=None)
+@given(m=st.integers(1, 50), n_x=st.integers(1, 6), flip=st.floats(0, 0.5),
+       seed=st.integers(0, 2**32 - 1))
+def test_teacher_any_size_gives_binary_labels(m, n_x, flip, seed):
+    X, Y, w = data.make_teacher(m, n_x=n_x, seed=seed, label_noise=flip)
+    assert X.shape == (n_x, m) and Y.shape == (1, m) and w.shape == (n_x,)
+    assert set(np.unique(Y)) <= {0.0, 1.0}

@@ -71,12 +71,30 @@ def test_matches_deeplearning_ai_reference():
     assert np.array_equal(mb.shuffled_order(148, 0), expected)
 
 
+def global_state():
+    """numpy's whole global state: key, position in it, and the cached Gaussian."""
+    name, key, pos, has_gauss, cached = np.random.get_state()
+    return name, key.copy(), pos, has_gauss, cached
+
+
 def test_never_touches_global_random_state():
     X, Y = index_valued(2, 50)
-    before = np.random.get_state()[1].copy()
-    mb.random_mini_batches(X, Y, 7, seed=3)
-    list(mb.iterate_minibatches(X, Y, 7, seed=3))
-    assert np.array_equal(np.random.get_state()[1], before)
+    saved = np.random.get_state()
+    try:
+        # Two words before the key is used up: one draw from the global generator would
+        # change pos AND refill the whole key.
+        np.random.seed(12345)
+        np.random.random_sample(311)  # 622 of the key's 624 words
+        before = global_state()
+        mb.random_mini_batches(X, Y, 7, seed=3)
+        list(mb.iterate_minibatches(X, Y, 7, seed=3))
+        mb.shuffled_order(50, None)  # fresh entropy, still a private generator
+        list(mb.iterate_minibatches(X, Y, 7, seed=np.random.default_rng(0)))
+        after = global_state()
+        assert before[0] == after[0] and np.array_equal(before[1], after[1])
+        assert before[2:] == after[2:], f"(pos, has_gauss, cached) {before[2:]} -> {after[2:]}"
+    finally:
+        np.random.set_state(saved)
 
 
 def test_iterator_matches_list_and_sequential_mode():
@@ -90,8 +108,11 @@ def test_iterator_matches_list_and_sequential_mode():
 def test_iterator_is_fast_on_fortran_and_correct_on_c_order():
     X, Y = index_valued(5, 40)
     XF = np.asfortranarray(X)
-    for (a, _), (b, _) in zip(mb.iterate_minibatches(X, Y, 8), mb.iterate_minibatches(XF, Y, 8)):
-        assert np.array_equal(a, b)
+    c_order, f_order = list(mb.iterate_minibatches(X, Y, 8)), list(mb.iterate_minibatches(XF, Y, 8))
+    assert len(c_order) == len(f_order) == 5  # an empty epoch would compare nothing
+    for (a, ya), (b, yb) in zip(c_order, f_order, strict=True):
+        assert np.array_equal(a, b) and np.array_equal(ya, yb)
+        assert np.array_equal(a, X[:, ya[0]])  # and each is the right columns
 
 
 @pytest.mark.parametrize(
@@ -136,6 +157,46 @@ def test_iterator_checks_arguments_at_call_time():
     X, Y = index_valued(2, 10)
     with pytest.raises(ValueError, match="batch_size"):
         mb.iterate_minibatches(X, Y, 0)  # no next() needed
+    # text that reads two ways ("no" is truthy) is refused, not taken as True
+    with pytest.raises(TypeError, match="shuffle must be True or False, got 'no'"):
+        mb.iterate_minibatches(X, Y, 2, shuffle="no")
+    with pytest.raises(TypeError, match="seed"):
+        mb.iterate_minibatches(X, Y, 2, seed=0.5, shuffle=False)
+
+
+@settings(max_examples=30, deadline=None)
+@given(mb_=sizes)
+def test_sizes_add_up_to_m_in_ceil_m_over_b_batches(mb_):
+    m, b = mb_
+    sizes = mb.minibatch_sizes(m, b)
+    assert sum(sizes) == m and len(sizes) == mb.num_minibatches(m, b) == -(-m // b)
+    assert all(size == b for size in sizes[:-1]) and 1 <= sizes[-1] <= b
+
+
+@settings(max_examples=30, deadline=None)
+@given(m=st.integers(1, 100), extra=st.integers(1, 1000),
+       bad=st.sampled_from([0, -1, 2.0, True, None, "8"]))
+def test_bad_sizes_raise_naming_the_argument(m, extra, bad):
+    # batch_size > m is an error (a mini-batch cannot hold more than the data set), not m
+    for f in (mb.num_minibatches, mb.minibatch_sizes):
+        with pytest.raises(ValueError, match=f"batch_size must satisfy 1 <= batch_size <= {m}, "
+                                             f"got {m + extra}"):
+            f(m, m + extra)
+        with pytest.raises((TypeError, ValueError), match="batch_size"):
+            f(m, bad)
+        with pytest.raises((TypeError, ValueError), match="^m must"):
+            f(bad, 1)
+    with pytest.raises((TypeError, ValueError), match="^m must"):
+        mb.shuffled_order(bad, 0)
+
+
+def test_shuffled_order_seed_range_is_randomstates():
+    assert np.array_equal(np.sort(mb.shuffled_order(9, 2**32 - 1)), np.arange(9))
+    with pytest.raises(ValueError,
+                       match=r"seed must satisfy 0 <= seed <= 4294967295, got 4294967296"):
+        mb.shuffled_order(9, 2**32)
+    with pytest.raises(ValueError, match="seed must be >= 0, got -1"):
+        mb.shuffled_order(9, -1)
 
 
 def test_epoch_extra_memory_copy_costs_the_data_iterator_one_batch():
