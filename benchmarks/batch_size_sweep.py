@@ -79,8 +79,9 @@ def main():
     for r, s in zip(runs[0], secs):
         print(f"b = {r.batch_size:5d}: rate {r.learning_rate:6g}, {r.updates:6d} updates, "
               f"{r.examples:7d} examples, {s * 1e3:8.2f} ms")
-    s_min, b_noise = cu.sweep.fit_steps_model([r.batch_size for r in runs[0]],
-                                              [r.updates for r in runs[0]])
+    reached = [r for r in runs[0] if r.reached]  # a size that missed the target has no count
+    s_min, b_noise = cu.sweep.fit_steps_model([r.batch_size for r in reached],
+                                              [r.updates for r in reached])
     print(f"steps model: S_min {s_min:.0f}, B_noise {b_noise:.0f}")
     bt = runs[0][int(np.argmin(secs))].batch_size
     print(f"peak examples/s {peak:,.0f} at b={b90} (90%); power-of-two effect {E:.1f}% vs noise "

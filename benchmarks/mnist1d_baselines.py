@@ -1,6 +1,8 @@
 """MNIST-1D test accuracy of softmax regression and the MLP trained with mini-batch GD.
 
-The recipes of notebook 02, over three seeds (initialisation and shuffling). Published
+The recipes of notebook 02's last section, over three seeds (initialisation and shuffling):
+softmax regression, b = 64, learning rate 0.1, 20 epochs; the MLP 40-100-100-10 (ReLU,
+softmax output), b = 64, learning rate 1 / (1 + 0.3 epoch), 12 epochs. Published
 (Greydanus 2020): logistic regression 32 %, MLP 68 %.
 
     .venv/bin/python benchmarks/mnist1d_baselines.py
@@ -16,14 +18,14 @@ import course_utils as cu
 def softmax_run(split, seed):
     model = cu.models.SoftmaxRegression(40, 10, seed=seed)
     cu.train.train(model, split.X_train, split.Y_train, batch_size=64, learning_rate=0.1,
-                   num_epochs=50, seed=seed)
+                   num_epochs=20, seed=seed)
     return model.accuracy(split.X_test, split.Y_test)
 
 
 def mlp_run(split, seed):
-    model = cu.models.MLP([40, 256, 256, 10], output="softmax", seed=seed)
-    cu.train.train(model, split.X_train, split.Y_train, batch_size=100, num_epochs=100,
-                   learning_rate=cu.train.inverse_time_decay(0.5, decay_rate=0.02), seed=seed)
+    model = cu.models.MLP([40, 100, 100, 10], output="softmax", seed=seed)
+    cu.train.train(model, split.X_train, split.Y_train, batch_size=64, num_epochs=12,
+                   learning_rate=cu.train.inverse_time_decay(1.0, decay_rate=0.3), seed=seed)
     return model.accuracy(split.X_test, split.Y_test)
 
 

@@ -13,16 +13,24 @@ the batch size at which the noise in the gradient is about as large as the gradi
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_int, check_XY
+from ._checks import check_int, check_model_XY, check_seed, check_sizes
+
+
+def _as_model_dtype(model, X, Y) -> tuple:
+    """(X, Y) checked against the model and converted to its dtype, as `train` does: the
+    gradients are computed in the precision the model asks for, never silently in another."""
+    m = check_model_XY(model, X, Y)
+    return X.astype(model.dtype, copy=False), Y.astype(model.dtype, copy=False), m
 
 
 def per_example_gradients(model, X, Y) -> np.ndarray:
     """Gradients of each example's own cost, one row per example: (m, number of parameters).
 
-    Rows are laid out like model.get_flat(). Exact: one-layer models in one vectorised pass
-    (dW_i = dz_i x_i^T), deeper models one example at a time.
+    X: (n_x, m), Y: (n_y, m), the model's sizes; converted to the model's dtype (as `train`
+    does). Rows are laid out like model.get_flat(). Exact: one-layer models in one
+    vectorised pass (dW_i = dz_i x_i^T), deeper models one example at a time.
     """
-    m = check_XY(X, Y)
+    X, Y, m = _as_model_dtype(model, X, Y)
     with threadpool_limits(1):  # small products: one BLAS thread is fastest (and fair)
         return _per_example_gradients(model, X, Y, m)
 
@@ -49,10 +57,16 @@ def noise_scale(model, X, Y) -> dict:
     One-layer models take a shortcut with the same result: example i's gradient is
     dz_i x_i^T (and dz_i for the bias), so |g_i|^2 = |dz_i|^2 (|x_i|^2 + 1), and
     tr(Sigma) = mean |g_i|^2 - |G|^2, without building the (m, P) array of gradients.
+    X, Y as for per_example_gradients. ValueError where the full gradient is exactly 0 (a
+    stationary point): B_simple has no meaning there.
     """
-    m = check_XY(X, Y)
+    X, Y, m = _as_model_dtype(model, X, Y)
     with threadpool_limits(1):  # small products: one BLAS thread is fastest (and fair)
-        return _noise_scale(model, X, Y, m)
+        result = _noise_scale(model, X, Y, m)
+    if result["G_norm2"] == 0:
+        raise ValueError("the full gradient G is exactly 0 at these parameters (a stationary "
+                         "point): B_simple = tr(Sigma) / |G|^2 is undefined there")
+    return result
 
 
 def _noise_scale(model, X, Y, m: int) -> dict:
@@ -72,29 +86,42 @@ def _noise_scale(model, X, Y, m: int) -> dict:
         G = g.mean(axis=0)
         trace = float(np.mean(np.sum((g - G) ** 2, axis=1)))
         G2 = float(G @ G)
-    return {"G_norm2": G2, "trace_sigma": trace, "B_simple": trace / G2}
+    return {"G_norm2": G2, "trace_sigma": trace, "B_simple": trace / G2 if G2 else np.nan}
 
 
 def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed=0) -> dict:
     """Measured E |g_B - G|^2 over random mini-batches (without replacement) against the
     prediction tr(Sigma) / b * (m - b) / (m - 1), for each batch size.
 
-    per_example: (m, P) per-example gradients. Returns arrays "measured" and "predicted".
-    At b = m every mini-batch is the whole set, so one draw gives the exact value (0 up to
-    rounding) and the other draws are skipped.
+    per_example: (m, P) per-example gradients, finite, float32 or float64 (computed in that
+    dtype), m >= 2. batch_sizes: sizes from 1 to m, none twice. draws: random mini-batches per
+    size, >= 2. Returns arrays "measured" and "predicted". At b = m every mini-batch is the
+    whole set, so one draw gives the exact value (0 up to rounding) and the other draws are
+    skipped.
     """
+    if not isinstance(per_example, np.ndarray) or per_example.ndim != 2:
+        raise TypeError(f"per_example must be a 2-D numpy array (m, P), got "
+                        f"{getattr(per_example, 'shape', type(per_example).__name__)}")
+    if per_example.dtype not in (np.float32, np.float64):
+        raise TypeError(f"per_example must be float32 or float64, got {per_example.dtype}")
     m = per_example.shape[0]
+    if m < 2 or per_example.shape[1] == 0:
+        raise ValueError(f"per_example must hold at least 2 examples and 1 parameter, got shape "
+                         f"{per_example.shape}")
+    if not np.all(np.isfinite(per_example)):
+        raise ValueError("per_example must hold finite gradients, got nan or inf")
+    sizes = check_sizes("batch_sizes", batch_sizes, high=m)
     draws = check_int("draws", draws, low=2)
+    check_seed("seed", seed)
     G = per_example.mean(axis=0)
     trace = np.mean(np.sum((per_example - G) ** 2, axis=1))
     rng = np.random.default_rng(seed)
     measured, predicted = [], []
-    for b in batch_sizes:
-        b = check_int("batch size", b, high=m)
+    for b in sizes:
         err = [np.sum((per_example[rng.choice(m, b, replace=False)].mean(axis=0) - G) ** 2)
                for _ in range(draws if b < m else 1)]
         measured.append(np.mean(err))
-        predicted.append(trace / b * (m - b) / (m - 1) if m > 1 else 0.0)
+        predicted.append(trace / b * (m - b) / (m - 1))
     return {"batch_sizes": np.asarray(batch_sizes), "measured": np.array(measured),
             "predicted": np.array(predicted), "trace_sigma": float(trace)}
 
@@ -102,15 +129,24 @@ def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed
 def plot_minibatch_variance(variance: dict, m: int, ax=None, **legend_kw):
     """The output of minibatch_gradient_variance (sizes below m) against the batch size,
     log-log: measured points, the prediction without replacement, and tr(Sigma)/b (with
-    replacement). legend_kw go to plotting.legend. Returns the Axes."""
+    replacement). m: the training set size (b = m has no noise: not drawn); at least one size
+    below it. legend_kw go to plotting.legend. Returns the Axes."""
     import matplotlib.pyplot as plt  # here, not at the top: noise never needs matplotlib
 
     from .plotting import OTHER, legend
-    from .timing import log_ticks
+    from .timing_plots import log_ticks
 
+    m = check_int("m", m)
+    missing = {"batch_sizes", "measured", "predicted", "trace_sigma"} - set(variance)
+    if missing:
+        raise ValueError(f"variance must be minibatch_gradient_variance's dict; it lacks "
+                         f"{sorted(missing)}")
+    inside = variance["batch_sizes"] < m
+    if not inside.any():
+        raise ValueError(f"variance must hold at least one batch size below m = {m}, got "
+                         f"{variance['batch_sizes'].tolist()}")
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
-    inside = variance["batch_sizes"] < m
     b = variance["batch_sizes"][inside]
     ax.plot(b, variance["measured"][inside], "o", color=OTHER["black"], label="measured")
     ax.plot(b, variance["predicted"][inside], "-", color=OTHER["orange"],

@@ -12,14 +12,17 @@ The convention (checked by `convention_problems`, which tests and notebooks asse
 - legends sit outside the data (`legend`), paths show their start and end in the legend;
 - every axis has a name and a unit in brackets; log axes only across decades, with plain
   tick labels (1, 10, 100), and the first point (x = 0) stays on the axis (`log_x`).
+
+pyplot is imported only where a new figure is made: importing this module for its colours
+and styles does not load it.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from matplotlib.ticker import LogFormatter
 
+from ._checks import check_bool, check_callable, check_choice, check_int, check_real
 from .train import ewma
 
 COLORS = {"batch": "#0072B2", "sgd": "#CC79A7", "minibatch": "#009E73"}
@@ -42,7 +45,9 @@ END_STYLE = dict(marker="*", mfc="white", mec="k", ms=11, ls="none")
 
 
 def method_of(batch_size: int, m: int) -> str:
-    """"batch" for b = m, "sgd" for b = 1, "minibatch" otherwise."""
+    """"batch" for b = m, "sgd" for b = 1, "minibatch" otherwise (1 <= batch_size <= m)."""
+    m = check_int("m", m)
+    batch_size = check_int("batch_size", batch_size, high=m)
     if batch_size == m:
         return "batch"
     return "sgd" if batch_size == 1 else "minibatch"
@@ -60,15 +65,20 @@ def method_color(batch_size: int, m: int) -> str:
 
 
 def method_label(batch_size: int, m: int) -> str:
-    if batch_size == m:
+    """The legend name of a batch size: "batch GD (b = m = 4,000)", "SGD (b = 1)" or
+    "mini-batch GD (b = 64)" (1 <= batch_size <= m)."""
+    method = method_of(batch_size, m)
+    if method == "batch":
         return f"batch GD (b = m = {m:,})"
-    if batch_size == 1:
+    if method == "sgd":
         return "SGD (b = 1)"
     return f"mini-batch GD (b = {batch_size:,})"
 
 
 def _new_ax(ax):
     if ax is None:
+        import matplotlib.pyplot as plt  # only here: the rest of the module never needs it
+
         _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
     return ax
 
@@ -113,7 +123,8 @@ def log_x(ax, x):
 
 
 def spans_decades(values, decades: float = 2.0) -> bool:
-    """True if the positive values span at least `decades` powers of ten."""
+    """True if the positive values span at least `decades` (> 0) powers of ten."""
+    decades = check_real("decades", decades, low=0, low_open=True)
     v = np.asarray(values, float)
     v = v[np.isfinite(v) & (v > 0)]
     return v.size > 1 and np.log10(v.max() / v.min()) >= decades
@@ -147,10 +158,9 @@ def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=Fal
     A diverged run is drawn up to its last finite cost and marked "diverged" there. Extra
     keywords go to ax.plot (e.g. ls, marker) over the method's own style.
     """
-    if x not in X_AXES:
-        raise ValueError(f"x must be one of {list(X_AXES)}, got {x!r}")
-    if xscale not in ("auto", "linear", "log"):
-        raise ValueError(f"xscale must be 'auto', 'linear' or 'log', got {xscale!r}")
+    check_choice("x", x, X_AXES)
+    check_choice("xscale", xscale, ("auto", "linear", "log"))
+    logy = check_bool("logy", logy)
     ax = _new_ax(ax)
     xs = {
         "iterations": np.asarray(history.eval_updates, float),
@@ -188,7 +198,10 @@ def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=Fal
 
 def plot_minibatch_cost(history, ax=None, smooth_beta=None, title=None):
     """Cost of every mini-batch step (what the 2017 assignment plots) with the epoch average
-    over it (what the 2021 version plots): the same run, two different-looking curves."""
+    over it (what the 2021 version plots): the same run, two different-looking curves.
+    smooth_beta: None, or a number in [0, 1) to draw the bias-corrected EWMA too."""
+    if smooth_beta is not None:
+        smooth_beta = check_real("smooth_beta", smooth_beta, low=0, high=1, high_open=True)
     ax = _new_ax(ax)
     steps = np.arange(1, len(history.step_cost) + 1)
     ax.plot(steps, history.step_cost, color=OTHER["light grey"], lw=0.8,
@@ -212,8 +225,15 @@ def plot_contours(cost_fn, w1_range, w2_range, ax=None, levels=20, n=150,
     """Contours of cost_fn(w1, w2) (vectorised over grids) over the given ranges.
 
     Levels are spaced geometrically above the lowest cost on the grid, so the contours stay
-    visible close to the minimum where the cost is flat.
+    visible close to the minimum where the cost is flat. w1_range, w2_range: (lo, hi), finite,
+    lo < hi; levels, n (grid points per side): integers >= 2.
     """
+    check_callable("cost_fn", cost_fn)
+    for name, r in (("w1_range", w1_range), ("w2_range", w2_range)):
+        if len(r) != 2 or not check_real(f"{name}[0]", r[0]) < check_real(f"{name}[1]", r[1]):
+            raise ValueError(f"{name} must be (lo, hi) with lo < hi, got {tuple(r)}")
+    levels = check_int("levels", levels, low=2)
+    n = check_int("n", n, low=2)
     ax = _new_ax(ax)
     w1, w2 = np.meshgrid(np.linspace(*w1_range, n), np.linspace(*w2_range, n))
     J = cost_fn(w1, w2)
@@ -228,9 +248,13 @@ def plot_contours(cost_fn, w1_range, w2_range, ax=None, levels=20, n=150,
 
 def plot_path(path, ax=None, label=None, color=None, marker=".", ls="-", **kw):
     """A 2-D optimisation path (a sequence of parameter pairs); its start (black square) and
-    end (star in the path's colour) appear in the legend as "start" and "end"."""
+    end (star in the path's colour) appear in the legend as "start" and "end".
+    path: (k, 2), k >= 1 points."""
+    P = np.asarray(path, dtype=float)
+    if P.ndim != 2 or P.shape[1] != 2 or len(P) == 0:
+        raise ValueError(f"path must be a sequence of (w1, w2) points, shape (k, 2); got shape "
+                         f"{P.shape}")
     ax = _new_ax(ax)
-    P = np.asarray(path)
     ax.plot(P[:, 0], P[:, 1], marker=marker, ms=3, color=color, label=label, lw=1, ls=ls, **kw)
     ax.plot(P[0, 0], P[0, 1], **START_STYLE, gid="path-start", zorder=5)
     ax.plot(P[-1, 0], P[-1, 1], **{**END_STYLE, "mfc": color}, gid="path-end", zorder=5)

@@ -17,12 +17,14 @@ of A are its curvatures (how fast the slope grows across the valley and along it
 * `plot_paths`: the contour figure, each method in its own colour, line style and marker.
 * `plot_distances`: the epoch-mean distance to w* of several runs against examples seen.
 * `plot_near_minimum`: the contours close to w*, with pieces of paths (e.g. a last epoch).
+
+matplotlib's pyplot is imported inside the plot functions: computing on the surface never
+loads it.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from ._checks import check_int, check_XY
+from ._checks import check_bool, check_int, check_real, check_XY
 from .minibatch import num_minibatches
 from .models import LinearRegression
 from .plotting import (
@@ -50,8 +52,13 @@ class LeastSquares2D:
         m = check_XY(X, Y)
         if X.shape[0] != 2 or Y.shape[0] != 1:
             raise ValueError(f"X must have shape (2, m) and Y (1, m), got {X.shape} and {Y.shape}")
+        if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
+            raise ValueError("X and Y must hold finite numbers only, got nan or inf")
         self.m = m
         self.A = X @ X.T / m  # (2, 2)
+        if np.linalg.cond(self.A) > 1e12:
+            raise ValueError("the two features of X are (nearly) proportional: X X' / m is "
+                             "singular, so J has a valley floor of minima, not one w*")
         self.c = X @ Y[0] / m  # (2,)
         self.J0 = 0.5 * float(np.mean(Y**2))
         self.w_min = np.linalg.solve(self.A, self.c)  # where the gradient A w - c is zero
@@ -70,12 +77,26 @@ class LeastSquares2D:
         return self(P[:, 0], P[:, 1])
 
 
-def _as_path(path) -> np.ndarray:
+def _as_path(path, name: str = "path") -> np.ndarray:
     P = np.asarray(path, dtype=float)
     if P.ndim != 2 or P.shape[1] != 2 or len(P) < 2:
-        raise ValueError(f"path must be a sequence of at least two (w1, w2) points, shape (k, 2); "
-                         f"got shape {P.shape}")
+        raise ValueError(f"{name} must be a sequence of at least two (w1, w2) points, shape "
+                         f"(k, 2); got shape {P.shape}")
+    if not np.all(np.isfinite(P)):
+        raise ValueError(f"{name} must hold finite points, got nan or inf (a diverged run?)")
     return P
+
+
+def _as_point(name: str, w) -> np.ndarray:
+    w = np.asarray(w, dtype=float)
+    if w.shape != (2,) or not np.all(np.isfinite(w)):
+        raise ValueError(f"{name} must be two finite numbers (w1, w2), got {w!r}")
+    return w
+
+
+def _check_surface(surface) -> None:
+    if not isinstance(surface, LeastSquares2D):
+        raise TypeError(f"surface must be a LeastSquares2D, got {type(surface).__name__}")
 
 
 def train_path(X, Y, start, batch_size: int, learning_rate, *, num_epochs: int | None = None,
@@ -89,9 +110,7 @@ def train_path(X, Y, start, batch_size: int, learning_rate, *, num_epochs: int |
     record_path=True).
     """
     m = check_XY(X, Y)
-    start = np.asarray(start, dtype=float)
-    if start.shape != (2,) or not np.all(np.isfinite(start)):
-        raise ValueError(f"start must be two finite numbers (w1, w2), got {start!r}")
+    start = _as_point("start", start)
     if (num_epochs is None) == (updates is None):
         raise ValueError(f"give exactly one of num_epochs and updates, got num_epochs="
                          f"{num_epochs!r} and updates={updates!r}")
@@ -112,8 +131,11 @@ def path_summary(path, surface: LeastSquares2D, last: int) -> dict:
     units), "wander" (mean distance to w* over the last `last` points), "uphill" (fraction of
     updates after which the full training cost J was higher than before), "detour" (the
     path's length over the straight distance between its first and last points: 1 for a
-    straight walk) and "distance" (k,), the distance to w* at every point.
+    straight walk), "distance" (k,), the distance to w* at every point, and
+    "smallest_change", the smallest |J(t+1) - J(t)| over the updates: the "uphill" share can
+    differ on another machine only if that is within rounding of the threshold (1e-12 J*).
     """
+    _check_surface(surface)
     P = _as_path(path)
     last = check_int("last", last, high=len(P))
     distance = np.linalg.norm(P - surface.w_min, axis=1)
@@ -130,6 +152,7 @@ def path_summary(path, surface: LeastSquares2D, last: int) -> dict:
         "uphill": float(np.mean(np.diff(J) > tol)),
         "detour": float(length / straight) if straight > 0 else float("inf"),
         "distance": distance,
+        "smallest_change": float(np.min(np.abs(np.diff(J)))),
     }
 
 
@@ -140,12 +163,13 @@ def distance_per_epoch(path, w_min, m: int, batch_size: int) -> np.ndarray:
     epoch is ceil(m / batch_size) updates. A last, incomplete epoch is left out.
     """
     P = _as_path(path)
+    w_min = _as_point("w_min", w_min)
     per_epoch = num_minibatches(m, batch_size)
     epochs = (len(P) - 1) // per_epoch
     if epochs == 0:
         raise ValueError(f"path must hold at least one epoch ({per_epoch} updates for m = {m}, "
                          f"batch_size = {batch_size}), got {len(P) - 1} updates")
-    d = np.linalg.norm(P[1 : 1 + epochs * per_epoch] - np.asarray(w_min, float), axis=1)
+    d = np.linalg.norm(P[1 : 1 + epochs * per_epoch] - w_min, axis=1)
     return d.reshape(epochs, per_epoch).mean(axis=1)
 
 
@@ -161,8 +185,7 @@ def settled_epoch(d_epoch, threshold) -> int | None:
     if d.ndim != 1 or d.size == 0 or not np.all(np.isfinite(d)):
         raise ValueError(f"d_epoch must be a non-empty 1-D sequence of finite distances, got "
                          f"shape {d.shape}")
-    if not (np.isscalar(threshold) and np.isfinite(threshold) and threshold >= 0):
-        raise ValueError(f"threshold must be a finite number >= 0, got {threshold!r}")
+    threshold = check_real("threshold", threshold, low=0)
     above = np.flatnonzero(d > threshold)
     if above.size == 0:
         return 1
@@ -235,9 +258,25 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
     the paths' end stars, which are drawn smaller than in the legend and, with
     annotate_ends, named beside them ("SGD ends"), so that ends close together stay apart.
     """
+    import matplotlib.pyplot as plt
+
     if not paths:
         raise ValueError("paths must hold at least one {batch_size: path} entry, got none")
-    Ps = {b: _as_path(P) for b, P in paths.items()}
+    _check_surface(surface)
+    m = check_int("m", m)
+    Ps = {check_int("a batch size of paths", b, high=m): _as_path(P, f"paths[{b}]")
+          for b, P in paths.items()}
+    pad = check_real("pad", pad, low=0)
+    lw = check_real("lw", lw, low=0, low_open=True)
+    labels = check_int("labels", labels, low=0)
+    annotate_ends = check_bool("annotate_ends", annotate_ends)
+    if limits is not None:
+        limits = np.asarray(limits, dtype=float)
+        if (limits.shape != (2, 2) or not np.all(np.isfinite(limits))
+                or not np.all(limits[:, 0] < limits[:, 1])):
+            raise ValueError(f"limits must be ((w1_lo, w1_hi), (w2_lo, w2_hi)), finite, each lo "
+                             f"< hi; got {limits.tolist()}")
+        limits = tuple(map(tuple, limits))
     if limits is None:
         pts = np.vstack([*Ps.values(), surface.w_min[None, :]])
         lo, hi = pts.min(axis=0) - pad, pts.max(axis=0) + pad
@@ -277,11 +316,16 @@ def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
     strays from the epoch's mean. threshold: a distance drawn as a grey dashed line, named
     `threshold_label` in the legend.
     """
+    import matplotlib.pyplot as plt
+
     if not runs:
         raise ValueError("runs must hold at least one {batch_size: History} entry, got none")
+    w_min = _as_point("w_min", w_min)
+    m = check_int("m", m)
+    if threshold is not None:
+        threshold = check_real("threshold", threshold, low=0, low_open=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 4), layout="constrained")
-    w_min = np.asarray(w_min, dtype=float)
     for b, h in runs.items():
         dist = np.linalg.norm(np.asarray(h.path, dtype=float) - w_min, axis=1)
         style = method_style(b, m)
@@ -316,8 +360,10 @@ def plot_near_minimum(surface: LeastSquares2D, paths: dict, radius: float, ax=No
     chooses method or OTHER colours). Draws no start or end markers: for pieces of paths,
     such as a run's last epoch. Returns the Axes (never calls plt.show()).
     """
-    if not (np.isscalar(radius) and np.isfinite(radius) and radius > 0):
-        raise ValueError(f"radius must be a finite number > 0, got {radius!r}")
+    import matplotlib.pyplot as plt
+
+    _check_surface(surface)
+    radius = check_real("radius", radius, low=0, low_open=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 5), layout="constrained")
     lims = [(c - radius, c + radius) for c in surface.w_min]

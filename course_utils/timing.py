@@ -9,18 +9,39 @@ to a measurement, never remove it.
 * `power_of_two_effect`: is p faster per example than p - 1 and p + 1, beyond the noise?
   (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` for C8;
   `format_effect` and `count_verdicts` to print them.)
-* `plot_time_per_example`, `plot_throughput`, `plot_power_of_two`: the figures of notebook 04;
-  `log_ticks` labels a log axis with plain numbers (1, 2, 5, 10, 20, ...).
+* In `timing_plots`, and callable from here too: `plot_time_per_example`, `plot_throughput`,
+  `plot_power_of_two` (the figures of notebook 04) and `log_ticks`, which labels a log axis
+  with plain numbers (1, 2, 5, 10, 20, ...). matplotlib loads only when one is called.
 """
 
+import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_int, check_positive_float
+from ._checks import (
+    check_bool,
+    check_callable,
+    check_float_dtype,
+    check_int,
+    check_real,
+    check_seed,
+    check_sizes,
+    check_values,
+)
 from .data import one_hot
+from .timing_plots import log_ticks, plot_power_of_two, plot_throughput, plot_time_per_example
+
+__all__ = [
+    "StepTimes", "count_verdicts", "format_effect", "log_ticks", "plot_power_of_two",
+    "plot_throughput", "plot_time_per_example", "power_of_two_effect",
+    "power_of_two_effect_one_run", "power_of_two_summary", "random_batch", "seconds_per_call",
+    "step_breakdown", "time_steps",
+]
+
+MAX_SECONDS = 60.0  # the longest min_seconds a measurement may ask for (s)
 
 
 def seconds_per_call(fn, min_seconds: float = 0.05, warm_up: bool = True) -> float:
@@ -28,17 +49,20 @@ def seconds_per_call(fn, min_seconds: float = 0.05, warm_up: bool = True) -> flo
 
     A warm-up call (first-call allocations, caches; skip it with warm_up=False if fn ran just
     before), then one timed call; if it lasted less than min_seconds, that call sets how many
-    calls fill min_seconds, and those are timed together.
+    calls fill min_seconds, and those are timed together. min_seconds: > 0 and at most
+    MAX_SECONDS (60 s), so that no measurement runs for long.
     """
-    min_seconds = check_positive_float("min_seconds", min_seconds)
-    if warm_up:
+    check_callable("fn", fn)
+    min_seconds = check_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS,
+                             low_open=True)
+    if check_bool("warm_up", warm_up):
         fn()
     t0 = time.perf_counter()
     fn()
     one = time.perf_counter() - t0
     if one >= min_seconds:
         return one
-    n = int(np.ceil(min_seconds / max(one, 1e-9)))
+    n = math.ceil(min_seconds / max(one, 1e-9))
     t0 = time.perf_counter()
     for _ in range(n):
         fn()
@@ -47,10 +71,27 @@ def seconds_per_call(fn, min_seconds: float = 0.05, warm_up: bool = True) -> flo
 
 @dataclass
 class StepTimes:
-    """seconds[r, k]: repeat r of the per-step time at batch_sizes[k] (seconds per step)."""
+    """seconds[r, k]: repeat r of the per-step time at batch_sizes[k] (seconds per step).
+
+    batch_sizes: (n_sizes,) whole numbers >= 1 in increasing order (ints, or floats such as
+    1.0, 2.0 as a loaded file holds them); seconds: (repeats, n_sizes), finite times > 0.
+    """
 
     batch_sizes: np.ndarray
     seconds: np.ndarray
+
+    def __post_init__(self):
+        b = check_values("batch_sizes", self.batch_sizes, low=1)
+        if not np.all(b == np.round(b)) or not np.all(np.diff(b) > 0):
+            raise ValueError(f"batch_sizes must be whole numbers in increasing order, got "
+                             f"{b.tolist()}")
+        self.batch_sizes = np.asarray(self.batch_sizes)
+        self.seconds = np.asarray(self.seconds)
+        if self.seconds.ndim != 2 or self.seconds.shape[1] != b.size or not len(self.seconds):
+            raise ValueError(f"seconds must have shape (repeats, {b.size}), one column per batch "
+                             f"size, got {self.seconds.shape}")
+        if not np.all(np.isfinite(self.seconds) & (self.seconds > 0)):
+            raise ValueError("seconds must hold finite times > 0 (s)")
 
     @property
     def median(self) -> np.ndarray:
@@ -69,7 +110,8 @@ class StepTimes:
 
     @property
     def rel_spread(self) -> np.ndarray:
-        """Run-to-run noise per batch size: std / mean of the repeats."""
+        """Run-to-run noise per batch size: std / mean of the repeats (at least 2)."""
+        _check_repeats(self, "rel_spread")
         return self.seconds.std(axis=0, ddof=1) / self.seconds.mean(axis=0)
 
     @property
@@ -92,11 +134,16 @@ class StepTimes:
         return np.array([self.batch_sizes[_first_staying_above(row, fraction)] for row in tp])
 
 
+def _check_repeats(times: StepTimes, what: str) -> None:
+    if len(times.seconds) < 2:
+        raise ValueError(f"{what} needs at least 2 repeats (rounds) to measure noise, got "
+                         f"{len(times.seconds)}")
+
+
 def _first_staying_above(throughput, fraction: float) -> int:
     """Index of the first size from which every throughput up to the peak's size is
-    >= fraction x the peak."""
-    if not 0 <= fraction <= 1:
-        raise ValueError(f"fraction must be between 0 and 1 (of the peak), got {fraction!r}")
+    >= fraction x the peak (fraction: of the peak, between 0 and 1)."""
+    fraction = check_real("fraction", fraction, low=0, high=1)
     throughput = np.asarray(throughput)
     peak = int(np.argmax(throughput))
     below = np.flatnonzero(throughput[:peak] < fraction * throughput[peak])
@@ -105,7 +152,11 @@ def _first_staying_above(throughput, fraction: float) -> int:
 
 def random_batch(n_x: int, n_y: int, b: int, dtype, seed=0):
     """A random mini-batch X (n_x, b) and one-hot Y (n_y, b), laid out as the loaders and
-    the mini-batch iterator lay them out (X example-major, Y in C order)."""
+    the mini-batch iterator lay them out (X example-major, Y in C order). dtype: float32 or
+    float64; n_y = 1 gives 0/1 labels, n_y > 1 one-hot columns."""
+    n_x, n_y, b = (check_int(name, v) for name, v in (("n_x", n_x), ("n_y", n_y), ("b", b)))
+    dtype = check_float_dtype("dtype", dtype)
+    check_seed("seed", seed)
     rng = np.random.default_rng(seed)
     X = np.asfortranarray(rng.standard_normal((n_x, b)).astype(dtype))
     Y = one_hot(rng.integers(0, n_y, b), n_y).astype(dtype) if n_y > 1 else (
@@ -121,11 +172,15 @@ def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0
     Each of the `repeats` rounds makes `calls` passes over all sizes, each pass in a new
     random order; one measurement is `seconds_per_call(step, min_seconds)`. A round keeps each
     size's fastest pass (other programs only ever add time), so that with calls >= 2 one
-    interruption does not decide a round. Returns StepTimes with `repeats` rounds per size.
+    interruption does not decide a round. batch_sizes: increasing, none twice; repeats >= 2
+    (the noise needs two). Returns StepTimes with `repeats` rounds per size.
     """
-    batch_sizes = np.array([check_int("batch size", b) for b in batch_sizes])
+    check_callable("make_model", make_model)
+    batch_sizes = np.array(check_sizes("batch_sizes", batch_sizes, increasing=True))
     repeats = check_int("repeats", repeats, low=2)
     calls = check_int("calls", calls)
+    min_seconds = check_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS, low_open=True)
+    check_seed("seed", seed)
     rng = np.random.default_rng(seed)
     steps = []
     for b in batch_sizes:
@@ -151,6 +206,7 @@ def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0
 
 def step_breakdown(model, b: int = 1, min_seconds: float = 0.05, seed=0) -> dict:
     """Seconds spent in forward, cost, backward and update for one step at batch size b."""
+    b = check_int("b", b)
     X, Y = random_batch(model.layer_dims[0], model.layer_dims[-1], b, model.dtype, seed)
     _, cache = model.forward(X)
     grads = model.backward(Y, cache)
@@ -164,6 +220,7 @@ def step_breakdown(model, b: int = 1, min_seconds: float = 0.05, seed=0) -> dict
 
 
 def _check_group(group) -> int:
+    group = check_sizes("group", group)
     powers = [b for b in group if b & (b - 1) == 0]
     if len(group) != 3 or len(powers) != 1 or sorted(group)[1] != powers[0]:
         raise ValueError(f"each group must be three sizes with a power of two in the middle, "
@@ -183,6 +240,10 @@ def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
     advantage the rule can tell from noise) and "verdict": "tie" when |advantage| <= 2 x noise
     ("no measurable effect"), else "power of 2 faster" or "power of 2 slower".
     """
+    if not isinstance(times, StepTimes):
+        raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
+    _check_repeats(times, "power_of_two_effect")
+    groups = _check_groups(groups)
     index = {int(b): k for k, b in enumerate(times.batch_sizes)}
     per_ex = times.seconds / times.batch_sizes  # (repeats, n_sizes)
     rows = []
@@ -210,7 +271,13 @@ def power_of_two_effect_one_run(batch_sizes, step_seconds, groups) -> list[dict]
     they differ by two examples, so without noise their times per example would be nearly
     equal. The verdict uses the same rule: "tie" when |advantage| <= 2 x that gap.
     """
-    at = {int(b): float(t) for b, t in zip(batch_sizes, step_seconds)}
+    sizes = check_values("batch_sizes", batch_sizes, low=1)
+    seconds = check_values("step_seconds", step_seconds, low=0, low_open=True)
+    if sizes.size != seconds.size:
+        raise ValueError(f"batch_sizes and step_seconds must have the same length, got "
+                         f"{sizes.size} and {seconds.size}")
+    groups = _check_groups(groups)
+    at = {int(b): float(t) for b, t in zip(sizes, seconds)}
     rows = []
     for group in groups:
         p = _check_group(group)
@@ -234,6 +301,9 @@ def power_of_two_summary(odd_rows, aligned_rows) -> str:
     When no power of two is measurably faster, it says how large an effect could have been
     detected (2 x the noise of each odd group): a tie at a large noise is no evidence either way.
     """
+    odd_rows, aligned_rows = list(odd_rows), list(aligned_rows)
+    if not odd_rows:
+        raise ValueError("odd_rows must hold at least one row of power_of_two_effect, got none")
     aligned = {r["power"]: r for r in aligned_rows}
     faster = [r for r in odd_rows if r["verdict"] == "power of 2 faster"]
     if not faster:
@@ -266,126 +336,17 @@ def count_verdicts(rows) -> dict:
             for v in ("power of 2 faster", "power of 2 slower", "tie")}
 
 
+def _check_groups(groups) -> list:
+    groups = list(groups)
+    if not groups:
+        raise ValueError("groups must hold at least one triple, e.g. [(127, 128, 129)], got none")
+    for group in groups:
+        _check_group(group)
+    return groups
+
+
 def _verdict(advantage_pct: float, noise_pct: float) -> str:
     """The course's rule: an effect counts only when it is more than twice the noise."""
     if abs(advantage_pct) <= 2 * noise_pct:
         return "tie"
     return "power of 2 faster" if advantage_pct > 0 else "power of 2 slower"
-
-
-def log_ticks(axis, values, steps=None, max_ticks: int = 9, beyond: bool = True) -> list:
-    """Label a log axis with plain numbers and no minor ticks; returns the ticks.
-
-    The ticks are s x 10^k for s in `steps` (default: the first of (1, 2, 5), (1, 3) and
-    (1,) giving at most max_ticks), from the last one at or below the smallest positive
-    value to the first one at or above the largest, so a label lies beyond the data at both
-    ends (the axis widens to show it). beyond=False keeps only ticks inside the data's range
-    (for an axis of sizes, say, that should end at the largest size). Call after the axis
-    scale is set.
-    """
-    from matplotlib.ticker import NullLocator
-
-    v = np.asarray(values, float)
-    v = v[np.isfinite(v) & (v > 0)]
-    if v.size == 0:
-        raise ValueError("values must hold at least one finite number > 0")
-    lo, hi = v.min() * (1 + 1e-9), v.max() * (1 - 1e-9)  # a value on a tick is that tick
-    decades = range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1)
-    for s in [steps] if steps else [(1, 2, 5), (1, 3), (1,)]:
-        grid = sorted(float(f"{c * 10.0**k:.6g}") for k in decades for c in s)
-        first = max(t for t in grid if t <= lo)
-        last = min(t for t in grid if t >= hi)
-        inside = [t for t in grid if v.min() * (1 - 1e-9) <= t <= v.max() * (1 + 1e-9)]
-        ticks = inside if not beyond and inside else [t for t in grid if first <= t <= last]
-        if len(ticks) <= max_ticks:
-            break
-    axis.set_ticks(ticks, labels=[f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks])
-    axis.set_minor_locator(NullLocator())
-    return ticks
-
-
-def plot_time_per_example(times: StepTimes, ax=None, label: str = "this machine", **legend_kw):
-    """Median time per example against the batch size (log-log, plain ticks), over a band from
-    the lowest to the highest repeat. legend_kw go to plotting.legend. Returns the Axes."""
-    import matplotlib.pyplot as plt  # here, not at the top: timing never needs matplotlib
-
-    from .plotting import OTHER, legend
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
-    lo, hi = times.per_example_spread * 1e6
-    ax.fill_between(times.batch_sizes, lo, hi, color=OTHER["light grey"],
-                    label=f"spread: lowest to highest of {len(times.seconds)} rounds")
-    ax.plot(times.batch_sizes, times.per_example * 1e6, "o-", color=OTHER["black"],
-            label=f"median, {label}")
-    ax.set(xscale="log", yscale="log", xlabel="mini-batch size b (examples)",
-           ylabel="time per example (µs)")
-    log_ticks(ax.xaxis, times.batch_sizes, steps=(1,), beyond=False)
-    log_ticks(ax.yaxis, np.concatenate([lo, hi]))
-    legend(ax, **legend_kw)
-    return ax
-
-
-def plot_throughput(times: StepTimes, references=None, fraction: float = 0.9, ax=None,
-                    label: str = "this machine", **legend_kw):
-    """Throughput against the batch size, each curve divided by its own peak (so curves of
-    different devices and networks compare in shape, not in height), with the `fraction` of
-    the peak and, circled, the size of `times` from which it stays above it (size_reaching).
-
-    references: {label: (batch sizes, examples per second)} drawn next to `times`, e.g. the
-    course's H100 measurements. Each legend entry gives that curve's own peak.
-    legend_kw go to plotting.legend. Returns the Axes.
-    """
-    import matplotlib.pyplot as plt
-
-    from .plotting import OTHER, legend
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
-    tp = times.throughput
-    ax.plot(times.batch_sizes, tp / tp.max(), "o-", color=OTHER["black"],
-            label=f"{label} (peak {tp.max():,.0f} examples/s)")
-    all_b = [times.batch_sizes]
-    for (name, (batch, per_s)), color, marker, ls in zip(
-            (references or {}).items(), ("orange", "vermillion", "grey"), "sdv", ("--", "-.", ":")):
-        per_s = np.asarray(per_s, float)
-        ax.plot(batch, per_s / per_s.max(), ls=ls, marker=marker, ms=3, color=OTHER[color],
-                label=f"{name} (peak {per_s.max():,.0f} examples/s)")
-        all_b.append(np.asarray(batch))
-    b_f = times.size_reaching(fraction)
-    ax.axhline(fraction, color=OTHER["grey"], ls=":", lw=1, label=f"{fraction:.0%} of each peak")
-    k = int(np.flatnonzero(times.batch_sizes == b_f)[0])
-    ax.plot(b_f, tp[k] / tp.max(), "o", ms=13, mfc="none", mec=OTHER["black"], mew=1.5,
-            label=f"{label}: at or above {fraction:.0%} from b = {b_f:,} on")
-    ax.set(xscale="log", xlabel="mini-batch size b (examples)",
-           ylabel="throughput / that curve's own peak (fraction)")
-    log_ticks(ax.xaxis, np.concatenate(all_b), steps=(1,), beyond=False)
-    legend(ax, **legend_kw)
-    return ax
-
-
-def plot_power_of_two(series, ax=None, **legend_kw):
-    """Each power of two's advantage over its neighbours, with error bars of 2 x noise (a bar
-    across 0 is a tie). series: list of (rows from power_of_two_effect(_one_run), label);
-    each series gets its own colour and marker, shifted a little sideways so bars do not
-    overlap. Returns the Axes."""
-    import matplotlib.pyplot as plt
-
-    from .plotting import OTHER, legend
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(11, 4.2), layout="constrained")
-    looks = [("black", "o"), ("grey", "s"), ("orange", "d"), ("vermillion", "v")]
-    if len(series) > len(looks):
-        raise ValueError(f"series must hold at most {len(looks)} entries, got {len(series)}")
-    shifts = np.linspace(-0.15, 0.15, len(series)) if len(series) > 1 else [0.0]
-    powers = sorted({r["power"] for rows, _ in series for r in rows})
-    for (rows, label), (color, marker), shift in zip(series, looks, shifts):
-        ax.errorbar(np.log2([r["power"] for r in rows]) + shift,
-                    [r["advantage_pct"] for r in rows], yerr=[r["detectable_pct"] for r in rows],
-                    fmt=marker, color=OTHER[color], capsize=3, label=label)
-    ax.axhline(0, color=OTHER["light grey"], lw=1, zorder=0)
-    ax.set_xticks(np.log2(powers), [f"{p:,}" for p in powers])
-    ax.set(xlabel="power of two p (examples)", ylabel="advantage of p over its neighbours (%)")
-    legend(ax, **legend_kw)
-    return ax

@@ -7,8 +7,10 @@ matplotlib.use("Agg")  # tests only: no display needed (never for notebook runs)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
-from course_utils import curves, data, models, plotting  # noqa: E402
+from course_utils import curves, data, models, plotting, train  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +34,28 @@ def test_cost_rises_verdicts():
     assert "too large" in rising.verdict
 
 
-@pytest.mark.parametrize("bad", [[1.0], [[1.0, 2.0]], [1.0, np.nan]])
+@pytest.mark.parametrize("bad", [[1.0], [[1.0, 2.0]], [1.0, np.nan], [1.0, None]])
 def test_cost_rises_rejects_bad_input(bad):
     with pytest.raises(ValueError, match="costs"):
         curves.cost_rises(bad)
+
+
+def test_cost_rises_says_how_close_its_closest_call_was():
+    assert curves.cost_rises([5.0, 4.0, 4.5, 3.0]).smallest_change == pytest.approx(0.5)
+    # 2.0 then 2.0 + 1e-15: a "rise" that rounding on another machine could undo
+    close = curves.cost_rises([3.0, 2.0, 2.0 + 1e-15, 1.0])
+    assert close.count == 1 and close.smallest_change < 1e-14
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(0.0, 10.0), min_size=2, max_size=30))
+def test_cost_rises_counts_every_rise(costs):
+    r = curves.cost_rises(costs)
+    d = np.diff(costs)
+    assert r.count == int(np.sum(d > 0)) and r.total == pytest.approx(d[d > 0].sum())
+    assert r.first == (int(np.flatnonzero(d > 0)[0]) if r.count else None)
+    assert r.end_above_best == costs[-1] - min(costs) >= 0
+    assert 0 <= r.smallest_change <= np.abs(d).min()
 
 
 def test_plot_cost_changes_marks_the_rises_and_meets_the_convention():
@@ -71,6 +91,10 @@ def test_top_hessian_eigenvalue_bad_arguments(regression):
         curves.top_hessian_eigenvalue(models.LinearRegression(2), X, Y, iters=0)
     with pytest.raises(ValueError, match="eps"):
         curves.top_hessian_eigenvalue(models.LinearRegression(2), X, Y, eps=-1.0)
+    with pytest.raises(ValueError, match="n_x=3"):
+        curves.top_hessian_eigenvalue(models.LinearRegression(3), X, Y)
+    zero = np.zeros_like(X)  # a Hessian of 0 for a bias-free model: no division by 0
+    assert curves.top_hessian_eigenvalue(models.LinearRegression(2, bias=False), zero, Y) == 0
 
 
 def test_tune_learning_rate_brackets_the_best(regression):
@@ -78,7 +102,12 @@ def test_tune_learning_rate_brackets_the_best(regression):
     grid = [0.001, 0.01, 0.1, 0.3, 1.0, 1.9, 3.0]
     t = curves.tune_learning_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200, grid,
                                   start=0.01, num_epochs=5)
-    assert t.best_rate == min(t.costs, key=t.costs.get)
+    # the costs recorded are real runs, and the walk found the best rate of the whole grid
+    every = {lr: train.train(models.LinearRegression(2, seed=0), X, Y, 200, lr, 5).final_cost
+             for lr in grid}
+    for lr, cost in t.costs.items():
+        assert cost == every[lr] or (cost == np.inf and not np.isfinite(every[lr]))
+    assert t.best_rate == min(every, key=every.get)
     assert t.bracketed and 0.001 not in t.costs  # walked up from the start, not down
     k = grid.index(t.best_rate)
     assert grid[k - 1] in t.costs and grid[k + 1] in t.costs
@@ -99,6 +128,15 @@ def test_tune_learning_rate_bad_arguments(regression):
         curves.tune_learning_rate(make, X, Y, 10, [0.1, 0.01, 1.0], 0.1, num_epochs=1)
     with pytest.raises(ValueError, match="start"):
         curves.tune_learning_rate(make, X, Y, 10, [0.01, 0.1, 1.0], 0.5, num_epochs=1)
+    for bad in ([0.01, 0.01, 0.1], [0.0, 0.1, 1.0], [0.01, 0.1, np.inf]):
+        with pytest.raises(ValueError, match="grid"):
+            curves.tune_learning_rate(make, X, Y, 10, bad, 0.1, num_epochs=1)
+    with pytest.raises(TypeError, match="start"):
+        curves.tune_learning_rate(make, X, Y, 10, [0.01, 0.1, 1.0], "0.1", num_epochs=1)
+    with pytest.raises(ValueError, match="batch_size"):
+        curves.tune_learning_rate(make, X, Y, 201, [0.01, 0.1, 1.0], 0.1, num_epochs=1)
+    with pytest.raises(ValueError, match="costs is empty"):
+        _ = curves.Tuning(batch_size=10, grid=[0.1, 0.2, 0.3]).best_rate
 
 
 def test_rank_with_ties():
@@ -113,6 +151,23 @@ def test_rank_with_ties():
         curves.rank_with_ties({})
     with pytest.raises(ValueError, match="samples"):
         curves.rank_with_ties({"a": []})
+    with pytest.raises(ValueError, match="no nan"):  # nan would sort anywhere
+        curves.rank_with_ties({"a": [1.0, np.nan], "b": [2.0]})
+    assert curves.rank_with_ties({"a": [np.inf], "b": [2.0]}) == [["b"], ["a"]]  # diverged: last
+    with pytest.raises(ValueError, match="groups"):
+        curves.ranking_text([])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcdef"),
+                       st.lists(st.floats(0, 10), min_size=1, max_size=4), min_size=1))
+def test_rank_with_ties_orders_groups_that_do_not_overlap(samples):
+    groups = curves.rank_with_ties(samples)
+    assert sorted(n for g in groups for n in g) == sorted(samples)  # each name once
+    means = [np.mean(samples[n]) for g in groups for n in g]
+    assert means == sorted(means)
+    for lower, upper in zip(groups, groups[1:]):  # apart: every later range starts above
+        assert max(max(samples[n]) for n in lower) < min(min(samples[n]) for n in upper)
 
 
 def test_contest_tunes_each_method_and_repeats_over_seeds(regression):
@@ -133,16 +188,29 @@ def test_contest_tunes_each_method_and_repeats_over_seeds(regression):
     with pytest.raises(ValueError, match="starts"):
         curves.contest(lambda: models.LinearRegression(2), X, Y, [10], grid, starts={},
                        num_epochs=1)
+    for bad in ([10, 10], [0], [201], []):
+        with pytest.raises(ValueError, match="batch_sizes"):
+            curves.contest(lambda: models.LinearRegression(2), X, Y, bad, grid, starts={},
+                           num_epochs=1)
+    with pytest.raises(ValueError, match=r"seeds\[1\]"):
+        curves.contest(lambda: models.LinearRegression(2), X, Y, [10], grid, starts={10: 0.1},
+                       seeds=(0, -1), num_epochs=1)
+    with pytest.raises(ValueError, match="names has no name"):
+        curves.contest_table(res, {200: "batch GD"})
+    with pytest.raises(ValueError, match="digits"):
+        curves.contest_table(res, {200: "batch GD", 20: "mini-batch"}, digits=-1)
+    with pytest.raises(ValueError, match="kind"):
+        curves.Entry(res[20].tuning, res[20].runs, "seed")  # a typo of "seeds"
 
 
 def test_contest_in_time_repeats_batch_gd_and_stays_within_the_budget(regression):
     X, Y = regression
     res = curves.contest(lambda: models.LinearRegression(2, seed=0), X, Y, [200],
                          [0.1, 0.3, 1.0, 1.9, 3.0], starts={200: 1.0}, seeds=(0, 1),
-                         num_epochs=10_000, max_seconds=0.01, eval_every=5)
+                         num_epochs=10_000, max_seconds=0.05, eval_every=5)
     entry = res[200]
     assert entry.kind == "repeats" and len(entry.runs) == 2
-    assert all(0 < h.seconds <= 0.01 and h.eval_seconds[-1] == h.seconds
+    assert all(0 < h.seconds <= 0.05 and h.eval_seconds[-1] == h.seconds
                for h in [*entry.runs, *entry.tuning.runs.values()])
     assert "timing jitter" in curves.contest_table(res, {200: "batch GD"})
 
@@ -157,6 +225,9 @@ def test_tied_rates_are_the_neighbours_within_the_seed_spread():
     assert tuning.bracketed  # on the tuning seed both neighbours did worse
     table = curves.contest_table({8: entry}, {8: "b = 8"})
     assert "tied with it (within that spread, a tie): rate 0.2" in table
+    # costs to 2 decimals by default: the digits that hold on any machine
+    assert "0.1 -> 2.00, 0.2 -> 1.52, 0.5 -> 1.50, 1 -> 1.60" in table
+    assert "best rate 0.5: cost 1.50 [1.47, 1.53] over 3 seeds" in table
     assert curves.Entry(tuning, runs[:1], "one run").tied_rates == []
     wide = curves.Entry(tuning, [SimpleNamespace(final_cost=c) for c in (1.5, 1.4, 1.65)])
     assert wide.tied_rates == [0.2, 1.0]

@@ -76,6 +76,38 @@ def test_bad_axis_name():
         plotting.plot_cost(None, x="minutes")
 
 
+def test_bad_arguments_are_named(runs):
+    with pytest.raises(ValueError, match="xscale"):
+        plotting.plot_cost(runs[16], xscale="symlog")
+    with pytest.raises(TypeError, match="logy"):
+        plotting.plot_cost(runs[16], logy="yes")
+    with pytest.raises(ValueError, match="smooth_beta"):
+        plotting.plot_minibatch_cost(runs[16], smooth_beta=1.0)
+    with pytest.raises(ValueError, match="batch_size"):
+        plotting.method_style(0, 10)
+    with pytest.raises(ValueError, match="batch_size"):  # b > m: no method has that
+        plotting.method_label(11, 10)
+    with pytest.raises(TypeError, match="batch_size"):
+        plotting.method_of(2.5, 10)
+    with pytest.raises(ValueError, match="w1_range"):
+        plotting.plot_contours(lambda a, b: a + b, (1, -1), (-1, 1))
+    with pytest.raises(ValueError, match="levels"):
+        plotting.plot_contours(lambda a, b: a + b, (-1, 1), (-1, 1), levels=1)
+    with pytest.raises(ValueError, match="path"):
+        plotting.plot_path([1.0, 2.0])
+    with pytest.raises(ValueError, match="decades"):
+        plotting.spans_decades([1, 100], decades=0)
+    plt.close("all")
+
+
+def test_method_names_and_styles():
+    assert [plotting.method_of(b, 8) for b in (1, 4, 8)] == ["sgd", "minibatch", "batch"]
+    assert plotting.method_label(8, 8) == "batch GD (b = m = 8)"
+    assert plotting.method_label(1, 8) == "SGD (b = 1)"
+    assert plotting.method_label(4, 8) == "mini-batch GD (b = 4)"
+    assert plotting.method_of(1, 1) == "batch"  # m = 1: the one step is the whole set
+
+
 def test_log_axis_keeps_the_start_and_has_plain_ticks(runs):
     """Batch GD (3 updates) and SGD (600) share an axis spanning decades: symlog, x = 0 kept."""
     fig, ax = plt.subplots()

@@ -6,6 +6,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_utils import data, models, noise, timing
 
@@ -135,7 +137,30 @@ def test_log_ticks_label_the_whole_range_in_plain_numbers():
                                                             1_000_000, 10_000_000]
     with pytest.raises(ValueError, match="values"):
         timing.log_ticks(ax.yaxis, [0, -1])
+    for bad in ((2, 1), (0.5, 1), (1, 10), ()):
+        with pytest.raises(ValueError, match="steps"):
+            timing.log_ticks(ax.yaxis, [1, 10], steps=bad)
+    with pytest.raises(ValueError, match="max_ticks"):
+        timing.log_ticks(ax.yaxis, [1, 10], max_ticks=1)
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def log_axis():
+    from matplotlib.figure import Figure
+
+    ax = Figure().subplots()
+    ax.set_yscale("log")
+    return ax.yaxis
+
+
+@settings(max_examples=20, deadline=None)
+@given(low=st.floats(1e-3, 1e7), ratio=st.floats(1.0, 1e4))
+def test_log_ticks_reach_beyond_both_ends(log_axis, low, ratio):
+    values = [low, low * ratio]
+    ticks = timing.log_ticks(log_axis, values)
+    assert ticks == sorted(ticks) and len(ticks) <= 9
+    assert ticks[0] <= min(values) * (1 + 1e-9) and ticks[-1] >= max(values) * (1 - 1e-9)
 
 
 def test_seconds_per_call_times_enough_calls():
@@ -148,6 +173,81 @@ def test_seconds_per_call_times_enough_calls():
     assert slow >= 0.003 and len(calls) == 1  # one call already lasts min_seconds
     with pytest.raises(ValueError, match="min_seconds"):
         timing.seconds_per_call(lambda: None, min_seconds=0)
+    def at_most_three_calls():
+        calls.append(1)
+        assert len(calls) <= 3, "called on and on: min_seconds = 3600 would run for an hour"
+
+    calls.clear()
+    with pytest.raises(ValueError, match="min_seconds"):  # a typo in ms would run for hours
+        timing.seconds_per_call(at_most_three_calls, min_seconds=3600)
+    with pytest.raises(TypeError, match="fn"):
+        timing.seconds_per_call(None)
+    with pytest.raises(TypeError, match="warm_up"):
+        timing.seconds_per_call(lambda: None, warm_up=1)
+
+
+def test_step_times_refuses_what_it_cannot_read():
+    ok = np.ones((2, 3))
+    with pytest.raises(ValueError, match="increasing"):
+        timing.StepTimes(np.array([4, 2, 8]), ok)
+    with pytest.raises(ValueError, match="whole numbers"):
+        timing.StepTimes(np.array([1.0, 2.5, 4.0]), ok)
+    with pytest.raises(ValueError, match=r"shape \(repeats, 3\)"):
+        timing.StepTimes(np.array([1, 2, 4]), np.ones((2, 2)))
+    with pytest.raises(ValueError, match="finite times > 0"):
+        timing.StepTimes(np.array([1, 2, 4]), np.array([[1.0, 0.0, 1.0]]))
+    one = timing.StepTimes(np.array([1.0, 2.0, 4.0]), np.ones((1, 3)))  # floats as files hold
+    assert one.size_reaching(0.9) == 4  # one run: the median works...
+    with pytest.raises(ValueError, match="at least 2 repeats"):
+        _ = one.rel_spread  # ...the noise needs two
+    with pytest.raises(ValueError, match="at least 2 repeats"):
+        timing.power_of_two_effect(_times([1, 2, 3], [[1, 1, 1]]), [(1, 2, 3)])
+    t = timing.StepTimes(np.array([1, 2, 4]), ok)
+    with pytest.raises(TypeError, match="fraction"):
+        t.size_reaching("0.9")
+    with pytest.raises(ValueError, match="fraction"):
+        t.size_reaching(float("nan"))
+
+
+def test_timing_arguments_are_checked():
+    make = lambda: models.MLP([4, 2], "sigmoid", seed=0)  # noqa: E731
+    with pytest.raises(ValueError, match="increasing"):
+        timing.time_steps(make, [8, 1])
+    with pytest.raises(ValueError, match="repeat"):
+        timing.time_steps(make, [1, 1])
+    with pytest.raises(TypeError, match="make_model"):
+        timing.time_steps(make(), [1, 2])
+    with pytest.raises(ValueError, match="min_seconds"):
+        timing.time_steps(make, [1, 2], min_seconds=-1.0)
+    with pytest.raises(ValueError, match="dtype"):
+        timing.random_batch(3, 2, 4, "float")  # 64 bits to numpy, 32 to C: refused
+    with pytest.raises(ValueError, match="b must satisfy"):
+        timing.random_batch(3, 2, 0, np.float64)
+    with pytest.raises(ValueError, match="same length"):
+        timing.power_of_two_effect_one_run([63, 64, 65], [1.0, 1.0], [(63, 64, 65)])
+    with pytest.raises(ValueError, match=r"step_seconds\[1\]"):
+        timing.power_of_two_effect_one_run([63, 64, 65], [1.0, np.nan, 1.0], [(63, 64, 65)])
+    with pytest.raises(ValueError, match="groups must hold at least one"):
+        timing.power_of_two_effect_one_run([63, 64, 65], [1.0, 1.0, 1.0], [])
+    with pytest.raises(ValueError, match=r"group\[0\]"):  # 0 & -1 == 0: not a power of two
+        timing.power_of_two_effect_one_run([1, 2], [1.0, 1.0], [(0, 1, 2)])
+    with pytest.raises(ValueError, match="odd_rows"):
+        timing.power_of_two_summary([], [])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(0.5, 2.0), min_size=3, max_size=3))
+def test_one_run_verdict_is_the_two_noise_rule(per_example):
+    t_lo, t_p, t_hi = per_example
+    (row,) = timing.power_of_two_effect_one_run([63, 64, 65], [63 * t_lo, 64 * t_p, 65 * t_hi],
+                                                [(63, 64, 65)])
+    mean = (t_lo + t_hi) / 2
+    assert row["advantage_pct"] == pytest.approx(100 * (1 - t_p / mean))
+    assert row["noise_pct"] == pytest.approx(100 * abs(t_lo - t_hi) / mean)
+    if abs(row["advantage_pct"]) <= 2 * row["noise_pct"]:
+        assert row["verdict"] == "tie"
+    else:
+        assert row["verdict"] == ("power of 2 faster" if t_p < mean else "power of 2 slower")
 
 
 @pytest.mark.parametrize("make", [
@@ -172,6 +272,58 @@ def test_per_example_gradients_average_to_the_full_gradient(make):
         _, gi = model.loss_and_grads(X[:, i:i + 1], Y[:, i:i + 1])
         own = np.concatenate([gi["d" + k].ravel() for k in model.params])
         np.testing.assert_allclose(g[i], own, atol=1e-12)
+
+
+def test_per_example_gradients_check_the_model_and_keep_its_precision():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((5, 30))  # float64
+    Y = data.one_hot(rng.integers(0, 3, 30), 3)
+    model32 = models.SoftmaxRegression(5, 3, dtype=np.float32, seed=0)
+    g = noise.per_example_gradients(model32, X, Y)
+    assert g.dtype == np.float32  # computed in the model's float32, not float64
+    assert noise.noise_scale(model32, X, Y)["B_simple"] > 0
+    with pytest.raises(ValueError, match=r"Y \(n_y=3, m\)"):  # would broadcast silently
+        noise.per_example_gradients(models.SoftmaxRegression(5, 3), X, Y[:1])
+    with pytest.raises(ValueError, match=r"n_x=4"):
+        noise.noise_scale(models.SoftmaxRegression(4, 3), X, Y)
+
+
+def test_noise_scale_refuses_a_zero_gradient():
+    model = models.MLP([2, 1], "linear", seed=0, bias=False)
+    X, Y = np.zeros((2, 10)), np.random.default_rng(0).standard_normal((1, 10))
+    with pytest.raises(ValueError, match="stationary point"):  # not a division by zero
+        noise.noise_scale(model, X, Y)
+
+
+def test_minibatch_variance_arguments_are_checked():
+    g = np.random.default_rng(1).standard_normal((10, 3))
+    for bad in ([0], [11], [2, 2], []):
+        with pytest.raises(ValueError, match="batch_sizes"):
+            noise.minibatch_gradient_variance(g, bad)
+    with pytest.raises(ValueError, match="draws"):
+        noise.minibatch_gradient_variance(g, [2], draws=1)
+    with pytest.raises(TypeError, match="per_example"):
+        noise.minibatch_gradient_variance(g[0], [2])
+    with pytest.raises(ValueError, match="at least 2 examples"):
+        noise.minibatch_gradient_variance(g[:1], [1])
+    with pytest.raises(ValueError, match="finite"):
+        noise.minibatch_gradient_variance(np.where(g > 1, np.inf, g), [2])
+    with pytest.raises(ValueError, match="seed"):
+        noise.minibatch_gradient_variance(g, [2], seed=-1)
+    v = noise.minibatch_gradient_variance(g, [10], draws=2)
+    with pytest.raises(ValueError, match="below m"):  # b = m has no noise to draw
+        noise.plot_minibatch_variance(v, 10)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(2, 40), st.integers(1, 4), st.integers(0, 2**31))
+def test_predicted_noise_falls_with_b_from_trace_to_zero(m, P, seed):
+    g = np.random.default_rng(seed).standard_normal((m, P))
+    v = noise.minibatch_gradient_variance(g, list(range(1, m + 1)), draws=2, seed=seed)
+    predicted = v["predicted"]
+    assert predicted[0] == pytest.approx(v["trace_sigma"])  # b = 1: one example's variance
+    assert predicted[-1] == 0  # b = m: the full gradient itself
+    assert np.all(np.diff(predicted) < 0)  # every larger b: strictly less noise
 
 
 def test_minibatch_variance_matches_without_replacement_formula():

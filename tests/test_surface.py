@@ -5,6 +5,8 @@ matplotlib.use("Agg")  # tests only: no display needed (never for notebook runs)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from course_utils import data, plotting, surface, train  # noqa: E402
 
@@ -32,6 +34,11 @@ def test_cost_matches_the_model_and_minimum_is_least_squares(problem):
 def test_cost_rejects_wrong_shapes():
     with pytest.raises(ValueError, match=r"X must have shape \(2, m\)"):
         surface.LeastSquares2D(np.ones((3, 10)), np.ones((1, 10)))
+    X = np.random.default_rng(0).standard_normal((2, 10))
+    with pytest.raises(ValueError, match="proportional"):  # no single w*: a valley of minima
+        surface.LeastSquares2D(np.vstack([X[0], 2 * X[0]]), np.ones((1, 10)))
+    with pytest.raises(ValueError, match="finite"):
+        surface.LeastSquares2D(np.where(X > 1, np.nan, X), np.ones((1, 10)))
 
 
 def test_path_summary_on_hand_made_paths(problem):
@@ -50,6 +57,27 @@ def test_path_summary_on_hand_made_paths(problem):
         surface.path_summary([[0.0, 1.0, 2.0]], cost, last=1)
     with pytest.raises(ValueError, match="last must satisfy"):
         surface.path_summary(straight, cost, last=4)
+    with pytest.raises(ValueError, match="finite points"):  # a diverged run's path
+        surface.path_summary([w, w + [np.inf, 0.0]], cost, last=1)
+    with pytest.raises(TypeError, match="surface"):
+        surface.path_summary(straight, cost.w_min, last=1)
+    # smallest_change: the closest call of the uphill count. w* + d -> w* - d keeps J (a tie
+    # that rounding could call either way); the straight path's J falls by a clear amount
+    assert s["smallest_change"] == pytest.approx(0.0, abs=1e-12)
+    straight_s = surface.path_summary(straight, cost, last=1)
+    J = cost.along(straight)
+    assert straight_s["smallest_change"] == np.abs(np.diff(J)).min() > 0.01
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.floats(-3, 3), st.floats(-3, 3)), min_size=2, max_size=12))
+def test_path_summary_uphill_is_the_share_of_rises(points):
+    X, Y, _ = data.make_regression_2d(50, seed=1)
+    cost = surface.LeastSquares2D(X, Y)
+    s = surface.path_summary(points, cost, last=1)
+    rises = np.diff(cost.along(points))
+    assert s["uphill"] == np.mean(rises > 1e-12 * max(1.0, abs(cost.J_min)))
+    assert s["updates"] == len(points) - 1 and s["smallest_change"] == np.abs(rises).min()
 
 
 def test_train_path_records_every_update_and_repeats(problem):
@@ -89,6 +117,10 @@ def test_distance_per_epoch(problem):
     assert d[0] == pytest.approx(np.linalg.norm(P[1:5] - cost.w_min, axis=1).mean())
     with pytest.raises(ValueError, match="at least one epoch"):
         surface.distance_per_epoch(P[:3], cost.w_min, 100, 30)
+    with pytest.raises(ValueError, match="w_min"):
+        surface.distance_per_epoch(P, [1.0, 2.0, 3.0], 100, 30)
+    with pytest.raises(ValueError, match="batch_size"):
+        surface.distance_per_epoch(P, cost.w_min, 100, 0)
 
 
 @pytest.mark.parametrize("d, threshold, expected", [
@@ -107,6 +139,21 @@ def test_settled_epoch_rejects_bad_input():
         surface.settled_epoch([], 1.0)
     with pytest.raises(ValueError, match=r"threshold must be a finite number >= 0, got -1"):
         surface.settled_epoch([1.0], -1)
+    with pytest.raises(TypeError, match="threshold"):
+        surface.settled_epoch([1.0], True)  # True is not a distance
+    with pytest.raises(ValueError, match="threshold"):
+        surface.settled_epoch([1.0], np.nan)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(0, 5), min_size=1, max_size=20), st.floats(0, 5))
+def test_settled_epoch_is_where_the_run_stays_within(d, threshold):
+    e = surface.settled_epoch(d, threshold)
+    if e is None:
+        assert d[-1] > threshold
+    else:
+        assert all(x <= threshold for x in d[e - 1:])  # within from epoch e to the end...
+        assert e == 1 or d[e - 2] > threshold  # ...and not from the epoch before
 
 
 def test_sgd_dips_close_but_its_epoch_mean_does_not_settle(problem):
@@ -183,6 +230,12 @@ def test_plot_paths_meets_the_convention(problem):
     assert dict(plt.rcParams) == before
     with pytest.raises(ValueError, match="at least one"):
         surface.plot_paths({}, 100, cost)
+    with pytest.raises(ValueError, match="a batch size of paths"):  # b > m is no method
+        surface.plot_paths({101: paths[1]}, 100, cost)
+    with pytest.raises(ValueError, match="limits"):
+        surface.plot_paths(paths, 100, cost, limits=((1, 0), (0, 1)))
+    with pytest.raises(ValueError, match="pad"):
+        surface.plot_paths(paths, 100, cost, pad=-1)
     plt.close("all")
 
 

@@ -1,7 +1,11 @@
 """sweep: time to a target cost, the learning rate tuned per size, and claim C7's comparison."""
 
+import math
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_utils import data, models, sweep, train
 
@@ -18,7 +22,46 @@ def moons():
 def test_fit_steps_model_recovers_known_parameters():
     B = np.array([1, 4, 16, 64, 256, 1024])
     s_min, b_noise = sweep.fit_steps_model(B, 300 * (1 + 40 / B))
-    assert s_min == pytest.approx(300, rel=0.01) and b_noise == pytest.approx(40, rel=0.01)
+    assert s_min == pytest.approx(300, rel=1e-7) and b_noise == pytest.approx(40, rel=1e-7)
+
+
+@settings(max_examples=30, deadline=None)
+@given(sizes=st.lists(st.integers(1, 4096), min_size=2, max_size=7, unique=True),
+       s_min=st.floats(1.0, 1e4), spread=st.floats(0.05, 20.0))
+def test_fit_steps_model_recovers_noise_free_data(sizes, s_min, spread):
+    B = np.array(sorted(sizes), dtype=float)
+    b_noise = float(np.sqrt(B.min() * B.max()) * spread)  # well inside the searched range
+    fit = sweep.fit_steps_model(B, s_min * (1 + b_noise / B))
+    assert fit == pytest.approx((s_min, b_noise), rel=1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(2, 6), data=st.data())
+def test_fit_steps_model_refuses_not_reached_entries_by_index(n, data):
+    B = [4**k for k in range(n)]
+    steps = [100 * (1 + 8 / b) for b in B]
+    bad = data.draw(st.lists(st.integers(0, n - 1), min_size=1, unique=True))
+    for i in bad:
+        steps[i] = data.draw(st.sampled_from([-1, 0, None, math.inf, -math.inf, math.nan]))
+    with pytest.raises(ValueError, match="not reached") as err:
+        sweep.fit_steps_model(B, steps)
+    for i in bad:
+        assert f"steps[{i}] = " in str(err.value)
+    for i in set(range(n)) - set(bad):
+        assert f"steps[{i}] = " not in str(err.value)
+
+
+@pytest.mark.parametrize("batch_sizes, steps, word", [
+    ([1, 4, 16], [10, 5], "same length"),
+    ([4, 4, 4], [10, 10, 10], "two different sizes"),
+    ([4], [10], "at least 2"),
+    ([0, 4], [10, 5], r"batch_sizes\[0\] = 0"),
+    ([1, 4, 16], [100, 25, 6.25], "fall like 1 / B"),  # perfect scaling: B_noise beyond reach
+    ([1, 4, 16], [7, 7, 7], "not at all"),  # no gain at all: B_noise ~ 0
+])
+def test_fit_steps_model_refuses_what_it_cannot_fit(batch_sizes, steps, word):
+    with pytest.raises(ValueError, match=word):
+        sweep.fit_steps_model(batch_sizes, steps)
 
 
 def test_time_to_target_picks_fewest_updates_and_reports_failures(moons):
@@ -38,6 +81,9 @@ def test_time_to_target_picks_fewest_updates_and_reports_failures(moons):
     impossible = sweep.time_to_target(make_logistic, X, Y, [200], [0.1], target_cost=0.0,
                                       max_epochs=2)
     assert not impossible[0].reached and impossible[0].updates == -1
+    # the counts hold on any machine: no evaluation came within rounding of the target
+    assert min(r.margin for r in res) > 1e-9
+    assert 0 < impossible[0].margin < math.inf  # recorded for runs that missed, too
 
 
 def test_tune_learning_rate_tries_both_neighbours_of_the_best(moons):
@@ -78,13 +124,25 @@ def test_format_tried():
 
 def test_bad_learning_rates_and_sizes_are_named(moons):
     X, Y = moons
-    for bad in ([], [0.1, -1.0], [float("inf")]):
+    for bad in ([], [0.1, -1.0], [float("inf")], [0.1, 0.1], [0.0], [None]):
         with pytest.raises(ValueError, match="learning_rates"):
             sweep.tune_learning_rate(make_logistic, X, Y, 20, bad, 0.4)
+    with pytest.raises(TypeError, match="learning_rates"):
+        sweep.tune_learning_rate(make_logistic, X, Y, 20, "0.1", 0.4)
     with pytest.raises(ValueError, match="batch_size"):
         sweep.tune_learning_rate(make_logistic, X, Y, 201, [0.1], 0.4)
     with pytest.raises(ValueError, match="eval_every"):
         sweep.tune_learning_rate(make_logistic, X, Y, 20, [0.1], 0.4, eval_every=0)
+    for bad in (float("nan"), float("inf"), -0.1):
+        with pytest.raises(ValueError, match="target_cost"):
+            sweep.tune_learning_rate(make_logistic, X, Y, 20, [0.1], bad)
+    with pytest.raises(ValueError, match="start"):
+        sweep.tune_learning_rate(make_logistic, X, Y, 20, [0.1], 0.4, start=0.0)
+    with pytest.raises(TypeError, match="make_model"):
+        sweep.tune_learning_rate(make_logistic(), X, Y, 20, [0.1], 0.4)
+    for bad in ([], [20, 20], [0], [201], [1.5]):
+        with pytest.raises((ValueError, TypeError), match=r"batch_sizes"):
+            sweep.time_to_target(make_logistic, X, Y, bad, [0.1], 0.4)
 
 
 def test_min_logistic_cost_is_the_minimum(moons):
@@ -95,6 +153,17 @@ def test_min_logistic_cost_is_the_minimum(moons):
     assert h.final_cost - j_star < 1e-6  # a long batch-GD run gets there too
     with pytest.raises(ValueError, match=r"Y must have shape \(1, m\)"):
         sweep.min_logistic_cost(X, np.vstack([Y, Y]))
+    with pytest.raises(ValueError, match="0/1 labels"):
+        sweep.min_logistic_cost(X, Y * 2)
+    with pytest.raises(ValueError, match="finite"):
+        sweep.min_logistic_cost(np.where(X > 1, np.nan, X), Y)
+    for name, kwargs in (("max_iterations", dict(max_iterations=0)),
+                         ("max_iterations", dict(max_iterations=10**6)),
+                         ("tol", dict(tol=0.0)), ("tol", dict(tol=float("nan")))):
+        with pytest.raises(ValueError, match=name):
+            sweep.min_logistic_cost(X, Y, **kwargs)
+    with pytest.raises(RuntimeError, match="did not reach"):  # never loops on: it says so
+        sweep.min_logistic_cost(X, Y, max_iterations=1, tol=1e-12)
 
 
 def _comparison(seconds_batch, seconds_mini):
@@ -122,7 +191,12 @@ def test_compare_with_batch_gd_tunes_every_size_and_times_the_repeats(moons):
                                     target_cost=0.40, repeats=3, eval_examples=20)
     assert [r.batch_size for r in c.runs] == [20, 50, 200]  # 500 > m is left out; b = m last
     assert all(r.reached for r in c.runs) and c.seconds.shape == (3, 3)
-    assert np.all(c.seconds > 0) and c.verdict in ("batch GD", "mini-batch", "tie")
+    assert np.all(c.seconds > 0)
+    # the verdict is the rule applied to these very timings (a spread below the other's)
+    lo, hi = np.sort(c.seconds, axis=0)[[1, -2]]
+    k = int(np.argmin(np.median(c.seconds, axis=0)[:-1]))
+    expected = "batch GD" if hi[-1] < lo[k] else "mini-batch" if hi[k] < lo[-1] else "tie"
+    assert c.verdict == expected
     with pytest.raises(RuntimeError, match="reached no target"):
         sweep.compare_with_batch_gd(make_logistic, X, Y, [20], [0.3], target_cost=0.01,
                                     repeats=1, max_epochs=2)
@@ -157,13 +231,15 @@ def test_replay_run_makes_the_same_updates_as_train(moons, batch_size, updates):
 
 
 def test_tuning_and_timing_leave_blas_threads_as_they_were(moons):
-    from threadpoolctl import threadpool_info
+    from threadpoolctl import threadpool_info, threadpool_limits
 
-    before = [p["num_threads"] for p in threadpool_info()]
     X, Y = moons
-    sweep.compare_with_batch_gd(make_logistic, X, Y, [20], [1.0, 3.0], target_cost=0.40,
-                                repeats=3, calls=2)
-    assert [p["num_threads"] for p in threadpool_info()] == before
+    with threadpool_limits(2):  # not 1: a library that left 1 thread behind must be seen
+        before = [p["num_threads"] for p in threadpool_info()]
+        assert before and all(n == 2 for n in before)
+        sweep.compare_with_batch_gd(make_logistic, X, Y, [20], [1.0, 3.0], target_cost=0.40,
+                                    repeats=3, calls=2)
+        assert [p["num_threads"] for p in threadpool_info()] == before
 
 
 def test_crossover_brackets_where_the_verdict_flips():
@@ -179,6 +255,25 @@ def test_crossover_brackets_where_the_verdict_flips():
         sweep.crossover(ms, ["tie"])
     with pytest.raises(ValueError, match="increasing"):
         sweep.crossover([500, 250], ["tie", "tie"])
+    with pytest.raises(ValueError, match="repeat"):
+        sweep.crossover([250, 250], ["tie", "tie"])
+    with pytest.raises(ValueError, match=r"verdicts\[1\] = 'minibatch'"):  # a typo is no verdict
+        sweep.crossover([250, 500], ["tie", "minibatch"])
+    with pytest.raises(ValueError, match="rule_m"):
+        sweep.describe_crossover(ms, ["tie"] * 5, rule_m=0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(sweep.VERDICTS), min_size=1, max_size=8))
+def test_crossover_is_where_the_verdicts_change_for_good(verdicts):
+    ms = [250 * 2**k for k in range(len(verdicts))]
+    low, high = sweep.crossover(ms, verdicts)
+    wins_from = next(k for k in range(len(ms) + 1)  # mini-batch wins at every m from here on
+                     if all(v == "mini-batch" for v in verdicts[k:]))
+    assert high == (ms[wins_from] if wins_from < len(ms) else None)
+    assert low == (ms[wins_from - 1] if wins_from > 0 else None)
+    if low is not None and high is not None:
+        assert verdicts[ms.index(low)] != "mini-batch"
 
 
 def test_describe_crossover_against_the_rule():
@@ -228,6 +323,13 @@ def test_sweep_figures_follow_the_convention():
     assert not plotting.convention_problems(sweep.plot_targets(results, "seconds"))
     with pytest.raises(ValueError, match="y must be"):
         sweep.plot_targets(results, "epochs")
+    missed = results[:-1] + [sweep.TargetResult(512, float("nan"), False, -1, -1, float("nan"))]
+    with pytest.raises(ValueError, match=r"batch sizes \[512\] did not"):  # no -1 on a log axis
+        sweep.plot_targets(missed)
+    with pytest.raises(ValueError, match=r"fit\[1\] \(B_noise\)"):
+        sweep.plot_targets(results, fit=(30, -1))
+    with pytest.raises(TypeError, match="comparisons"):
+        sweep.plot_comparisons([])
     plt.close("all")
 
 
@@ -240,10 +342,29 @@ def test_scaling_regimes_names_each_step():
     assert rows[0][3] == pytest.approx(np.log(1000 / 260) / np.log(4))
     # no fall at all is 0 % of perfect, however large the step in b
     assert sweep.scaling_regimes([1024, 4000], [22, 22])[0][3] == pytest.approx(0.0)
-    with pytest.raises(ValueError, match="increasing batch sizes"):
+    with pytest.raises(ValueError, match="batch_sizes must be in increasing order"):
         sweep.scaling_regimes([4, 1], [10, 20])
     with pytest.raises(ValueError, match="increasing batch sizes"):
         sweep.scaling_regimes([1, 4], [10])
+    with pytest.raises(ValueError, match=r"steps\[1\]"):  # -1: that size missed its target
+        sweep.scaling_regimes([1, 4], [10, -1])
+    for name, kwargs in (("perfect", dict(perfect=0)), ("perfect", dict(perfect=1.5)),
+                         ("diminishing", dict(diminishing=0.5)),
+                         ("diminishing", dict(diminishing=float("inf")))):
+        with pytest.raises(ValueError, match=name):
+            sweep.scaling_regimes([1, 4], [10, 5], **kwargs)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(1, 10_000), min_size=2, max_size=6, unique=True),
+       st.lists(st.integers(1, 10_000), min_size=6, max_size=6))
+def test_scaling_regimes_follow_their_definition(sizes, steps):
+    B, S = sorted(sizes), steps[: len(sizes)]
+    for (b0, b1, fall, share, regime), s0, s1 in zip(sweep.scaling_regimes(B, S), S, S[1:]):
+        assert fall == s0 / s1
+        assert share == pytest.approx(math.log(s0 / s1) / math.log(b1 / b0))
+        assert regime == ("near-perfect scaling" if share >= 0.7 else "diminishing returns"
+                          if fall >= 1.5 else "little or no gain")
 
 
 def test_format_runs_and_timing():
