@@ -7,7 +7,9 @@
     worker process streams one epoch of block-shuffled mini-batches (logistic regression) and
     reports its peak resident memory (its whole process: Python, numpy and course_utils
     included) against the budget; a second worker times random per-example reads. The file
-    is dropped from the page cache before each run, so reads come from the disk.
+    is dropped from the page cache before each run, so reads come from the disk. Seeds as in
+    notebook 05: the teacher's data from seed 0, the model from seed 1 (a different draw
+    from the teacher's), the mini-batch order from seed 0.
 
     .venv/bin/python benchmarks/memory_budget.py [--budget-mb 256] [--dir /tmp]
 """
@@ -21,6 +23,7 @@ import tempfile
 import time
 
 SIZES = [1, 2, 8, 64, 512, 4096, 8192]
+DATA_SEED, MODEL_SEED, ORDER_SEED = 0, 1, 0  # as notebook 05
 MODELS = [([784, 1], "sigmoid"), ([784, 1], "linear"), ([40, 10], "softmax"),
           ([40, 256, 256, 10], "softmax"), ([784, 256, 10], "softmax")]
 
@@ -47,10 +50,10 @@ def worker(path, order, block_mb, max_examples):
     from course_utils import memory, models, stream
 
     m, n_x = stream.file_shape(path)
-    model = models.LogisticRegression(n_x, dtype=np.float32, seed=0)
+    model = models.LogisticRegression(n_x, dtype=np.float32, seed=MODEL_SEED)
     n = 0
     t0 = time.perf_counter()
-    for X_t, Y_t in stream.stream_minibatches(path, 256, order, seed=0,
+    for X_t, Y_t in stream.stream_minibatches(path, 256, order, seed=ORDER_SEED,
                                               block_bytes=block_mb * 2**20,
                                               max_examples=max_examples):
         _, grads = model.loss_and_grads(X_t, Y_t)
@@ -95,7 +98,7 @@ def main():
     with tempfile.TemporaryDirectory(dir=args.dir) as d:
         path = os.path.join(d, "teacher.npy")
         t0 = time.perf_counter()
-        stream.write_teacher_file(path, m, n_x=n_x, seed=0)
+        stream.write_teacher_file(path, m, n_x=n_x, seed=DATA_SEED)
         size = os.path.getsize(path)
         print(f"(b) wrote {m:,} examples, {size / 2**20:,.0f} MiB "
               f"({size / budget:.1f}x the {args.budget_mb} MiB budget) in "

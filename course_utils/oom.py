@@ -27,10 +27,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_int, check_positive_float, check_seed
+from ._checks import (
+    check_float_dtype,
+    check_int,
+    check_layer_dims,
+    check_positive_float,
+    check_seed,
+)
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
 SMALL_ALLOCATION = 16 * 1024  # bytes: above this, every allocation gets its own mapping
+MAX_TIMEOUT_S = 3600.0  # a child that runs an hour is stuck (and poll() overflows near 2**31 ms)
+MAX_BATCH_BYTES = 2**62  # a mini-batch numpy could not even describe: refused before the child
 
 
 def limit_supported() -> tuple[bool, str]:
@@ -146,6 +154,22 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
+def _check_model(layer_dims, dtype):
+    """[n_x, ..., n_y] with n_y >= 2 (a softmax output) and float32 or float64."""
+    dims = check_layer_dims("layer_dims", layer_dims)
+    if dims[-1] < 2:
+        raise ValueError(f"layer_dims must be [n_x, ..., n_y] with n_y >= 2 (a softmax "
+                         f"output), got {layer_dims!r}")
+    return dims, check_float_dtype("dtype", dtype)
+
+
+def _check_timeout(timeout_s) -> float:
+    timeout_s = check_positive_float("timeout_s", timeout_s)
+    if timeout_s > MAX_TIMEOUT_S:
+        raise ValueError(f"timeout_s must be at most {MAX_TIMEOUT_S:g} s, got {timeout_s:g}")
+    return timeout_s
+
+
 def run_steps_with_limit(layer_dims, batch_size: int, limit_bytes: int, dtype="float32",
                          steps: int = 3, timeout_s: float = 60.0, seed=0) -> ChildResult:
     """Run `steps` training steps of MLP(layer_dims, softmax output) at this mini-batch size
@@ -153,18 +177,19 @@ def run_steps_with_limit(layer_dims, batch_size: int, limit_bytes: int, dtype="f
     and everything the steps allocate (what memory.step_memory counts).
 
     Returns a ChildResult; whatever happens in the child, this does not raise. A child that
-    has not answered after `timeout_s` seconds (the first call also starts the fork server,
-    about a second) is killed: outcome "timed out". Linux only (see limit_supported());
-    elsewhere this raises RuntimeError saying why.
+    has not answered after `timeout_s` seconds (at most MAX_TIMEOUT_S; the first call also
+    starts the fork server, about a second) is killed: outcome "timed out". dtype: "float32"
+    or "float64". Linux only (see limit_supported()); elsewhere this raises RuntimeError
+    saying why. Bad arguments raise TypeError or ValueError here, before any child starts.
     """
-    dims = [check_int(f"layer_dims[{i}]", n) for i, n in enumerate(layer_dims)]
-    if len(dims) < 2 or dims[-1] < 2:
-        raise ValueError(f"layer_dims must be [n_x, ..., n_y] with n_y >= 2 (a softmax "
-                         f"output), got {layer_dims!r}")
+    dims, dtype = _check_model(layer_dims, dtype)
     b = check_int("batch_size", batch_size)
+    if (dims[0] + dims[-1]) * b * dtype.itemsize > MAX_BATCH_BYTES:
+        raise ValueError(f"batch_size={b:,} makes a mini-batch of more than 2**62 bytes, "
+                         f"which no machine can address")
     limit = check_int("limit_bytes", limit_bytes)
     steps = check_int("steps", steps)
-    timeout_s = check_positive_float("timeout_s", timeout_s)
+    timeout_s = _check_timeout(timeout_s)
     check_seed("seed", seed)
     ok, why = limit_supported()
     if not ok:
@@ -172,7 +197,7 @@ def run_steps_with_limit(layer_dims, batch_size: int, limit_bytes: int, dtype="f
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["course_utils.oom"])  # imported once, by the server
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, dims, b, limit, dtype, steps, seed),
+    child = ctx.Process(target=_child, args=(send, dims, b, limit, dtype.name, steps, seed),
                         daemon=True)
     t0 = time.perf_counter()
     child.start()
@@ -215,8 +240,9 @@ class LimitedSteps:
 
     def __init__(self, limit_bytes: int, layer_dims, dtype="float32", timeout_s: float = 60.0):
         self.limit_bytes = check_int("limit_bytes", limit_bytes)
-        self.layer_dims, self.dtype = layer_dims, dtype
-        self.timeout_s = check_positive_float("timeout_s", timeout_s)
+        self.layer_dims, _ = _check_model(layer_dims, dtype)
+        self.dtype = dtype
+        self.timeout_s = _check_timeout(timeout_s)
         self.trials = []
 
     def run_step(self, batch_size: int) -> ChildResult:

@@ -1,3 +1,5 @@
+import platform
+import subprocess
 import sys
 import time
 
@@ -15,6 +17,30 @@ def test_limit_supported_says_why():
     ok, why = oom.limit_supported()
     assert isinstance(ok, bool) and isinstance(why, str)
     assert ok == (why == "")
+    # Linux with glibc has everything it needs: RLIMIT_AS, mallopt and a fork server
+    expected = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert ok == expected, why
+
+
+def _own_limit_in_a_new_process(limit):
+    """oom.own_limit() in a fresh Python that first sets its own RLIMIT_AS soft limit."""
+    code = ("import resource; soft, hard = resource.getrlimit(resource.RLIMIT_AS); "
+            f"limit = {limit!r}; "
+            "resource.setrlimit(resource.RLIMIT_AS, (hard if limit is None else limit, hard)); "
+            "from course_utils import oom; print(oom.own_limit())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is Linux's")
+def test_own_limit_reads_the_soft_limit():
+    import resource
+
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    limit = 2**40 if hard == resource.RLIM_INFINITY else hard - 4096
+    assert _own_limit_in_a_new_process(limit) == str(limit)
+    if hard == resource.RLIM_INFINITY:
+        assert _own_limit_in_a_new_process(None) == "None"
 
 
 def test_other_platforms_skip_with_a_message(monkeypatch):
@@ -27,7 +53,9 @@ def test_other_platforms_skip_with_a_message(monkeypatch):
 
 @needs_limit
 def test_below_the_limit_runs_above_it_fails_and_this_process_survives():
-    own = oom.own_limit()
+    import resource
+
+    own = resource.getrlimit(resource.RLIMIT_AS)  # (soft, hard): never None, unlike own_limit
     b_fit = memory.largest_batch(DIMS, LIMIT, "float32")
     below = oom.run_steps_with_limit(DIMS, b_fit // 2, LIMIT, steps=2)
     assert below.ran and below.steps_done == 2 and len(below.step_seconds) == 2
@@ -38,7 +66,7 @@ def test_below_the_limit_runs_above_it_fails_and_this_process_survives():
     in_step = oom.run_steps_with_limit(DIMS, round(1.2 * b_fit), LIMIT, steps=2)
     assert in_step.outcome == "MemoryError" and in_step.failed_at == "in step 1"
     assert "Unable to allocate" in above.message
-    assert oom.own_limit() == own  # the limit was set in the child only
+    assert resource.getrlimit(resource.RLIMIT_AS) == own  # the limit was set in the child only
 
 
 @needs_limit
@@ -60,17 +88,13 @@ def test_limited_steps_raise_out_of_memory_for_the_batch_size_finder():
     assert trial.trials == [(int(0.85 * exact), True), (int(1.15 * exact), False)]
 
 
-def test_bad_arguments_name_the_argument():
-    with pytest.raises(ValueError, match="batch_size"):
-        oom.run_steps_with_limit(DIMS, 0, LIMIT)
-    with pytest.raises(ValueError, match="limit_bytes"):
-        oom.run_steps_with_limit(DIMS, 10, -1)
-    with pytest.raises(ValueError, match="n_y >= 2"):
-        oom.run_steps_with_limit([784, 1], 10, LIMIT)
-    with pytest.raises(ValueError, match="timeout_s"):
-        oom.run_steps_with_limit(DIMS, 10, LIMIT, timeout_s=0)
-    with pytest.raises(TypeError, match="limit_bytes"):
-        oom.LimitedSteps(1.5, DIMS)
+def test_bad_arguments_are_refused_before_a_child_starts(monkeypatch):
+    # the rest of the bad arguments: test_memory_inputs.py
+    started = []
+    monkeypatch.setattr(oom.multiprocessing, "get_context", lambda *a: started.append(a))
+    with pytest.raises(ValueError, match="dtype"):
+        oom.run_steps_with_limit(DIMS, 10, LIMIT, dtype="float")
+    assert started == []
 
 
 def test_signal_names():
