@@ -7,7 +7,7 @@ LAB_ARGS ?=
 PYTEST_ARGS ?=
 
 .PHONY: venv lab test test-ui test-exercises test-unit test-notebooks lint notebooks exercises \
-	bench clean
+	bench clean book test-book book-figures
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ UI_STAMP := $(VENV)/.installed-ui
 $(UI_STAMP): $(STAMP) requirements-ui.txt
 	$(BIN)/python -m pip install --quiet -r requirements-ui.txt
 	touch $(UI_STAMP)
+
+BOOK_STAMP := $(VENV)/.installed-book
+$(BOOK_STAMP): $(STAMP) requirements-book.txt
+	$(BIN)/python -m pip install --quiet -r requirements-book.txt
+	touch $(BOOK_STAMP)
 
 ## Start JupyterLab on the course, both editions: exercises/ (to work in) and notebooks/ (the
 ## complete course with solutions). Localhost only, token authentication on. Jupyter refuses
@@ -38,6 +43,25 @@ test: $(STAMP)
 test-ui: $(UI_STAMP)
 	@test -x /usr/bin/chromium || { echo "make test-ui needs Debian's chromium: apt-get install chromium"; exit 1; }
 	$(BIN)/python -m pytest tests_ui -v $(PYTEST_ARGS)
+
+## The course as a static website: build/book/index.html, every notebook (both editions), the
+## README and the glossary, from the stored outputs. Executes nothing, fetches nothing.
+## Rebuilds only the pages whose source changed; BOOK_ARGS=--clean rebuilds all.
+BOOK_ARGS ?=
+book: $(BOOK_STAMP)
+	$(BIN)/python book/build_book.py $(BOOK_ARGS)
+
+## The website in Debian's Chromium: every page, light and dark, served on a free local port:
+## no console error, no request leaving 127.0.0.1, images loaded, links resolve, math
+## rendered, no serious axe-core violation. Screenshots in build/ui/book-*.png.
+test-book: book $(UI_STAMP)
+	@test -x /usr/bin/chromium || { echo "make test-book needs Debian's chromium: apt-get install chromium"; exit 1; }
+	$(BIN)/python -m pytest tests_book -v $(PYTEST_ARGS)
+
+## Every figure of the notebooks as a PNG in build/book_figures/, to write its alt text
+## (book/alt_text.yml).
+book-figures: $(BOOK_STAMP)
+	$(BIN)/python book/build_book.py --figures build/book_figures
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)

@@ -1,0 +1,313 @@
+"""Build the course as a static website: build/book/index.html, from the stored notebooks.
+
+    .venv/bin/python book/build_book.py            # build/book/ (what `make book` runs)
+    .venv/bin/python book/build_book.py --clean    # the same, from scratch
+    .venv/bin/python book/build_book.py --figures DIR  # every figure as a PNG, to write alt text
+
+Nothing is executed: the pages show the outputs stored in notebooks/ and exercises/. The
+sources are copied to build/book_src/ (the notebooks themselves are never touched), and the
+copy gets, on each page, a header (how to run it live with `make lab`, and the source section),
+clear labels for the exercises edition, and the alt text of every figure from
+book/alt_text.yml. A figure without alt text stops the build, naming its notebook and cell.
+Then Sphinx (myst-nb, sphinx-book-theme, MathJax from the sphinx-mathjax-offline package, all
+from PyPI: nothing is fetched at build or view time) writes build/book/.
+A file of the copy is rewritten only when its content changed, so Sphinx rebuilds only the
+pages whose source changed.
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+SRC = ROOT / "build" / "book_src"
+OUT = ROOT / "build" / "book"
+ALT_TEXT = BOOK / "alt_text.yml"
+MAX_ALT = 320  # characters: screen readers read alt text in one go
+FIGURE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
+
+# The source section every notebook covers, in the words of the course's glossary
+# (notebooks/glossary.md) and of the course notes (shared/COURSE_NOTES.md, first paragraph).
+SOURCE_SECTION = (
+    '§2.2 "理解 mini-batch 梯度下降法 (Understanding mini-batch gradient descent)" of the '
+    'deeplearning.ai course notes, Course 2 "Improving Deep Neural Networks", Week 2 '
+    '"Optimization algorithms" (第二周:优化算法)'
+)
+EDITIONS = {  # folder: (label in the navigation, what its pages are)
+    "notebooks": "The course (complete, with solutions)",
+    "exercises": "Exercises edition (write the code yourself)",
+}
+
+
+class MissingAltText(ValueError):
+    """A figure in a notebook has no sentence in book/alt_text.yml (or one is left over)."""
+
+
+def notebooks() -> list[Path]:
+    """The course's notebooks, both editions, in order: notebooks/ first, then exercises/."""
+    return (sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+            + sorted((ROOT / "exercises").glob("[0-9]*.ipynb")))
+
+
+def figures(nb: dict):
+    """Yield (cell id, output index, mime type, bytes) for every figure a notebook stores."""
+    for cell in nb["cells"]:
+        for index, output in enumerate(cell.get("outputs", [])):
+            data = output.get("data", {})
+            for mime in FIGURE_TYPES:
+                if mime in data:
+                    value = data[mime]
+                    value = "".join(value) if isinstance(value, list) else value
+                    raw = (value.encode() if mime == "image/svg+xml"
+                           else base64.b64decode(value))
+                    yield cell.get("id"), index, mime, raw
+                    break  # myst-nb shows one image per output: the first of FIGURE_TYPES
+
+
+def is_one_sentence(text) -> bool:
+    """One non-empty line, ending with a full stop, no other sentence start, not too long."""
+    return (isinstance(text, str) and 0 < len(text.strip()) <= MAX_ALT
+            and "\n" not in text.strip() and text.strip().endswith(".")
+            and not re.search(r"[.!?] [A-Z]", text.strip()))
+
+
+def load_alt_text(path: Path = ALT_TEXT) -> dict[str, dict[str, str]]:
+    """book/alt_text.yml as {notebook stem: {"<cell id>/<output index>": sentence}}."""
+    table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(table, dict):
+        raise MissingAltText(f"{path}: expected a mapping of notebook names, got {type(table)}")
+    for stem, entries in table.items():
+        for key, sentence in (entries or {}).items():
+            if not re.fullmatch(r"[0-9A-Za-z_-]+/\d+", str(key)):
+                raise MissingAltText(f"{path}: {stem}: key {key!r} is not '<cell id>/<output>'")
+            if not is_one_sentence(sentence):
+                raise MissingAltText(f"{path}: {stem} {key}: alt text must be one sentence of "
+                                     f"at most {MAX_ALT} characters on one line, ending with a "
+                                     f"full stop; got {sentence!r}")
+    return table
+
+
+def alt_text_for(path: Path, nb: dict, table: dict) -> dict[str, str]:
+    """{sha256 of figure bytes: sentence} for one notebook; raise naming any figure left out.
+
+    The exercises edition has the same cells (same ids) as the complete one, so it reuses the
+    complete notebook's sentences unless alt_text.yml has an `exercises/<stem>` entry.
+    """
+    entries = table.get(f"{path.parent.name}/{path.stem}") or table.get(path.stem) or {}
+    by_hash, missing = {}, []
+    for cell_id, index, _mime, raw in figures(nb):
+        sentence = entries.get(f"{cell_id}/{index}")
+        if sentence is None:
+            missing.append(f"cell {cell_id}, output {index}")
+        else:
+            by_hash[hashlib.sha256(raw).hexdigest()] = sentence.strip()
+    if missing:
+        raise MissingAltText(
+            f"{path.parent.name}/{path.name}: no alt text for the figure in "
+            + "; ".join(missing) + f". Add one sentence saying what it shows to {ALT_TEXT.name} "
+            f"under {path.stem}: (see the figures with `python book/build_book.py --figures DIR`)")
+    return by_hash
+
+
+def check_no_leftover_alt_text(table: dict, paths: list[Path]) -> None:
+    """A sentence whose figure is gone is stale: stop, so it is rewritten or removed."""
+    present = {}
+    for path in paths:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        keys = {f"{cell_id}/{index}" for cell_id, index, _m, _r in figures(nb)}
+        present.setdefault(path.stem, set()).update(keys)
+        present.setdefault(f"{path.parent.name}/{path.stem}", set()).update(keys)
+    for stem, entries in table.items():
+        for key in entries or {}:
+            if key not in present.get(stem, set()):
+                raise MissingAltText(f"{ALT_TEXT.name}: {stem} {key}: no such figure any more "
+                                     "(remove the sentence, or move it to the figure's new cell)")
+
+
+def page_header(path: Path, editions: set[str]) -> str:
+    """The box under each notebook page's title: run it live, the source section, editions."""
+    where = f"{path.parent.name}/{path.name}"
+    lines = [":::{admonition} Run it live · source", ":class: tip",
+             f"This page shows the outputs stored in `{where}`; nothing runs here. To run it "
+             f"live: in the course's folder, run `make lab`, open `{where}` and choose "
+             "**Run ▸ Run All Cells**.", ""]
+    other = "exercises" if path.parent.name == "notebooks" else "notebooks"
+    if other in editions:
+        link = f"../{other}/{path.name}"
+        lines += [f"The same notebook [in the exercises edition]({link}), where you write the "
+                  "code yourself." if other == "exercises" else
+                  f"The same notebook [in the complete edition]({link}), with the solutions.", ""]
+    lines += [f"Source: {SOURCE_SECTION}.", ":::", ""]
+    return "\n".join(lines)
+
+
+def copy_notebook(path: Path, alt_by_hash: dict, editions: set[str]) -> str:
+    """The notebook's JSON for the site: the header under its title, labelled if exercises."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    first = nb["cells"][0]
+    source = "".join(first["source"]) if isinstance(first["source"], list) else first["source"]
+    lines = source.split("\n")
+    title = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+    if first["cell_type"] != "markdown" or title is None:
+        raise ValueError(f"{path.parent.name}/{path.name}: the first cell must be markdown "
+                         "with the page title ('# ...')")
+    if path.parent.name == "exercises":
+        lines[title] += " (exercises edition)"
+    lines[title + 1:title + 1] = ["", page_header(path, editions)]
+    first["source"] = "\n".join(lines)
+    nb.setdefault("metadata", {})["book_alt_text"] = alt_by_hash
+    return json.dumps(nb, ensure_ascii=False, indent=1)
+
+
+def index_page(readme: str, pages: dict[str, list[str]]) -> str:
+    """README.md as the site's front page, with the site's navigation (a hidden toctree)."""
+    lines = readme.split("\n")
+    title = next(i for i, line in enumerate(lines) if line.startswith("# "))
+    note = (":::{note}\nYou are reading the course as a website: every notebook with the "
+            "outputs stored when it was last run, nothing to install. To run the notebooks, "
+            "clone the course and run `make lab` (see *Quick start* below).\n:::\n")
+    lines[title + 1:title + 1] = ["", note]
+    toc = []
+    for caption, docs in pages.items():
+        if docs:
+            toc += ["", "```{toctree}", ":hidden:", f":caption: {caption}", ""] + docs + ["```"]
+    return "\n".join(lines + toc) + "\n"
+
+
+def write_if_changed(path: Path, text: str | bytes) -> None:
+    """Write only when the content differs, so Sphinx sees only real changes."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def make_sources() -> list[str]:
+    """Lay out build/book_src/ (the site's sources); returns the page names it wrote."""
+    paths = notebooks()
+    table = load_alt_text()
+    check_no_leftover_alt_text(table, paths)
+    editions = {p.parent.name for p in paths}
+    stems = {name: {p.stem for p in paths if p.parent.name == name} for name in EDITIONS}
+    wanted: dict[Path, str | bytes] = {}
+    for path in paths:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        has_other = editions if path.stem in stems["notebooks"] & stems["exercises"] else set()
+        rel = path.relative_to(ROOT)
+        wanted[SRC / rel] = copy_notebook(path, alt_text_for(path, nb, table), has_other)
+    for rel in ("notebooks/glossary.md", "data/README.md"):
+        if (ROOT / rel).exists():
+            wanted[SRC / rel] = (ROOT / rel).read_text(encoding="utf-8")
+    for image in sorted((ROOT / "notebooks" / "images").glob("*")):
+        wanted[SRC / image.relative_to(ROOT)] = image.read_bytes()
+    docs = {
+        "Start here": [p.relative_to(ROOT).with_suffix("").as_posix() for p in paths
+                       if p.parent.name == "notebooks" and p.stem.startswith("00")],
+        EDITIONS["notebooks"]: [p.relative_to(ROOT).with_suffix("").as_posix() for p in paths
+                                if p.parent.name == "notebooks" and not p.stem.startswith("00")],
+        EDITIONS["exercises"]: [p.relative_to(ROOT).with_suffix("").as_posix() for p in paths
+                                if p.parent.name == "exercises"],
+        "Reference": [rel for rel in ("notebooks/glossary", "data/README")
+                      if (ROOT / f"{rel}.md").exists()],
+    }
+    wanted[SRC / "index.md"] = index_page((ROOT / "README.md").read_text(encoding="utf-8"), docs)
+    for path, content in wanted.items():
+        write_if_changed(path, content)
+    if SRC.exists():  # a page whose notebook is gone must go too
+        for old in sorted(SRC.rglob("*"), reverse=True):
+            if old.is_file() and old not in wanted:
+                old.unlink()
+            elif old.is_dir() and not any(old.iterdir()):
+                old.rmdir()
+    return sorted(p.relative_to(SRC).as_posix() for p in wanted)
+
+
+def settings_fingerprint() -> str:
+    """A hash of what shapes every page but that Sphinx does not watch: book/conf.py's code
+    (its hooks), this script, the static files, and the versions of the book's packages."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for path in [BOOK / "conf.py", Path(__file__), *sorted((BOOK / "_static").rglob("*"))]:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    for package in ("sphinx", "myst-nb", "sphinx-book-theme", "sphinx-mathjax-offline"):
+        digest.update(f"{package}={version(package)}".encode())
+    return digest.hexdigest()
+
+
+def build(jobs: str = "auto") -> None:
+    """make_sources(), then Sphinx into build/book/ (warnings are errors).
+
+    Sphinx rebuilds only the pages whose source changed; when the settings changed (see
+    settings_fingerprint), or the last build failed, every page is built again.
+    """
+    # nbformat (myst-nb reads notebooks with it) imports jsonschema, which, when the optional
+    # rfc3987_syntax package is installed (JupyterLab's dependencies bring it), compiles 38
+    # grammars at import: 3 to 8 s on this 2-core machine, for a URI format the build never
+    # checks. Marking it absent makes jsonschema skip that format, as it does without it.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    from sphinx.cmd.build import build_main
+
+    make_sources()
+    doctrees, stamp = ROOT / "build" / "book_doctrees", ROOT / "build" / "book_settings.sha256"
+    fingerprint = settings_fingerprint()
+    if not stamp.exists() or stamp.read_text() != fingerprint:
+        shutil.rmtree(doctrees, ignore_errors=True)
+        shutil.rmtree(OUT, ignore_errors=True)
+    stamp.unlink(missing_ok=True)  # written back only if this build succeeds
+    code = build_main(["-b", "html", "-q", "-W", "--keep-going", "-j", jobs,
+                       "-c", str(BOOK), "-d", str(doctrees),
+                       str(SRC), str(OUT)])
+    if code:  # no stamp: next time every page is read again, and the same warnings stop it
+        sys.exit(code)
+    stamp.write_text(fingerprint)
+    pages = [p for p in OUT.rglob("*.html") if not p.relative_to(OUT).parts[0].startswith("_")]
+    print(f"book: {OUT.relative_to(ROOT)}/index.html, {len(pages)} pages")
+
+
+def dump_figures(target: Path) -> None:
+    """Write every stored figure as <notebook>__<cell id>__<output>.<ext>, to write alt text."""
+    target.mkdir(parents=True, exist_ok=True)
+    table = load_alt_text()
+    for path in notebooks():
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        entries = table.get(path.stem) or {}
+        for cell_id, index, mime, raw in figures(nb):
+            ext = {"image/svg+xml": "svg", "image/jpeg": "jpg"}.get(mime, mime.split("/")[1])
+            name = f"{path.parent.name}-{path.stem}__{cell_id}__{index}.{ext}"
+            (target / name).write_bytes(raw)
+            status = "has alt text" if f"{cell_id}/{index}" in entries else "NO ALT TEXT"
+            print(f"{target / name}: {status}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--figures", type=Path, help="write the figures here and stop")
+    parser.add_argument("--clean", action="store_true", help="remove the previous build first")
+    parser.add_argument("-j", "--jobs", default="auto", help="Sphinx processes (default auto)")
+    args = parser.parse_args(argv)
+    if args.figures:
+        dump_figures(args.figures)
+        return
+    if args.clean:
+        # (myst-nb writes the figures it extracts to build/jupyter_execute/, beside OUT)
+        for folder in (SRC, OUT, OUT.with_name("book_doctrees"), OUT.with_name("jupyter_execute")):
+            shutil.rmtree(folder, ignore_errors=True)
+    try:
+        build(args.jobs)
+    except MissingAltText as exc:
+        sys.exit(f"make book: {exc}")
+
+
+if __name__ == "__main__":
+    main()

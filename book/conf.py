@@ -1,0 +1,80 @@
+"""Sphinx configuration of the course's website (built by book/build_book.py; see its docstring).
+
+Everything the pages load is served from the site itself: the theme (sphinx-book-theme on
+pydata-sphinx-theme, its icons bundled), MathJax 3 from the sphinx-mathjax-offline package, no
+widget library (the widgets' stored text is shown instead), no web font.
+"""
+
+import importlib.util
+import json
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util import logging
+
+project = "Understanding mini-batch gradient descent"
+author = "the course's authors"
+copyright = "the course's authors, MIT licence"
+language = "en"
+
+extensions = ["myst_nb"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints"]
+suppress_warnings = ["myst.header"]  # notebooks may skip a heading level
+
+# Execute nothing: the pages show the stored outputs.
+nb_execution_mode = "off"
+# No widget JavaScript from a CDN: show each widget's stored text/plain instead.
+nb_ipywidgets_js = {}
+nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
+nb_merge_streams = True
+myst_enable_extensions = ["dollarmath", "colon_fence"]
+myst_heading_anchors = 3
+
+html_theme = "sphinx_book_theme"
+html_title = project
+# MathJax 3 from the sphinx-mathjax-offline package (PyPI): its files, copied to
+# _static/mathjax/ (the package's own Sphinx hook is not declared safe for parallel builds).
+MATHJAX_STATIC = importlib.util.find_spec("sphinx-mathjax-offline").submodule_search_locations[0]
+mathjax_path = "mathjax/tex-chtml.js"
+html_static_path = ["_static", str(Path(MATHJAX_STATIC, "static"))]
+html_css_files = ["course.css"]
+html_last_updated_fmt = None
+html_show_sourcelink = False
+html_copy_source = False
+# Light or dark as the reader's system says, until they pick one (the theme's switch); an
+# empty mode would make the theme log an error in the console.
+html_context = {"default_mode": "auto"}
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "navigation_with_keys": False,
+}
+
+logger = logging.getLogger(__name__)
+
+
+def add_alt_text(app, doctree):
+    """Give each figure of a notebook page the sentence book/build_book.py stored for it.
+
+    build.py keys the sentences by the SHA-256 of the figure's bytes, which is also the name
+    myst-nb gives the figure's file. A notebook figure left without one is an error.
+    """
+    source = Path(app.srcdir, app.env.docname + ".ipynb")
+    if not source.exists():
+        return
+    alt = json.loads(source.read_text(encoding="utf-8"))["metadata"].get("book_alt_text", {})
+    for image in doctree.findall(nodes.image):
+        if image.get("alt"):
+            continue
+        sentence = alt.get(Path(image["uri"]).stem)
+        if sentence:
+            image["alt"] = sentence
+        else:
+            logger.warning(f"figure {image['uri']} has no alt text (book/alt_text.yml)",
+                           location=image)
+
+
+def setup(app):
+    app.connect("doctree-read", add_alt_text)
