@@ -2,16 +2,60 @@ import matplotlib
 
 matplotlib.use("Agg")  # tests only
 
+import math  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
-from course_utils import lab, plotting  # noqa: E402
+from course_utils import lab, lab_views, plotting, widget_parts  # noqa: E402
+from course_utils.live_figure import holds_data  # noqa: E402
+
+# Building a lab renders its figure once (constrained layout, over a second): the labs are
+# built once per module and shared; `full_lab` puts the shared one's sliders back first.
 
 
 @pytest.fixture(scope="module")
 def runs():
     return lab.LabRuns(epochs=1, path_epochs=3)
+
+
+@pytest.fixture(scope="module")
+def shared_lab(runs):
+    return lab.Lab(runs=runs, batch_size=64, budget_bytes=10**7)
+
+
+@pytest.fixture()
+def full_lab(shared_lab):
+    """The shared four-view lab at b = 64, rate 0.1, 10 MB, no rate scaling, drawn."""
+    lb = shared_lab
+    lb.scaling.value = "none"
+    for inp, value in ((lb.batch, 64), (lb.rate, 0.1), (lb.budget, 10**7)):
+        inp.set(value)
+        inp.message.value = ""
+    lb.update()
+    assert lb.status.value == "" and lb.drawn(), lb.status.value
+    return lb
+
+
+@pytest.fixture(scope="module")
+def shared_path_lab(runs):
+    return lab.Lab(views=("path",), runs=runs, batch_size=8, learning_rate=0.25)  # notebook 03
+
+
+@pytest.fixture()
+def path_lab(shared_path_lab):
+    """The shared path lab of notebook 03, back at b = 8, rate 0.25, drawn."""
+    lb = shared_path_lab
+    lb.batch.set(8)
+    lb.rate.set(0.25)
+    assert lb.status.value == "" and lb.drawn(), lb.status.value
+    return lb
+
+
+@pytest.fixture(scope="module")
+def cost_lab(runs):
+    return lab.Lab(views=("cost", "speed"), runs=runs)  # notebook 02
 
 
 def test_decimate_keeps_the_envelope():
@@ -23,77 +67,253 @@ def test_decimate_keeps_the_envelope():
     assert lab.decimate(x[:10], y[:10])[1].tolist() == y[:10].tolist()
 
 
-def test_views_follow_the_batch_slider(runs):
-    lb = lab.Lab(runs=runs, batch_size=64)
+@pytest.mark.parametrize("args, error, match", [
+    ((np.arange(3), np.arange(4)), ValueError, "same length"),
+    ((np.arange(3), np.array([0.0, np.nan, 1.0])), ValueError, "finite"),
+    ((np.arange(3), np.array(["a", "b", "c"])), TypeError, "numbers"),
+    ((np.ones((2, 2)), np.ones((2, 2))), TypeError, "1-D"),
+    ((np.arange(3), np.arange(3), 1), ValueError, "max_points"),
+    ((np.arange(3), np.arange(3), 2.5), TypeError, "max_points"),
+])
+def test_decimate_rejects_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        lab.decimate(*args)
+
+
+def test_views_follow_the_batch_slider(full_lab, runs):
+    lb = full_lab
+    path_line, epoch_line = lb.views["path"].path_line, lb.views["cost"].epoch_line
     text, frame = lb.readout.value, lb.live.frame()
-    path_before = lb.path_line.get_xdata().copy()
+    path_before = path_line.get_xdata().copy()
     lb.batch.slider.value = 256  # a drag
     assert "<b>b = 256</b>" in lb.readout.value and "16 updates per epoch" in lb.readout.value
     assert lb.readout.value != text and not np.array_equal(frame, lb.live.frame())
-    assert len(lb.path_line.get_xdata()) != len(path_before)  # fewer, bigger steps
-    assert lb.updates_marker.get_ydata()[0] == 16
-    assert lb.epoch_line.get_ydata()[:-1].tolist() == runs.run(256, 0.1)["epoch_cost"].tolist()
+    assert len(path_line.get_xdata()) != len(path_before)  # fewer, bigger steps
+    assert lb.views["speed"].updates_marker.get_ydata()[0] == 16
+    assert epoch_line.get_ydata()[:-1].tolist() == runs.run(256, 0.1)["epoch_cost"].tolist()
+    assert lb.drawn()
 
 
-def test_rate_and_budget_follow_and_over_budget_is_shown(runs):
-    lb = lab.Lab(runs=runs, batch_size=64, budget_bytes=1e7)
+def test_rate_and_budget_follow_and_over_budget_is_shown(full_lab, runs):
+    lb = full_lab
     lb.rate.set(0.01)
     assert "learning rate 0.01" in lb.readout.value
     lb.budget.entry.value = "150 kB"
+    assert lb.budget.value == 150_000
     assert "does not fit</b>: over the budget by" in lb.readout.value
-    r = runs.memory(150e3, 64)
-    assert r["chosen_over_by"] > 0 and f"largest mini-batch that fits is {r['largest_batch']:,}" \
-        in lb.readout.value
+    r = runs.memory(150_000, 64)
+    assert r["chosen_over_by"] > 0
+    assert f"largest mini-batch that fits is {r['largest_batch']:,}" in lb.readout.value
 
 
-def test_bad_typed_values_give_messages_and_the_lab_keeps_working(runs):
-    lb = lab.Lab(runs=runs)
+def test_bad_typed_values_give_messages_and_the_lab_keeps_working(full_lab):
+    lb = full_lab
     before = lb.readout.value
-    for inp, bad in [(lb.batch, "0"), (lb.batch, "5000"), (lb.batch, "ten"), (lb.rate, "-1"),
-                     (lb.rate, "abc"), (lb.budget, "1 PB"), (lb.budget, "")]:
+    for inp, bad in [(lb.batch, "0"), (lb.batch, "5000"), (lb.batch, "ten"), (lb.batch, "1,5"),
+                     (lb.rate, "-1"), (lb.rate, "abc"), (lb.rate, "1e"), (lb.rate, "20"),
+                     (lb.budget, "1 PB"), (lb.budget, ""), (lb.budget, "16 mb"),
+                     (lb.budget, "16 KB"), (lb.budget, "1,5 GB")]:
         inp.entry.value = bad
-        assert "is not allowed" in inp.message.value
+        assert "is not allowed" in inp.message.value and repr(bad) in inp.message.value
         assert lb.readout.value == before and lb.status.value == ""
     lb.batch.entry.value = "100"  # any whole number in range, not only the slider's sizes
     assert "<b>b = 100</b>" in lb.readout.value and lb.batch.message.value == ""
+    assert lb.batch.slider.value == 128 and lb.drawn()  # the nearest stop; the value exact
 
 
-def test_diverging_rate_is_a_message_not_a_traceback(runs):
-    lb = lab.Lab(runs=runs, batch_size=16)
+def test_diverging_rate_is_a_message_not_a_traceback(full_lab):
+    lb = full_lab
+    lb.batch.set(16)
     lb.rate.set(9.0)
     assert "diverged" in lb.readout.value or "too large" in lb.readout.value
-    assert lb.status.value == ""
+    assert lb.status.value == "" and lb.drawn()
     lb.rate.set(0.1)
     assert "training cost after" in lb.readout.value
 
 
-def test_an_internal_error_is_shown_and_the_lab_recovers(runs, monkeypatch):
-    lb = lab.Lab(runs=runs)
+def test_an_internal_error_is_shown_and_the_lab_recovers(full_lab, runs, monkeypatch):
+    lb = full_lab
     monkeypatch.setattr(runs, "run", lambda b, lr: 1 / 0)
     lb.batch.set(32)
     assert "could not update the views" in lb.status.value
-    assert "ZeroDivisionError" in lb.status.value
+    assert "ZeroDivisionError" in lb.status.value and not lb.drawn()
     monkeypatch.undo()
     lb.batch.set(64)
-    assert lb.status.value == "" and "<b>b = 64</b>" in lb.readout.value
+    assert lb.status.value == "" and "<b>b = 64</b>" in lb.readout.value and lb.drawn()
 
 
-def test_runs_are_cached_and_views_subset(runs):
+def assert_lab_ok(lb):
+    """The checked cell the notebooks put after each lab or explorer cell."""
+    assert lb.status.value == "" and lb.drawn(), lb.status.value
+
+
+def test_a_failing_view_fails_the_checked_cell(full_lab, monkeypatch):
+    lb = full_lab
+    assert_lab_ok(lb)
+
+    def broken(self, state):
+        raise RuntimeError("cost view broken on purpose")
+
+    monkeypatch.setattr(lab_views.CostView, "update", broken)
+    lb.batch.set(128)
+    with pytest.raises(AssertionError, match="RuntimeError: cost view broken on purpose"):
+        assert_lab_ok(lb)
+    monkeypatch.undo()
+    lb.update()
+    assert_lab_ok(lb)
+
+
+def test_twenty_rapid_size_changes_cost_one_cold_run(path_lab, runs, monkeypatch):
+    """A drag across the size slider sends a message per value passed; the kernel handles
+    them one by one on its event loop. Only the last value may cost a training run."""
+    import asyncio
+
+    lb = path_lab
+    lb.rate.set(0.02)  # a rate no other test uses: every size is cold at it
+    computed = []
+    compute = runs._compute
+    monkeypatch.setattr(runs, "_compute", lambda b, lr: computed.append(b) or compute(b, lr))
+    sizes = runs.batch_sizes
+    drag = sizes[4:] + sizes[-2:0:-1]  # from b = 8: 16, 32, ... 4000, 2048, ... 2
+    assert len(drag) >= 20
+
+    async def kernel():  # what the kernel does with a burst of slider messages
+        for b in drag:
+            lb.batch.slider.value = b
+        assert computed == [] and lb.updates.pending and not lb.drawn()
+        while lb.updates.pending:
+            await asyncio.sleep(0.005)
+
+    requests, updates = lb.updates.requests, lb.updates.runs
+    asyncio.run(kernel())
+    assert computed == [2]  # one cold run, for the last value
+    assert lb.updates.requests - requests == len(drag) and lb.updates.runs - updates == 1
+    assert "<b>b = 2</b>" in lb.readout.value and lb.drawn()
+
+
+def test_a_blank_figure_is_not_drawn(full_lab):
+    lb = full_lab
+    lb.views["path"].clear()  # one panel blank: its path gone
+    assert lb.status.value == "" and not lb.drawn()
+    lb.update()
+    assert lb.drawn()
+    lb.live.canvas.value = b""  # no frame in the image widget
+    assert not lb.drawn()
+    lb.update()
+    assert lb.drawn()
+
+
+def test_rate_scaling_uses_the_scaled_rate(full_lab, runs):
+    lb = full_lab
+    assert "learning rate at b = 64" in lb.rate.label.value  # b0: the lab's first size
+    lb.batch.set(256)
+    lb.scaling.value = "linear"
+    assert "learning rate 0.4 (= 0.1 × 256 / 64" in lb.readout.value
+    epoch_line = lb.views["cost"].epoch_line
+    assert epoch_line.get_ydata()[:-1].tolist() == runs.run(256, 0.4)["epoch_cost"].tolist()
+    lb.scaling.value = "square root"
+    assert "learning rate 0.2 (= 0.1 × √(256 / 64)" in lb.readout.value
+    assert epoch_line.get_ydata()[:-1].tolist() == runs.run(256, 0.2)["epoch_cost"].tolist()
+    lb.batch.set(16)  # smaller than b0: a smaller rate
+    assert "learning rate 0.05 " in lb.readout.value
+    assert lb.status.value == "" and lb.drawn()
+
+
+def test_a_scaled_rate_the_lab_does_not_run_is_a_message(full_lab):
+    lb = full_lab
+    lb.rate.set(1.0)
+    lb.scaling.value = "linear"
+    lb.batch.set(4000)  # 1 x 4000 / 64 = 62.5: above 10
+    assert "asks for a learning rate of 62.5, above the largest, 10" in lb.scaling_message.value
+    assert "no run" in lb.readout.value and lb.status.value == ""
+    assert not lb.drawn()  # the run views are empty: no run at this rate
+    assert not holds_data(lb.views["cost"].epoch_line)
+    assert holds_data(lb.views["memory"].budget)  # memory does not need a rate
+    lb.scaling.value = "none"
+    assert lb.scaling_message.value == "" and lb.drawn()
+
+
+def test_scaled_rate():
+    assert lab.scaled_rate(0.1, 64, 64, "linear") == 0.1
+    assert lab.scaled_rate(0.1, 256, 64, "linear") == pytest.approx(0.4)
+    assert lab.scaled_rate(0.1, 256, 64, "square root") == pytest.approx(0.2)
+    assert lab.scaled_rate(0.1, 256, 64, "none") == 0.1
+    with pytest.raises(ValueError, match="'sqrt'"):
+        lab.scaled_rate(0.1, 256, 64, "sqrt")
+    with pytest.raises(ValueError, match="learning_rate"):
+        lab.scaled_rate(math.nan, 256, 64)
+    with pytest.raises(ValueError, match="reference_batch_size"):
+        lab.scaled_rate(0.1, 256, 0)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"views": "cost"}, TypeError, "tuple of view names"),
+    ({"views": ("speeds",)}, ValueError, "'speeds'"),
+    ({"views": ()}, ValueError, "non-empty"),
+    ({"views": ("cost", "cost")}, ValueError, "each once"),
+    ({"batch_size": 100}, ValueError, r"slider's sizes \[1, 2, 4"),
+    ({"batch_size": 64.0}, TypeError, "batch_size"),
+    ({"learning_rate": 20}, ValueError, "learning_rate"),
+    ({"learning_rate": math.nan}, ValueError, "learning_rate"),
+    ({"learning_rate": "0.1"}, TypeError, "learning_rate"),
+    ({"budget_bytes": 10**4}, ValueError, "budget_bytes"),
+    ({"budget_bytes": 10**12}, ValueError, "100 kB to 100 GB"),
+    ({"budget_bytes": math.inf}, ValueError, "budget_bytes"),
+    ({"rate_scaling": "sqrt"}, ValueError, "rate_scaling"),
+    ({"runs": "runs"}, TypeError, "LabRuns"),
+])
+def test_lab_rejects_bad_arguments(runs, kwargs, error, match):
+    kwargs = {"runs": runs, **kwargs}
+    with pytest.raises(error, match=match):
+        lab.Lab(**kwargs)
+
+
+def test_labruns_rejects_bad_arguments(runs):
+    for kwargs, match in (({"epochs": 0}, "epochs"), ({"epochs": 1000}, "epochs"),
+                          ({"hidden": 10**6}, "hidden"), ({"seed": -1}, "seed")):
+        with pytest.raises(ValueError, match=match):
+            lab.LabRuns(**kwargs)
+    with pytest.raises(ValueError, match="batch_size"):
+        runs.run(runs.m + 1, 0.1)
+    with pytest.raises(ValueError, match="learning_rate"):
+        runs.run(64, -0.1)
+    with pytest.raises(ValueError, match="budget_bytes"):
+        runs.memory(1.5e6 + 0.5, 64)
+    with pytest.raises(ValueError, match="same shape"):
+        runs.path_cost(np.zeros(3), np.zeros(4))
+
+
+def test_runs_are_cached_and_views_subset(runs, path_lab):
     a = runs.run(128, 0.1)
     assert runs.run(128, 0.1) is a
-    only_path = lab.Lab(views=("path",), runs=runs)
-    assert list(only_path.ax) == ["path"] and len(only_path.inputs) == 2
-    with pytest.raises(ValueError, match="'speeds'"):
-        lab.Lab(views=("speeds",), runs=runs)
+    assert list(path_lab.views) == ["path"] and path_lab.inputs == [path_lab.batch, path_lab.rate]
+    assert path_lab.rate.value == 0.25 and 0.25 in path_lab.rate.options  # exact, not 0.251
+    assert path_lab.status.value == "" and path_lab.drawn()
 
 
-def figure_problems(fig, monkeypatch):
-    """convention_problems for every Axes of fig. The figure is drawn once: the checks only
-    read what that draw laid out, so their own full redraws (one per check) are skipped."""
-    fig.canvas.draw()
+def test_sliders_start_on_their_exact_values(full_lab):
+    """A value the browser's slider cannot show exactly is rounded there and sent back
+    (a FloatLogSlider with step 0.01 turned 16 MB into 15.85 MB): every starting value must be
+    one of the slider's own stops."""
+    import inspect
+
+    default = inspect.signature(lab.Lab).parameters["budget_bytes"].default
+    budget = widget_parts.make_budget_input(default, *lab.BUDGETS)
+    assert budget.slider.value == 16_000_000 and budget.entry.value == "16.00 MB"
+    mib = widget_parts.make_budget_input(16 * 2**20, *lab.BUDGETS)
+    assert mib.slider.value == 16 * 2**20 and mib.value == 16 * 2**20
+    for inp in full_lab.inputs:
+        assert inp.value in inp.options and inp.slider.value == inp.value
+
+
+def figure_problems(live, monkeypatch):
+    """convention_problems for every Axes of a LiveFigure. Its first redraw laid the figure
+    out (what the learner sees: the background is never laid out again), so the checks read
+    that layout instead of laying it out again, once per Axes."""
+    assert live.frames > 0
     with monkeypatch.context() as mp:
-        mp.setattr(fig.canvas, "draw", lambda: None)
-        return [p for ax in fig.axes for p in plotting.convention_problems(ax)]
+        mp.setattr(live.fig, "draw_without_rendering", lambda: None)
+        return [p for ax in live.fig.axes for p in plotting.convention_problems(ax)]
 
 
 def method_coloured(fig, allowed):
@@ -114,23 +334,18 @@ def method_coloured(fig, allowed):
     return found
 
 
-@pytest.fixture(scope="module")
-def sgd_lab(runs):
-    lb = lab.Lab(runs=runs, batch_size=64)
-    lb.batch.set(1)  # SGD: the noisiest curves and the longest path
-    return lb
-
-
-def test_lab_figure_follows_the_convention(sgd_lab, monkeypatch):
-    assert figure_problems(sgd_lab.live.fig, monkeypatch) == []
+def test_lab_figure_follows_the_convention(full_lab, monkeypatch):
+    full_lab.batch.set(1)  # SGD: the noisiest curves and the longest path
+    assert figure_problems(full_lab.live, monkeypatch) == []
 
 
 @pytest.mark.parametrize("b", [1, 64, 4000])
-def test_lines_that_follow_the_sliders_take_the_method_style(runs, sgd_lab, b):
-    lb = sgd_lab
+def test_lines_that_follow_the_sliders_take_the_method_style(runs, full_lab, b):
+    lb = full_lab
     lb.batch.set(b)  # SGD, mini-batch GD, batch GD (b = m = 4,000)
     path_b = runs.run(b, 0.1)["path_batch_size"]
-    for line, size, m in ((lb.epoch_line, b, runs.m), (lb.path_line, path_b, runs.m_path)):
+    epoch_line, path_line = lb.views["cost"].epoch_line, lb.views["path"].path_line
+    for line, size, m in ((epoch_line, b, runs.m), (path_line, path_b, runs.m_path)):
         style = plotting.method_style(size, m)
         assert to_hex(line.get_color()) == style["color"].lower()
         assert (line.get_linestyle(), line.get_marker()) == (style["ls"], style["marker"])
@@ -138,18 +353,27 @@ def test_lines_that_follow_the_sliders_take_the_method_style(runs, sgd_lab, b):
     keys = [ln for ax in lb.live.fig.axes for ln in ax.get_lines()
             if ln.get_label().startswith(("batch GD", "SGD", "mini-batch GD", "epoch average"))]
     assert len(keys) == 6  # three methods in the cost legend, three in the path legend
-    assert method_coloured(lb.live.fig, [lb.epoch_line, lb.path_line, *keys]) == []
+    assert method_coloured(lb.live.fig, [epoch_line, path_line, *keys]) == []
 
 
-@pytest.mark.parametrize("views", [("cost", "speed"), ("path",)])
-def test_the_views_notebooks_use_follow_the_convention(runs, views, monkeypatch):
-    lb = lab.Lab(views=views, runs=runs)  # notebook 02: cost and speed; notebook 03: path
-    assert figure_problems(lb.live.fig, monkeypatch) == []
+def test_the_views_notebooks_use_follow_the_convention(cost_lab, path_lab, monkeypatch):
+    for lb in (cost_lab, path_lab):  # notebook 02: cost and speed; notebook 03: path
+        assert figure_problems(lb.live, monkeypatch) == []
+        assert lb.status.value == "" and lb.drawn()
 
 
-def test_without_a_kernel_the_lab_says_how_to_start(sgd_lab):
-    text = sgd_lab.widget()._repr_mimebundle_()["text/plain"]
+def test_without_a_kernel_the_lab_says_how_to_start(full_lab):
+    text = full_lab.widget()._repr_mimebundle_()["text/plain"]
     assert "make lab" in text and "Run All" in text and "VBox" not in text
+
+
+def test_the_scaling_option_sits_beside_the_rate_slider(full_lab, path_lab):
+    rows = full_lab.widget().children
+    assert rows[1].children[1] is full_lab.rate.slider
+    assert full_lab.scaling in rows[2].children and "scale the rate with b" in \
+        rows[2].children[0].value
+    assert full_lab.scaling.options == ("none", "linear", "square root")
+    assert path_lab.scaling in path_lab.widget().children[2].children
 
 
 def test_notebook_00_front_door_works_without_a_kernel():
