@@ -3,23 +3,33 @@
 One shape convention everywhere, the source notes' own: **examples are columns**.
 X is (n_x, m), Y is (n_y, m), and mini-batch t is X{t} = X[:, columns of batch t].
 
-Modules, one concept each:
-    data       data sets (MNIST-1D, moons, synthetic) and the reference GPU measurements
-    minibatch  shuffle and partition into mini-batches
-    models     logistic / softmax / linear regression and the MLP: forward, cost, backward
-    gradcheck  numerical gradient check
-    train      the one trainer for batch GD, SGD and mini-batch GD, and its History
-    curves     reading cost curves: rises, sharpness, fair comparisons at one budget
-    timing     how long a training step takes against the mini-batch size
-    noise      gradient noise from exact per-example gradients
-    sweep      time to a target cost against the mini-batch size
-    memory     what a training step costs in bytes; the largest mini-batch that fits
-    stream     mini-batches streamed from a file larger than memory
-    oom        out of memory, safely: training steps in a child process with a hard limit
-    plotting   cost curves and loss-surface paths (each takes ax=None, returns the Axes)
-    widgets    sliders: thin ipywidgets layers over the functions above
-    lab        the interactive lab: every view following the sliders
-    checks     the exercises' checks: plain-words feedback on a learner's answer
+Modules, one concept each (`cu.<module>`; the files after "=" hold the parts a module
+re-exports, each readable in one sitting):
+    data        data sets (MNIST-1D, moons, synthetic) and the reference GPU measurements
+    minibatch   shuffle and partition into mini-batches
+    models      logistic / softmax / linear regression and the MLP: forward, cost, backward
+    gradcheck   numerical gradient check
+    train       the one trainer for batch GD, SGD and mini-batch GD, and its History
+    curves      reading cost curves: rises, sharpness  (= curves, curves_contest: fair
+                comparisons at one budget, ties over seeds)
+    timing      how long a training step takes against the mini-batch size  (= timing,
+                timing_plots)
+    noise       gradient noise from exact per-example gradients
+    sweep       time to a target cost against the mini-batch size  (= sweep_tuning,
+                sweep_comparison: batch GD against mini-batch GD, sweep_plots)
+    curvature   Hessian-vector products and the largest eigenvalue: the 2/λ_max ceiling
+    lr_scaling  the best learning rate against the mini-batch size; warm-up; growing b
+    memory      what a training step costs in bytes; the largest mini-batch that fits
+                (a package: replay, mirror, measure, machine, budget, accumulation, plots)
+    stream      mini-batches streamed from a file larger than memory
+    oom         out of memory, safely: training steps in a child process with a hard limit
+    surface     the two-parameter problem of notebook 03 and its paths
+    plotting    the figure convention and cost curves (each takes ax=None, returns the Axes)
+    widgets     sliders  (= parsing: typed values, reports: what a value means, widget_parts:
+                slider with a box and dashboard, live_figure, explorers: notebooks 04 and 05)
+    lab         the interactive lab  (= lab_runs: the runs, lab_views: one class per view,
+                coalesce: a burst of slider changes costs one update)
+    checks      the exercises' checks: plain-words feedback on a learner's answer
 
 Notebooks use `import course_utils as cu` and call `cu.train.train(...)`, so every name says
 where it comes from.
@@ -32,8 +42,9 @@ need ipywidgets, the optional extra `course_utils[lab]` (requirements.txt instal
 
 import importlib
 
-__all__ = ["checks", "curves", "data", "gradcheck", "lab", "memory", "minibatch", "models",
-           "noise", "oom", "plotting", "stream", "surface", "sweep", "timing", "train", "widgets"]
+__all__ = ["checks", "curvature", "curves", "data", "gradcheck", "lab", "lr_scaling", "memory",
+           "minibatch", "models", "noise", "oom", "plotting", "stream", "surface", "sweep",
+           "timing", "train", "widgets"]
 
 _NEED_IPYWIDGETS = ("lab", "widgets")
 
