@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from . import data, memory, minibatch, models, train
+from . import data, lr_scaling, memory, minibatch, models, train
 
 
 class Wrong(Exception):
@@ -348,3 +348,54 @@ def accumulate(fn):
                     f"full mini-batch's gradient.{hint}")
     return ("equals the whole mini-batch's gradient for micro-batches of 5, 4 (last one "
             "smaller), 1 and 10.")
+
+
+# ---- 06: the best constant learning rate of least squares -----------------------------------
+
+def _rate_cases():
+    """Made-up training sets X (3, 8) whose features have different scales (so rows and
+    columns, the mean and the largest length all differ), with the sizes to try."""
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((3, 8)) * np.array([[2.0], [0.5], [1.0]])
+    X2 = rng.standard_normal((3, 8)) + np.array([[1.0], [0.0], [-0.5]])
+    return [(X, 1), (X, 2), (X2, 3), (X2, 8)]
+
+
+@_check("best learning rate of least squares")
+def least_squares_rate(fn):
+    """fn(X, b) -> b / (β + (b − 1) λ_max): β the largest |x_i|² over the examples (columns),
+    λ_max the largest eigenvalue of H = X Xᵀ / m."""
+    for X, b in _rate_cases():
+        m = X.shape[1]
+        norms2 = np.sum(X * X, axis=0)  # (m,): |x_i|², one per example
+        eig = np.linalg.eigvalsh(X @ X.T / m)
+        beta, lam = float(norms2.max()), float(eig[-1])
+        want = lr_scaling.interpolation_best_rate(beta, lam, b)
+        got = fn(X.copy(), b)
+        if isinstance(got, np.ndarray) and got.size == 1:
+            got = got.item()
+        if isinstance(got, bool) or not isinstance(got, (int, float, np.integer, np.floating)):
+            raise Wrong(f"return one number, the learning rate; you returned {got!r} "
+                        f"({type(got).__name__})")
+        if np.isclose(got, want, rtol=1e-9, atol=0):
+            continue
+        wrong = {  # plausible slips, each with what to change
+            "β is the largest |x_i|² over the examples, not their mean":
+                b / (norms2.mean() + (b - 1) * lam),
+            "examples are columns: |x_i|² sums each column (axis=0), not each row":
+                b / (np.sum(X * X, axis=1).max() + (b - 1) * lam),
+            "β is the squared length |x_i|², not the length |x_i|":
+                b / (np.sqrt(norms2.max()) + (b - 1) * lam),
+            "H = X Xᵀ / m: divide by m before taking its eigenvalues":
+                b / (beta + (b - 1) * lam * m),
+            "the denominator has (b − 1) λ_max, not b λ_max": b / (beta + b * lam),
+            "eigvalsh sorts the eigenvalues in increasing order: λ_max is the last one, [-1]":
+                b / (beta + (b - 1) * float(eig[0])),
+        }
+        hint = next((f" Hint: {why}." for why, value in wrong.items()
+                     if np.isclose(got, value, rtol=1e-9, atol=0)), "")
+        raise Wrong(f"on a made-up X of shape {X.shape} (examples as columns) with b = {b}: "
+                    f"β = {beta:.4g}, λ_max = {lam:.4g}, so the rate is {want:.6g}; yours is "
+                    f"{_fmt(float(got))}.{hint}")
+    return ("4 cases (b = 1, 2, 3 and b = m = 8) on made-up sets whose features have different "
+            "scales: equal to cu.lr_scaling.interpolation_best_rate.")

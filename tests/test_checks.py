@@ -74,6 +74,19 @@ def accumulate_right(model, X_t, Y_t, micro):
     return total
 
 
+def ls_rate_right(X, b):
+    m = X.shape[1]
+    beta = np.max(np.sum(X * X, axis=0))
+    lam_max = np.linalg.eigvalsh(X @ X.T / m)[-1]
+    return b / (beta + (b - 1) * lam_max)
+
+
+def ls_rate_parts(X):
+    """(β, λ_max, λ_min, m) of a training set, for writing wrong answers."""
+    eig = np.linalg.eigvalsh(X @ X.T / X.shape[1])
+    return np.max(np.sum(X * X, axis=0)), eig[-1], eig[0], X.shape[1]
+
+
 RIGHT = {
     "random_mini_batches": rmb_right,
     "minibatches_per_epoch": lambda m, b: -(-m // b),
@@ -83,6 +96,7 @@ RIGHT = {
     "gradient_variance": variance_right,
     "step_bytes": bytes_right,
     "accumulate": accumulate_right,
+    "least_squares_rate": ls_rate_right,
 }
 
 
@@ -205,6 +219,50 @@ def accumulate_wrong_axis(model, X_t, Y_t, micro):
     return {n: np.broadcast_to(g.mean(axis=1, keepdims=True), g.shape) for n, g in grads.items()}
 
 
+def ls_rate_mean_norm(X, b):
+    _, lam, _, _ = ls_rate_parts(X)
+    return b / (np.mean(np.sum(X * X, axis=0)) + (b - 1) * lam)
+
+
+def ls_rate_rows(X, b):
+    _, lam, _, _ = ls_rate_parts(X)
+    return b / (np.max(np.sum(X * X, axis=1)) + (b - 1) * lam)
+
+
+def ls_rate_length(X, b):
+    beta, lam, _, _ = ls_rate_parts(X)
+    return b / (np.sqrt(beta) + (b - 1) * lam)
+
+
+def ls_rate_no_divide(X, b):
+    beta, lam, _, m = ls_rate_parts(X)
+    return b / (beta + (b - 1) * lam * m)
+
+
+def ls_rate_b_lambda(X, b):
+    beta, lam, _, _ = ls_rate_parts(X)
+    return b / (beta + b * lam)
+
+
+def ls_rate_smallest_eigenvalue(X, b):
+    beta, _, lam_min, _ = ls_rate_parts(X)
+    return b / (beta + (b - 1) * lam_min)
+
+
+WRONG += [
+    ("least_squares_rate", ls_rate_mean_norm, "not their mean"),
+    ("least_squares_rate", ls_rate_rows, "sums each column (axis=0), not each row"),
+    ("least_squares_rate", ls_rate_length, "not the length |x_i|"),
+    ("least_squares_rate", ls_rate_no_divide, "divide by m before taking its eigenvalues"),
+    ("least_squares_rate", ls_rate_b_lambda, "(b − 1) λ_max, not b λ_max"),
+    ("least_squares_rate", ls_rate_smallest_eigenvalue, "λ_max is the last one, [-1]"),
+    ("least_squares_rate", lambda X, b: np.ones(2), "return one number"),
+    ("least_squares_rate", lambda X, b: True, "return one number"),
+    ("least_squares_rate", lambda X, b: ls_rate_right(X, b) * 1.0001, "so the rate is"),
+    ("least_squares_rate", lambda X, b: 2 / ls_rate_parts(X)[1] if b == X.shape[1]
+     else ls_rate_right(X, b), "with b = 8"),  # batch GD special-cased as 2 / λ_max
+]
+
 WRONG += [
     ("one_epoch", one_epoch_no_shuffle, "rng.permutation(m)"),
     ("one_epoch", one_epoch_drops_last, "one epoch makes 4 updates"),
@@ -224,10 +282,40 @@ def test_wrong_answer_gets_the_intended_message(name, answer, message, capsys):
     assert out.startswith("✗") and message in out, out
 
 
+# Wrong answers that match no known slip: the check must say what is wrong on its first failing
+# case and must not attach a hint meant for another slip (a misleading hint is worse than none).
+UNKNOWN_SLIPS = [
+    ("lr_decay", lambda lr0, rate, epoch: lr0 * rate * epoch, "the rate should be 0.1",
+     ["geometric", "Add 1"]),
+    ("gradient_variance", lambda g, b: np.mean(np.sum((g - g.mean(0)) ** 2, 1)) / len(g),
+     "with b = 1, the variance over all 6 mini-batches", ["(m - b)/(m - 1)", "At b = m"]),
+    ("accumulate", accumulate_wrong_axis, "with b = 10 and micro_batch_size = 5, dW2 differs",
+     ["you summed", "weight each micro-batch"]),
+    ("least_squares_rate", lambda X, b: 1 / ls_rate_parts(X)[0], "with b = 2", ["Hint"]),
+    ("least_squares_rate", lambda X, b: ls_rate_mean_norm(X, b) * 1.05, "with b = 1", ["Hint"]),
+]
+
+
+@pytest.mark.parametrize("name, answer, case, misleading", UNKNOWN_SLIPS,
+                         ids=[f"{n}-{i}" for i, (n, *_) in enumerate(UNKNOWN_SLIPS)])
+def test_an_unknown_slip_gets_its_case_and_no_misleading_hint(name, answer, case, misleading,
+                                                              capsys):
+    result, out = run(getattr(checks, name), answer, capsys)
+    assert result is False and case in out, out
+    for phrase in misleading:
+        assert phrase not in out, out
+
+
 def test_the_checks_leave_global_random_state_alone(capsys):
-    before = np.random.get_state(legacy=False)
-    checks.random_mini_batches(rmb_right)
-    checks.one_epoch(one_epoch_right)
-    after = np.random.get_state(legacy=False)
-    assert before["state"]["key"].tolist() == after["state"]["key"].tolist()
-    assert before["state"]["pos"] == after["state"]["pos"]
+    """Every check, run on its right answer, its stub and a crashing answer, leaves numpy's
+    global generator where it was (a check seeds its own generators)."""
+    def crash(*args):
+        return {}["missing"]
+
+    for name, right in RIGHT.items():
+        before = np.random.get_state(legacy=False)
+        for answer in (right, stub, crash):
+            getattr(checks, name)(answer)
+        after = np.random.get_state(legacy=False)
+        assert before["state"]["key"].tolist() == after["state"]["key"].tolist(), name
+        assert before["state"]["pos"] == after["state"]["pos"], name

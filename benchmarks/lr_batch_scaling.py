@@ -1,0 +1,91 @@
+"""Notebook 06 at full size: the best learning rate against the mini-batch size.
+
+1. MNIST-1D, softmax regression, training cost 1.75: the best rate of a grid a factor √2
+   apart (fewest updates to the target, notebook 04's search, the cost evaluated 100 times
+   an epoch or after every update), b = 1, 2, 4, ..., 2048 and
+   b = m = 4000, 5 seeds (each sets the start and the shuffling). Slopes of log(best rate)
+   against log(b) over b <= 16 and b >= 1024, every seed's best rate a point.
+2. Least squares that can reach zero (interpolation): all 4,000 MNIST-1D inputs, labels
+   y = w*ᵀx, 400 updates from w = 0, rates a factor 2^(1/8) apart, 5 seeds (1 for b = m: no
+   shuffling); the measured best rate (closest to w*, median over seeds) against the closed
+   form b / (β + (b − 1) λ_max), b = 1, 2, 4, ..., 2048 and m.
+
+Training counts updates, not seconds: nothing here depends on the machine's speed but the run
+time. BLAS is pinned to one thread. Prints, last:
+best-lr slope b<=16: A; b>=1024: B; closed-form vs measured best rate (least squares) worst ratio: C
+
+    .venv/bin/python benchmarks/lr_batch_scaling.py
+"""
+
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+import course_utils.lr_scaling as lrs
+from course_utils import data, models
+
+SEEDS = (0, 1, 2, 3, 4)
+
+
+def softmax_slopes(X, Y):
+    m = X.shape[1]
+    sizes = [2**k for k in range(12)] + [m]  # 1 ... 2048, and m
+    grid = [2.0 ** (k / 2) for k in range(-20, 7)]  # 0.001 ... 8, a factor √2 apart
+    sweep = lrs.best_rates(lambda s: models.SoftmaxRegression(40, 10, seed=s), X, Y, sizes,
+                           grid, 1.75, seeds=SEEDS, start=0.01, evals_per_epoch=100)
+    best = sweep.best  # (seeds, sizes)
+    print("softmax regression, MNIST-1D, best rate to J = 1.75 (per seed; * not bracketed):")
+    for k, b in enumerate(sweep.batch_sizes):
+        shown = " ".join(f"{r:7.4g}{' ' if ok else '*'}"
+                         for r, ok in zip(best[:, k], sweep.bracketed[:, k]))
+        print(f"  b = {b:5d}: {shown}   median {sweep.median[k]:.4g}")
+    B = np.repeat(np.array(sweep.batch_sizes)[None, :], len(SEEDS), axis=0).ravel()
+    eps_max, b_noise = lrs.fit_rate_model(B, best.ravel())
+    print(f"  fit eps_opt = eps_max / (1 + B_noise / b): eps_max {eps_max:.3g}, "
+          f"B_noise {b_noise:.3g}")
+    margin = min(r.margin for runs in sweep.runs for r in runs)
+    print(f"  closest evaluation to the target: {margin:.2g} (counts hold on any machine if "
+          "far above 1e-12)")
+    return (lrs.loglog_slope(B, best.ravel(), high=16),
+            lrs.loglog_slope(B, best.ravel(), low=1024))
+
+
+def least_squares_ratio(X):
+    m = X.shape[1]
+    curv = lrs.least_squares_curvature(X)
+    beta, lam = curv["beta"], curv["lambda_max"]
+    w_star = np.random.default_rng(0).standard_normal(X.shape[0])
+    rates = 2.0 ** np.arange(-9, -1.49, 0.125)  # a factor 2^(1/8) apart
+    print(f"least squares, {m} MNIST-1D inputs: beta {beta:.4g}, lambda_max {lam:.4g}, "
+          f"lambda_min {curv['lambda_min']:.3g}, b* = beta / lambda_max "
+          f"{lrs.critical_batch_size(beta, lam):.3g}")
+    print("       b  closed form  measured (median of seeds)  measured / closed")
+    worst = 1.0
+    for b in [2**k for k in range(12)] + [m]:
+        seeds = (0,) if b == m else SEEDS
+        dist = np.array([lrs.least_squares_distances(X, w_star, b, rates, 400, seed=s)
+                         for s in seeds])
+        measured = float(np.median(rates[np.argmin(dist, axis=1)]))
+        closed = lrs.interpolation_best_rate(beta, lam, b)
+        ratio = measured / closed
+        worst = max(worst, ratio, 1 / ratio)
+        edge = "  [best at the grid's edge]" if measured in (rates[0], rates[-1]) else ""
+        print(f"  {b:6d}  {closed:11.4f}  {measured:26.4f}  {ratio:17.2f}{edge}")
+    return worst
+
+
+def main():
+    t0 = time.perf_counter()
+    print("BLAS:", [(i["internal_api"], i.get("architecture")) for i in threadpool_info()])
+    mnist = data.load_mnist1d()
+    with threadpool_limits(1):
+        slope_small, slope_large = softmax_slopes(mnist.X_train, mnist.Y_train)
+        worst = least_squares_ratio(mnist.X_train)
+    print(f"run time {time.perf_counter() - t0:.0f} s")
+    print(f"best-lr slope b<=16: {slope_small:.2f}; b>=1024: {slope_large:.2f}; closed-form vs "
+          f"measured best rate (least squares) worst ratio: {worst:.2f}")
+
+
+if __name__ == "__main__":
+    main()
