@@ -233,10 +233,14 @@ def make_sources() -> list[str]:
 
 def settings_fingerprint() -> str:
     """A hash of what shapes every page but that Sphinx does not watch: book/conf.py's code
-    (its hooks), this script, the static files, and the versions of the book's packages."""
+    (its hooks), this script, the static files, the versions of the book's packages, and the
+    list of pages (every page's sidebar lists them all, so adding a page rebuilds them all)."""
     from importlib.metadata import version
 
     digest = hashlib.sha256()
+    if SRC.exists():
+        for page in sorted(p.relative_to(SRC).as_posix() for p in SRC.rglob("*") if p.is_file()):
+            digest.update(page.encode())
     for path in [BOOK / "conf.py", Path(__file__), *sorted((BOOK / "_static").rglob("*"))]:
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
