@@ -21,6 +21,7 @@ space it holds at that moment; and it asks glibc's malloc to map every allocatio
 """
 
 import multiprocessing
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
 SMALL_ALLOCATION = 16 * 1024  # bytes: above this, every allocation gets its own mapping
 MAX_TIMEOUT_S = 3600.0  # a child that runs an hour is stuck (and poll() overflows near 2**31 ms)
 MAX_BATCH_BYTES = 2**62  # a mini-batch numpy could not even describe: refused before the child
+
+
+_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def limit_supported() -> tuple[bool, str]:
@@ -200,7 +204,19 @@ def run_steps_with_limit(layer_dims, batch_size: int, limit_bytes: int, dtype="f
     child = ctx.Process(target=_child, args=(send, dims, b, limit, dtype.name, steps, seed),
                         daemon=True)
     t0 = time.perf_counter()
-    child.start()
+    # One BLAS thread from the start: the forkserver (started by the first child) and its
+    # children read these at import. With numpy 1.26's OpenBLAS, a child whose BLAS pool
+    # was sized for every core hung under the limit instead of raising MemoryError.
+    saved = {k: os.environ.get(k) for k in _ONE_THREAD}
+    os.environ.update(_ONE_THREAD)
+    try:
+        child.start()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     send.close()
     report, answered = None, False
     try:

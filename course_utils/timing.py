@@ -14,6 +14,7 @@ to a measurement, never remove it.
   with plain numbers (1, 2, 5, 10, 20, ...). matplotlib loads only when one is called.
 """
 
+import copy
 import math
 import time
 from dataclasses import dataclass
@@ -210,12 +211,15 @@ def step_breakdown(model, b: int = 1, min_seconds: float = 0.05, seed=0) -> dict
     X, Y = random_batch(model.layer_dims[0], model.layer_dims[-1], b, model.dtype, seed)
     _, cache = model.forward(X)
     grads = model.backward(Y, cache)
+    scratch = copy.deepcopy(model)
     with threadpool_limits(1):
         return {
             "forward": seconds_per_call(lambda: model.forward(X), min_seconds),
             "cost": seconds_per_call(lambda: model.cost(Y, cache), min_seconds),
             "backward": seconds_per_call(lambda: model.backward(Y, cache), min_seconds),
-            "update": seconds_per_call(lambda: model.update(grads, 0.0), min_seconds),
+            # on a copy: an update must move the parameters (a rate of 0 is refused), and
+            # the caller's model stays as it was
+            "update": seconds_per_call(lambda: scratch.update(grads, 1e-3), min_seconds),
         }
 
 

@@ -386,3 +386,12 @@ def test_timing_and_noise_figures_follow_the_convention():
             for a in plt.figure(f).axes for line in a.get_lines()}
     assert "#56B4E9" not in used  # sky blue is too close to batch GD's blue: not used
     plt.close("all")
+
+
+def test_step_breakdown_times_every_phase_and_leaves_the_model_alone():
+    model = models.MLP([8, 4, 3], "softmax", seed=0)
+    before = {k: v.copy() for k, v in model.params.items()}
+    parts = timing.step_breakdown(model, b=4, min_seconds=0.001)
+    assert set(parts) == {"forward", "cost", "backward", "update"}
+    assert all(np.isfinite(s) and s > 0 for s in parts.values())
+    assert all(np.array_equal(model.params[k], before[k]) for k in before)
