@@ -207,7 +207,8 @@ def test_wheel_carries_the_data_and_the_loaders_work_from_another_folder(tmp_pat
     assert {"course_utils/_data/mnist1d.npz",
             "course_utils/_data/gpu_batch_scaling_h100.csv"} <= names
     assert "License-Expression: MIT" in metadata
-    ipywidgets = [line for line in metadata.splitlines() if "ipywidgets" in line]
+    ipywidgets = [line for line in metadata.splitlines()
+                  if line.startswith("Requires-Dist:") and "ipywidgets" in line]
     assert ipywidgets and all('extra == "lab"' in line for line in ipywidgets), ipywidgets
 
     elsewhere = tmp_path / "elsewhere"
