@@ -24,6 +24,7 @@ re-exports, each readable in one sitting):
     stream      mini-batches streamed from a file larger than memory
     oom         out of memory, safely: training steps in a child process with a hard limit
     surface     the two-parameter problem of notebook 03 and its paths
+    printing    numbers printed so that they read the same on any machine (`robust`)
     plotting    the figure convention and cost curves (each takes ax=None, returns the Axes)
     widgets     sliders  (= parsing: typed values, reports: what a value means, widget_parts:
                 slider with a box and dashboard, live_figure, explorers: notebooks 04 and 05)
@@ -43,8 +44,8 @@ need ipywidgets, the optional extra `course_utils[lab]` (requirements.txt instal
 import importlib
 
 __all__ = ["checks", "curvature", "curves", "data", "gradcheck", "lab", "lr_scaling", "memory",
-           "minibatch", "models", "noise", "oom", "plotting", "stream", "surface", "sweep",
-           "timing", "train", "widgets"]
+           "minibatch", "models", "noise", "oom", "plotting", "printing", "stream", "surface",
+           "sweep", "timing", "train", "widgets"]
 
 _NEED_IPYWIDGETS = ("lab", "widgets")
 

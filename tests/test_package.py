@@ -15,7 +15,7 @@ import course_utils
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("matplotlib.pyplot", "ipywidgets", "IPython", "PIL")
 COMPUTE = ("data", "minibatch", "models", "gradcheck", "train", "memory", "stream", "noise",
-           "sweep", "timing", "curvature", "lr_scaling")
+           "sweep", "timing", "curvature", "lr_scaling", "printing")
 LEAN_CHECK = f"""
 import sys
 import {{module}}
