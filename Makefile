@@ -7,7 +7,7 @@ LAB_ARGS ?=
 PYTEST_ARGS ?=
 
 .PHONY: venv lab test test-ui test-exercises test-unit test-notebooks lint notebooks exercises \
-	bench clean book test-book book-figures
+	bench clean book test-book book-figures stats
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,11 @@ exercises: $(STAMP)
 ## and every check says "not written yet". CI runs it after `make test`.
 test-exercises: $(STAMP)
 	$(BIN)/python -m pytest -n 2 tests_exercises $(PYTEST_ARGS)
+
+## How long each notebook's core path takes a learner, against its budget (words, visible code
+## lines, figures, exercises; scripts/course_stats.py says how it counts).
+stats: $(STAMP)
+	$(BIN)/python scripts/course_stats.py
 
 ## Full-size benchmarks (minutes; each prints its figure on its last line).
 bench: $(STAMP)
