@@ -4,7 +4,6 @@ One module per concept; every name is also here, as the notebooks call it (cu.me
 
     replay        step_memory: one step of models.MLP replayed array by array; its peak and
                   what is alive then (StepMemory); textbook_bytes, the count it corrects
-    mirror        the lines of models.py the replay mirrors, and a check that they still match
     measure       measure_step_peak: a real step under tracemalloc; check_replay, step_table
     machine       this machine: available_memory_bytes, peak_rss_bytes (/proc on Linux)
     budget        largest_batch, smallest_budget, budget_report; find_largest_batch by trial
@@ -51,7 +50,6 @@ from .replay import (
     CATEGORIES,
     CATEGORY_NOTES,
     NUMPY_BUFFER,
-    OPTIMIZER_SLOTS,
     REDUCTION_BUFFERED,
     StepMemory,
     step_memory,
@@ -59,7 +57,7 @@ from .replay import (
 )
 
 __all__ = [
-    "ARRAY_OBJECT", "CATEGORIES", "CATEGORY_NOTES", "NUMPY_BUFFER", "OPTIMIZER_SLOTS",
+    "ARRAY_OBJECT", "CATEGORIES", "CATEGORY_NOTES", "NUMPY_BUFFER",
     "PRESETS", "REDUCTION_BUFFERED", "AccumulationCosts", "ReplayCheck", "SimulatedAllocator",
     "SimulatedOutOfMemory", "StepMemory", "accumulation_costs", "available_memory_bytes",
     "budget_report", "check_replay", "find_largest_batch", "largest_batch",
