@@ -75,7 +75,8 @@ def test_replay_within_1_percent_where_the_output_layer_decides(dims, output, dt
 ])
 def test_replay_matches_the_peak_resident_memory_of_a_fresh_process(dims, b, dtype, output):
     """VmHWM of a real step, in a fresh process: within 2 % + 256 KiB (pages, malloc) of the
-    replay's peak above the parameters and mini-batch (measured: within 1 % and 100 KiB)."""
+    replay's peak above the parameters and mini-batch (measured: within 0.4 %, 3 % for the
+    2 MiB sigmoid step, and 190 KiB)."""
     env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="65536")
     script = Path(__file__).with_name("_step_peak_rss.py")
     run = subprocess.run([sys.executable, str(script), json.dumps([dims, b, dtype, output])],
