@@ -13,9 +13,10 @@ One module per concept; every name is also here, as the notebooks call it (cu.me
 
 For [784, 256, 10] at b = 64 the replay's peak is 1.34 times the textbook count; at b = 1024
 the two agree, by coincidence rather than by design (see tests/test_memory.py). The replay is
-checked against tracemalloc in the tests: within 5 % for every model, b = 1 ... 8192, once a
-step needs more than ~8 KiB. Below that (a few features at b <= 8) a few hundred bytes of
-Python bookkeeping (dicts, tuples, floats), which the replay does not count, are 10-30 % of
+checked against real steps in tests/test_memory_replay.py: within 5 % of tracemalloc for every
+model, b = 1 ... 8192, once a step needs more than ~8 KiB, and within 2 % of the peak resident
+memory (VmHWM) of a fresh process. Below ~8 KiB (a few features at b <= 8) a few hundred bytes
+of Python bookkeeping (dicts, tuples, floats), which the replay does not count, are 10-30 % of
 the step.
 
 All sizes are in bytes (printed in KiB = 2**10 and MiB = 2**20 bytes; memory sold as "8 GB"
