@@ -20,7 +20,7 @@ re-exports, each readable in one sitting):
     curvature   Hessian-vector products and the largest eigenvalue: the 2/λ_max ceiling
     lr_scaling  the best learning rate against the mini-batch size; warm-up; growing b
     memory      what a training step costs in bytes; the largest mini-batch that fits
-                (a package: replay, mirror, measure, machine, budget, accumulation, plots)
+                (a package: replay, measure, machine, budget, accumulation, plots)
     stream      mini-batches streamed from a file larger than memory
     oom         out of memory, safely: training steps in a child process with a hard limit
     surface     the two-parameter problem of notebook 03 and its paths

@@ -1,19 +1,23 @@
-"""The replay (memory.step_memory) against models.py: the bytes it counts, the lines it mirrors.
+"""The replay (memory.step_memory) against real steps of models.MLP, measured two ways.
 
-This file alone checks the replay on a numpy version: `pytest tests/test_memory_replay.py`.
+tracemalloc counts every byte numpy allocates; VmHWM, read in a fresh process, is the peak the
+operating system saw. Both run the real model, so any change to models.py that allocates
+differently makes these tests fail until the replay follows it. This file alone checks the
+replay on a numpy version: `pytest tests/test_memory_replay.py`.
 """
 
-import importlib.util
-import inspect
-import re
+import json
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from course_utils import memory, models
-from course_utils.memory import mirror, replay
+from course_utils import memory
+from course_utils.memory import replay
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +38,10 @@ MODELS = [
     ([784, 256, 10], "softmax"),  # the MLP of notebook 04
 ]
 SIZES = [1, 2, 8, 64, 512, 4096, 8192]
+# Two features: the output layer's arrays and the cost's temporaries decide the peak, so a
+# temporary the replay misses there shows. At these sizes the Python bookkeeping is < 0.5 %.
+TINY_INPUT = [([3, 2], "softmax"), ([2, 1], "sigmoid"), ([2, 1], "linear")]
+TINY_SIZES = [4096, 65536]
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -46,6 +54,38 @@ def test_replay_within_5_percent_of_tracemalloc(dims, output, dtype):
         assert ok and abs(est - meas) <= bound, (
             f"{dims} {output} {dtype} b={b}: replay {est:,.0f} bytes, measured {meas:,.0f} "
             f"(numpy {np.__version__}, reductions buffered: {replay.REDUCTION_BUFFERED})")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dims, output", TINY_INPUT)
+def test_replay_within_1_percent_where_the_output_layer_decides(dims, output, dtype):
+    check = memory.check_replay(dims, output, TINY_SIZES, dtype)
+    worst = np.max(np.abs(check.relative))
+    assert worst <= 0.01, (f"{dims} {output} {dtype}: replay off by "
+                           f"{[f'{100 * v:+.2f}%' for v in check.relative]} at b = {TINY_SIZES}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="Linux /proc only")
+@pytest.mark.parametrize("dims, b, dtype, output", [
+    ([784, 256, 10], 4096, "float64", "softmax"),  # peak in backward
+    ([40, 256, 256, 10], 16384, "float32", "softmax"),
+    ([40, 10], 131072, "float64", "softmax"),  # peak in the cost
+    ([3, 2], 10**6, "float32", "softmax"),
+    ([2, 1], 10**6, "float64", "sigmoid"),
+    ([2, 1], 10**6, "float32", "linear"),
+])
+def test_replay_matches_the_peak_resident_memory_of_a_fresh_process(dims, b, dtype, output):
+    """VmHWM of a real step, in a fresh process: within 2 % + 256 KiB (pages, malloc) of the
+    replay's peak above the parameters and mini-batch (measured: within 1.1 % and 330 KiB)."""
+    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="65536")
+    script = Path(__file__).with_name("_step_peak_rss.py")
+    run = subprocess.run([sys.executable, str(script), json.dumps([dims, b, dtype, output])],
+                         capture_output=True, text=True, timeout=60, env=env, check=True)
+    measured = json.loads(run.stdout)
+    predicted = memory.step_memory(dims, b, dtype, output).peak_bytes - measured["before"]
+    assert abs(predicted - measured["rise"]) <= 0.02 * predicted + 2**18, (
+        f"{dims} b={b} {dtype} {output}: replay {predicted:,} bytes above the step's inputs, "
+        f"VmHWM rose {measured['rise']:,}")
 
 
 def _reduction():
@@ -86,54 +126,3 @@ def test_replay_check_flags_a_replay_off_by_more_than_5_percent():
     near = memory.ReplayCheck([64, 1], np.array([104_900.0, 1_900.0]),
                               np.array([100_000.0, 1_000.0]))
     assert near.ok.tolist() == [True, True]  # 4.9 %; under 8 KiB, 900 bytes
-
-
-def test_models_py_has_not_drifted_from_the_replay():
-    problems = mirror.drift()
-    assert problems == [], "\n".join(problems)
-
-
-def test_the_replay_cites_every_line_it_mirrors():
-    code = "".join(inspect.getsource(f) for f in (
-        replay.step_memory, replay._forward, replay._cost, replay._backward, replay._update))
-    missing = [line for lines in replay.MIRRORS.values() for line in lines if line not in code]
-    assert missing == [], f"MIRRORS lists lines the replay does not cite: {missing}"
-    assert set(replay.MIRRORS) - {"MLP.__init__"} <= set(replay.REVIEWED_DIGESTS)
-
-
-def _models_copy(tmp_path, old, new):
-    """models.py with `old` replaced by `new`, imported as a separate module."""
-    source = inspect.getsource(models)
-    assert source.count(old) == 1, old
-    path = tmp_path / "models_copy.py"
-    source = re.sub(r"^(\s*)from \.", r"\1from course_utils.", source.replace(old, new),
-                    flags=re.M)  # a module outside the package: absolute imports
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location("models_copy", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["models_copy"] = module  # inspect.getsource finds the file through it
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules["models_copy"]
-    return module
-
-
-@pytest.mark.parametrize("old, new, drifts", [  # each old text is a line the replay mirrors
-    # a temporary more in backward: the replay would be short by one (n_l, b) array
-    ("dA_prev *= A_prev > 0", "dA_prev = dA_prev * (A_prev > 0)", True),
-    # a copy of the output kept
-    ("AL = np.exp(ZL)\n", "AL = np.exp(ZL).copy()\n", True),
-    # a new check: it allocates nothing, but only someone who looked can say so
-    ("dZ /= m\n", "if m < 1:\n            raise ValueError('no example')\n        dZ /= m\n",
-     True),
-    # a new comment: not code
-    ("dZ /= m\n", "dZ /= m  # now divided by m\n", False),
-])
-def test_a_change_to_models_py_is_seen_by_its_digest(tmp_path, old, new, drifts):
-    copy = _models_copy(tmp_path, old, new)
-    name = "forward" if "AL = " in old else "backward"
-    original, changed = getattr(models.MLP, name), getattr(copy.MLP, name)
-    assert inspect.getsource(original) != inspect.getsource(changed)
-    assert (mirror.source_digest(changed) != mirror.source_digest(original)) == drifts
-    assert mirror.source_digest(original) == replay.REVIEWED_DIGESTS[f"MLP.{name}"]

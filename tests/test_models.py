@@ -197,10 +197,12 @@ def test_cost_backward_and_accuracy_reject_mismatched_targets():
 def test_accuracy_counts_correct_predictions():
     model = models.SoftmaxRegression(5, 3, seed=0)
     pred = model.predict(X5)
-    assert model.accuracy(X5, data.one_hot(pred, 3)) == 1.0
-    assert model.accuracy(X5, data.one_hot((pred + 1) % 3, 3)) == 0.0
+    assert pred.shape == (1, 11)  # one column per example, for every output
+    assert model.accuracy(X5, data.one_hot(pred[0], 3)) == 1.0
+    assert model.accuracy(X5, data.one_hot((pred[0] + 1) % 3, 3)) == 0.0
     logistic = models.LogisticRegression(5, seed=0)
     right = logistic.predict(X5).astype(float)
+    assert right.shape == (1, 11) and models.LinearRegression(5).predict(X5).shape == (1, 11)
     assert logistic.accuracy(X5, right) == 1.0 and logistic.accuracy(X5, 1 - right) == 0.0
 
 

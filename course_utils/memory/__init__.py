@@ -4,7 +4,6 @@ One module per concept; every name is also here, as the notebooks call it (cu.me
 
     replay        step_memory: one step of models.MLP replayed array by array; its peak and
                   what is alive then (StepMemory); textbook_bytes, the count it corrects
-    mirror        the lines of models.py the replay mirrors, and a check that they still match
     measure       measure_step_peak: a real step under tracemalloc; check_replay, step_table
     machine       this machine: available_memory_bytes, peak_rss_bytes (/proc on Linux)
     budget        largest_batch, smallest_budget, budget_report; find_largest_batch by trial
@@ -14,9 +13,10 @@ One module per concept; every name is also here, as the notebooks call it (cu.me
 
 For [784, 256, 10] at b = 64 the replay's peak is 1.34 times the textbook count; at b = 1024
 the two agree, by coincidence rather than by design (see tests/test_memory.py). The replay is
-checked against tracemalloc in the tests: within 5 % for every model, b = 1 ... 8192, once a
-step needs more than ~8 KiB. Below that (a few features at b <= 8) a few hundred bytes of
-Python bookkeeping (dicts, tuples, floats), which the replay does not count, are 10-30 % of
+checked against real steps in tests/test_memory_replay.py: within 5 % of tracemalloc for every
+model, b = 1 ... 8192, once a step needs more than ~8 KiB, and within 2 % of the peak resident
+memory (VmHWM) of a fresh process. Below ~8 KiB (a few features at b <= 8) a few hundred bytes
+of Python bookkeeping (dicts, tuples, floats), which the replay does not count, are 10-30 % of
 the step.
 
 All sizes are in bytes (printed in KiB = 2**10 and MiB = 2**20 bytes; memory sold as "8 GB"
@@ -51,7 +51,6 @@ from .replay import (
     CATEGORIES,
     CATEGORY_NOTES,
     NUMPY_BUFFER,
-    OPTIMIZER_SLOTS,
     REDUCTION_BUFFERED,
     StepMemory,
     step_memory,
@@ -59,7 +58,7 @@ from .replay import (
 )
 
 __all__ = [
-    "ARRAY_OBJECT", "CATEGORIES", "CATEGORY_NOTES", "NUMPY_BUFFER", "OPTIMIZER_SLOTS",
+    "ARRAY_OBJECT", "CATEGORIES", "CATEGORY_NOTES", "NUMPY_BUFFER",
     "PRESETS", "REDUCTION_BUFFERED", "AccumulationCosts", "ReplayCheck", "SimulatedAllocator",
     "SimulatedOutOfMemory", "StepMemory", "accumulation_costs", "available_memory_bytes",
     "budget_report", "check_replay", "find_largest_batch", "largest_batch",

@@ -89,51 +89,48 @@ def find_largest_batch(run_step, start: int = 1, max_trials: int = 40) -> int:
     return lo
 
 
-def per_example_bytes(layer_dims, dtype="float64", output="softmax", optimizer="sgd") -> float:
+def per_example_bytes(layer_dims, dtype="float64", output="softmax") -> float:
     """Bytes the peak grows by per example, at large b (the slope of step_memory)."""
     big = 2**16
-    a = step_memory(layer_dims, big, dtype, output, optimizer).peak_bytes
-    c = step_memory(layer_dims, 2 * big, dtype, output, optimizer).peak_bytes
+    a = step_memory(layer_dims, big, dtype, output).peak_bytes
+    c = step_memory(layer_dims, 2 * big, dtype, output).peak_bytes
     return (c - a) / big
 
 
-def per_example_breakdown(layer_dims, dtype="float64", output="softmax",
-                          optimizer="sgd") -> dict:
+def per_example_breakdown(layer_dims, dtype="float64", output="softmax") -> dict:
     """Bytes per example at the peak, by category (as StepMemory.breakdown), at large b.
     The values add up to per_example_bytes."""
     big = 2**16
-    a = step_memory(layer_dims, big, dtype, output, optimizer)
-    c = step_memory(layer_dims, 2 * big, dtype, output, optimizer)
+    a = step_memory(layer_dims, big, dtype, output)
+    c = step_memory(layer_dims, 2 * big, dtype, output)
     return {k: (c.breakdown[k] - a.breakdown[k]) / big for k in CATEGORIES}
 
 
-def largest_batch(layer_dims, budget_bytes: int, dtype="float64", output="softmax",
-                  optimizer="sgd") -> int:
+def largest_batch(layer_dims, budget_bytes: int, dtype="float64", output="softmax") -> int:
     """The largest mini-batch whose step fits the budget (0 if not even b = 1 fits).
     budget_bytes: a whole number of bytes (1e9 is accepted)."""
     budget = check_bytes("budget_bytes", budget_bytes)
-    if step_memory(layer_dims, 1, dtype, output, optimizer).peak_bytes > budget:
+    if step_memory(layer_dims, 1, dtype, output).peak_bytes > budget:
         return 0
     lo, hi = 1, 2
-    while step_memory(layer_dims, hi, dtype, output, optimizer).peak_bytes <= budget:
+    while step_memory(layer_dims, hi, dtype, output).peak_bytes <= budget:
         lo, hi = hi, hi * 2  # the peak grows with b: double, then bisect
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if step_memory(layer_dims, mid, dtype, output, optimizer).peak_bytes <= budget:
+        if step_memory(layer_dims, mid, dtype, output).peak_bytes <= budget:
             lo = mid
         else:
             hi = mid
     return lo
 
 
-def smallest_budget(layer_dims, batch_size: int, dtype="float64", output="softmax",
-                    optimizer="sgd") -> int:
+def smallest_budget(layer_dims, batch_size: int, dtype="float64", output="softmax") -> int:
     """The smallest budget (bytes) in which a step at this batch size fits: its peak."""
-    return step_memory(layer_dims, batch_size, dtype, output, optimizer).peak_bytes
+    return step_memory(layer_dims, batch_size, dtype, output).peak_bytes
 
 
 def budget_report(layer_dims, budget_bytes: int, m: int, batch_size: int | None = None,
-                  dtype="float64", output="softmax", optimizer="sgd") -> dict:
+                  dtype="float64", output="softmax") -> dict:
     """What a memory budget allows for m training examples: the largest mini-batch, whether
     batch GD (b = m) fits, updates per epoch at the largest size, and how far a chosen size
     (batch_size, or None) is over or under."""
@@ -141,20 +138,20 @@ def budget_report(layer_dims, budget_bytes: int, m: int, batch_size: int | None 
     m = check_int("m", m)
     if batch_size is not None:
         batch_size = check_int("batch_size", batch_size)
-    b_max = largest_batch(layer_dims, budget, dtype, output, optimizer)
+    b_max = largest_batch(layer_dims, budget, dtype, output)
     b_fit = min(b_max, m)
-    per_ex = per_example_bytes(layer_dims, dtype, output, optimizer)
+    per_ex = per_example_bytes(layer_dims, dtype, output)
     report = {
         "budget_bytes": budget,
         "largest_batch": b_max,
         "batch_gd_fits": b_max >= m,
-        "batch_gd_bytes": smallest_budget(layer_dims, m, dtype, output, optimizer),
+        "batch_gd_bytes": smallest_budget(layer_dims, m, dtype, output),
         "updates_per_epoch": math.ceil(m / b_fit) if b_fit else None,
-        "fixed_bytes": step_memory(layer_dims, 1, dtype, output, optimizer).peak_bytes - per_ex,
+        "fixed_bytes": step_memory(layer_dims, 1, dtype, output).peak_bytes - per_ex,
         "per_example_bytes": per_ex,
     }
     if batch_size is not None:
-        need = smallest_budget(layer_dims, batch_size, dtype, output, optimizer)
+        need = smallest_budget(layer_dims, batch_size, dtype, output)
         report.update(chosen_batch=batch_size, chosen_bytes=need,
                       chosen_over_by=need - budget)
     return report

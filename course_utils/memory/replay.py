@@ -1,9 +1,10 @@
 """The replay: what one training step of models.MLP allocates and frees, array by array.
 
 `step_memory` walks through one step (forward, cost, backward, update) in the order the code of
-models.MLP allocates and frees its arrays, and keeps the peak with what is alive at that moment.
-MIRRORS lists the lines of models.py that each part of the replay mirrors; a test fails when
-those functions change (course_utils.memory.mirror), so that the replay is reviewed with them.
+models.py allocates and frees its arrays, and keeps the peak with what is alive at that moment.
+Each part below quotes, in its comments, the line of models.py it mirrors. Whether the replay
+still matches the model is measured, not assumed: tests/test_memory_replay.py runs real steps
+of models.MLP under tracemalloc and in a fresh process (VmHWM) and compares.
 
 The textbook count (`textbook_bytes`: "Z and A per layer") ignores that during backward the
 gradients of one layer's activations and the next are alive together, next to every cached
@@ -20,7 +21,6 @@ CATEGORIES = ("parameters", "gradients", "optimizer state", "mini-batch", "activ
               "activation gradients", "temporaries")
 CATEGORY_NOTES = {"optimizer state": "0: plain GD keeps none"}  # why a category is empty
 OUTPUTS = ("sigmoid", "softmax", "linear")
-OPTIMIZER_SLOTS = {"sgd": 0, "momentum": 1, "rmsprop": 1, "adam": 2}  # copies of the params
 NUMPY_BUFFER = 8192  # elements: numpy's ufunc buffer, used when an in-place ufunc casts
 # (bool -> float) or broadcasts (Z += b): min(size, 8192) elements, measured with tracemalloc
 ARRAY_OBJECT = 112  # bytes of Python bookkeeping per live numpy array (measured, see tests)
@@ -28,63 +28,6 @@ ARRAY_OBJECT = 112  # bytes of Python bookkeeping per live numpy array (measured
 # gradient's sum over the examples); 2.3 rewrote buffered iteration. Measured on numpy 1.26.4,
 # 2.0.2, 2.1.3 and 2.2.6 (buffered), 2.3.5 and 2.4.6 (not): tests/test_memory_replay.py.
 REDUCTION_BUFFERED = np.lib.NumpyVersion(np.__version__) < "2.3.0"
-
-# The lines of models.py the replay mirrors, function by function: each allocates, frees or
-# updates in place an array of the step. The replay below cites them in its comments.
-MIRRORS = {
-    "MLP.__init__": (
-        'self.params[f"W{l}"] = W.astype(self.dtype)',
-        'self.params[f"b{l}"] = np.zeros((n, 1), dtype=self.dtype)',
-    ),
-    "MLP.loss_and_grads": (
-        "_, cache = self.forward(X)",
-        "return self.cost(Y, cache), self.backward(Y, cache)",
-    ),
-    "MLP.forward": (
-        'Z = self.params[f"W{l}"] @ A',
-        'Z += self.params[f"b{l}"]',
-        "A = np.maximum(Z, 0, out=Z)",
-        "AL = np.negative(ZL)",
-        "ZL -= ZL.max(axis=0, keepdims=True)",
-        "AL = np.exp(ZL)",
-        "AL /= AL.sum(axis=0, keepdims=True)",
-        "AL = ZL",
-    ),
-    "MLP.cost": (
-        "loss = np.logaddexp(0, ZL)",
-        "loss -= Y * ZL",
-        "log_sum = np.log(np.sum(np.exp(ZL), axis=0, keepdims=True))",
-        "log_p = ZL - log_sum",
-        "log_p *= Y",
-        "err = AL - Y",
-        "err *= err",
-    ),
-    "MLP.backward": (
-        "dZ = AL - Y.astype(AL.dtype, copy=False)",
-        "dZ /= m",
-        'grads[f"dW{l}"] = np.dot(dZ, A_prev.T)',
-        'grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True)',
-        'dA_prev = self.params[f"W{l}"].T @ dZ',
-        "dA_prev *= A_prev > 0",
-        "dZ = dA_prev",
-    ),
-    "MLP.update": (
-        'p -= learning_rate * grads["d" + name]',
-    ),
-}
-# What the code of these functions was when the replay was last checked against it (a digest
-# of their code, see course_utils.memory.mirror), with the checks they call on every step.
-# __init__ is left out: the two lines above are all the replay needs from it.
-REVIEWED_DIGESTS = {
-    "MLP.loss_and_grads": "4a6e08dee51db82a",
-    "MLP.forward": "f602b18b5a6debc6",
-    "MLP.cost": "0c5ad33b1afec67f",
-    "MLP.backward": "cc7db8aada3d01a1",
-    "MLP.update": "02de4bafddfb63ba",
-    "MLP.check_X": "c47c7fbd63bab779",
-    "MLP.check_Y": "d88faade084be247",
-    "MLP.check_grads": "67401a1e7b6b2ebf",
-}
 
 
 @dataclass
@@ -128,16 +71,24 @@ class _LiveArrays:
             del self.live[name]
         self.timeline.append((self.last_phase, self.total()))
 
+    def temporary(self, name, nbytes, phase):
+        """An array made and freed within one line."""
+        self.alloc(name, "temporaries", nbytes, phase)
+        self.free(name)
+
     def buffer(self, n_elements, itemsize, phase):
         """numpy's ufunc buffer, made and freed by one in-place operation."""
-        self.alloc("buffer", "temporaries", min(n_elements, NUMPY_BUFFER) * itemsize, phase)
-        self.free("buffer")
+        self.temporary("buffer", min(n_elements, NUMPY_BUFFER) * itemsize, phase)
+
+    def reduction(self, n_elements, itemsize, phase):
+        """max / sum along an axis: buffered before numpy 2.3."""
+        if REDUCTION_BUFFERED:
+            self.buffer(n_elements, itemsize, phase)
 
 
-def _check_model(layer_dims, dtype, output, optimizer="sgd"):
+def _check_model(layer_dims, dtype, output):
     dims = check_layer_dims("layer_dims", layer_dims)
     check_choice("output", output, OUTPUTS)
-    check_choice("optimizer", optimizer, OPTIMIZER_SLOTS)
     if output == "softmax" and dims[-1] < 2:  # as models.MLP requires
         raise ValueError(f"output='softmax' needs at least 2 output units (layer_dims[-1]), "
                          f"got layer_dims={dims}")
@@ -145,32 +96,25 @@ def _check_model(layer_dims, dtype, output, optimizer="sgd"):
 
 
 def step_memory(layer_dims, batch_size: int, dtype="float64", output="softmax",
-                optimizer="sgd", bias=True) -> StepMemory:
-    """Peak bytes of one training step of models.MLP(layer_dims, output) at this batch size.
-
-    layer_dims: [n_x, n_1, ..., n_y]. dtype: "float32" or "float64". optimizer: "sgd" (what
-    the course's trainer does) or, for comparison, "momentum", "rmsprop" or "adam", which keep
-    1 or 2 more copies of the parameters. bias: False for a model without b's.
+                bias=True) -> StepMemory:
+    """Peak bytes of one training step of models.MLP(layer_dims, output) at this batch size:
+    loss_and_grads, then update. layer_dims: [n_x, n_1, ..., n_y]. dtype: "float32" or
+    "float64". bias: False for a model without b's.
     """
-    dims, s = _check_model(layer_dims, dtype, output, optimizer)
+    dims, s = _check_model(layer_dims, dtype, output)
     b = check_int("batch_size", batch_size)
     bias = check_bool("bias", bias)
     L, n_y = len(dims) - 1, dims[-1]
     r = _LiveArrays()
-    # Alive before the step: parameters, optimizer state and the mini-batch.
+    # Alive before the step: the parameters (MLP.__init__) and the mini-batch.
     for l in range(1, L + 1):
-        # MLP.__init__: self.params[f"W{l}"] = W.astype(self.dtype)
         r.alloc(f"W{l}", "parameters", dims[l] * dims[l - 1] * s, "before")
-        if bias:  # self.params[f"b{l}"] = np.zeros((n, 1), dtype=self.dtype)
+        if bias:
             r.alloc(f"b{l}", "parameters", dims[l] * s, "before")
-    for k in range(OPTIMIZER_SLOTS[optimizer]):
-        r.alloc(f"opt{k}", "optimizer state", sum(dims[l] * (dims[l - 1] + bias)
-                                                  for l in range(1, L + 1)) * s, "before")
     r.alloc("X", "mini-batch", dims[0] * b * s, "before")
     r.alloc("Y", "mini-batch", n_y * b * s, "before")
-    # MLP.loss_and_grads: _, cache = self.forward(X)
+    # MLP.loss_and_grads: forward, then cost and backward on the same cache
     _forward(r, dims, b, s, output, bias)
-    # return self.cost(Y, cache), self.backward(Y, cache): the cost's temporaries go first
     _cost(r, n_y, b, s, output)
     _backward(r, dims, b, s, bias)
     r.free("dZ", *[f"A{l}" for l in range(1, L + 1)])  # the cache goes when backward returns
@@ -180,95 +124,97 @@ def step_memory(layer_dims, batch_size: int, dtype="float64", output="softmax",
     return StepMemory(b, r.peak, r.phase, r.snapshot, r.timeline)
 
 
-def _reduction_buffer(r, n_elements, s, phase):
-    """max / sum along an axis: buffered before numpy 2.3."""
-    if REDUCTION_BUFFERED:
-        r.buffer(n_elements, s, phase)
-
-
 def _forward(r, dims, b, s, output, bias):
-    """MLP.forward. The ReLU works in place, so A_l is Z_l: one array per layer."""
-    L, n_y = len(dims) - 1, dims[-1]
+    """MLP.forward. relu_forward works in place, so A_l is Z_l: one array per layer."""
+    L, n = len(dims) - 1, dims[-1] * b  # n: elements of ZL and AL
     for l in range(1, L + 1):
-        # Z = self.params[f"W{l}"] @ A
+        # affine_forward: Z = W @ A_prev, then Z += b (a broadcast, through numpy's buffer)
         r.alloc(f"A{l}", "activations", dims[l] * b * s, "forward")
-        if bias:  # Z += self.params[f"b{l}"]
+        if bias:
             r.buffer(dims[l] * b, s, "forward")
-        # A = np.maximum(Z, 0, out=Z): in place, nothing new; Z of the last layer is ZL
-    if output == "sigmoid":  # AL = np.negative(ZL), then three ufuncs in place
-        r.alloc("AL", "activations", n_y * b * s, "forward")
+        # relu_forward: np.maximum(Z, 0, out=Z), nothing new; the last layer's Z is ZL
+    if output == "sigmoid":  # np.exp(-np.logaddexp(0, -Z)): each call makes a new array
+        r.alloc("-Z", "temporaries", n * s, "forward")
+        r.alloc("logaddexp", "temporaries", n * s, "forward")
+        r.free("-Z")
+        r.alloc("-logaddexp", "temporaries", n * s, "forward")
+        r.free("logaddexp")
+        r.alloc("AL", "activations", n * s, "forward")
+        r.free("-logaddexp")
     elif output == "softmax":
-        # ZL -= ZL.max(axis=0, keepdims=True)
+        # E = np.exp(Z - Z.max(axis=0, keepdims=True))
         r.alloc("max", "temporaries", b * s, "forward")
-        _reduction_buffer(r, n_y * b, s, "forward")
-        r.buffer(n_y * b, s, "forward")
+        r.reduction(n, s, "forward")
+        r.alloc("Z-max", "temporaries", n * s, "forward")
         r.free("max")
-        # AL = np.exp(ZL)
-        r.alloc("AL", "activations", n_y * b * s, "forward")
-        # AL /= AL.sum(axis=0, keepdims=True)
+        r.alloc("AL", "activations", n * s, "forward")
+        r.free("Z-max")
+        # E /= E.sum(axis=0, keepdims=True)
         r.alloc("sum", "temporaries", b * s, "forward")
-        _reduction_buffer(r, n_y * b, s, "forward")
-        r.buffer(n_y * b, s, "forward")
+        r.reduction(n, s, "forward")
+        r.buffer(n, s, "forward")
         r.free("sum")
-    # linear: AL = ZL, nothing new
+    # linear: AL is ZL, nothing new
 
 
 def _cost(r, n_y, b, s, output):
-    """MLP.cost: one (n_y, b) temporary, updated in place."""
-    if output == "sigmoid":
-        # loss = np.logaddexp(0, ZL)
-        r.alloc("loss", "temporaries", n_y * b * s, "cost")
-        # loss -= Y * ZL
-        r.alloc("Y*Z", "temporaries", n_y * b * s, "cost")
-        r.free("loss", "Y*Z")
-    elif output == "softmax":
-        # log_sum = np.log(np.sum(np.exp(ZL), axis=0, keepdims=True))
-        r.alloc("exp", "temporaries", n_y * b * s, "cost")
+    """MLP.cost: the cost function of the output, from ZL."""
+    n = n_y * b
+    if output == "sigmoid":  # sigmoid_cross_entropy
+        # loss = np.logaddexp(0, Z); loss -= Y * Z
+        r.alloc("loss", "temporaries", n * s, "cost")
+        r.temporary("Y*Z", n * s, "cost")
+        r.free("loss")
+    elif output == "softmax":  # softmax_cross_entropy
+        # log_p = Z - Z.max(axis=0, keepdims=True)
+        r.alloc("max", "temporaries", b * s, "cost")
+        r.reduction(n, s, "cost")
+        r.alloc("log_p", "temporaries", n * s, "cost")
+        r.free("max")
+        # log_p -= np.log(np.sum(np.exp(log_p), axis=0, keepdims=True))
+        r.alloc("exp", "temporaries", n * s, "cost")
         r.alloc("sum", "temporaries", b * s, "cost")
-        _reduction_buffer(r, n_y * b, s, "cost")
+        r.reduction(n, s, "cost")
         r.free("exp")
-        r.alloc("log_sum", "temporaries", b * s, "cost")
+        r.alloc("log", "temporaries", b * s, "cost")
         r.free("sum")
-        # log_p = ZL - log_sum
-        r.alloc("log_p", "temporaries", n_y * b * s, "cost")
+        r.buffer(n, s, "cost")
+        r.free("log")
         # log_p *= Y
-        r.buffer(n_y * b, s, "cost")
-        r.free("log_p", "log_sum")
-    else:
-        # err = AL - Y, then err *= err in place
-        r.alloc("err", "temporaries", n_y * b * s, "cost")
-        r.free("err")
+        r.buffer(n, s, "cost")
+        r.free("log_p")
+    else:  # squared_error: err = Z - Y, then err *= err in place
+        r.temporary("err", n * s, "cost")
 
 
 def _backward(r, dims, b, s, bias):
     """MLP.backward: every cached activation stays alive; dZ of layer l and dA of layer l-1
     overlap. dZ is still alive when this returns."""
     L, n_y = len(dims) - 1, dims[-1]
-    # dZ = AL - Y.astype(AL.dtype, copy=False), then dZ /= m in place
+    # dZ = AL - Y, then dZ /= m in place
     r.alloc("dZ", "activation gradients", n_y * b * s, "backward")
     for l in range(L, 0, -1):
-        # grads[f"dW{l}"] = np.dot(dZ, A_prev.T)
+        # affine_backward: dW = np.dot(dZ, A_prev.T)
         r.alloc(f"dW{l}", "gradients", dims[l] * dims[l - 1] * s, "backward")
-        if bias:  # grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True)
+        if bias:  # db = dZ.sum(axis=1, keepdims=True)
             r.alloc(f"db{l}", "gradients", dims[l] * s, "backward")
-            _reduction_buffer(r, dims[l] * b, s, "backward")
+            r.reduction(dims[l] * b, s, "backward")
         if l > 1:
             n = dims[l - 1] * b
-            # dA_prev = self.params[f"W{l}"].T @ dZ
+            # dA_prev = W.T @ dZ
             r.alloc("dA", "activation gradients", n * s, "backward")
-            # dA_prev *= A_prev > 0: a mask of one byte per element, cast through a buffer
+            # relu_backward: dA *= A > 0, a mask of one byte per element, cast through a buffer
             r.alloc("mask", "temporaries", n, "backward")
             r.alloc("cast", "temporaries", min(n, NUMPY_BUFFER) * s, "backward")
             r.free("mask", "cast", "dZ")
-            # dZ = dA_prev
+            # dZ = relu_backward(dA_prev, ...): dA becomes dZ
             r.live["dZ"] = r.live.pop("dA")
 
 
 def _update(r):
     """MLP.update: p -= learning_rate * grads["d" + name], one temporary per parameter."""
     for name in [k for k in r.live if r.live[k][0] == "parameters"]:
-        r.alloc("lr*dp", "temporaries", r.live["d" + name][1] - ARRAY_OBJECT, "update")
-        r.free("lr*dp")
+        r.temporary("lr*dp", r.live["d" + name][1] - ARRAY_OBJECT, "update")
 
 
 def textbook_bytes(layer_dims, batch_size: int, dtype="float64") -> int:
