@@ -15,7 +15,9 @@ does not answer.
 
 How the limit is made to match `memory.step_memory`: the child is forked from a fresh server
 process (multiprocessing's "forkserver"), so it does not inherit the kernel's free heap; it
-builds the model, then allows `limit_bytes` minus the parameters' bytes above the address
+builds the model and warms it up (one forward and backward pass of the same layers and dtype,
+and a large product, so that BLAS makes its buffers outside the limit, whatever BLAS and
+kernel the machine has), then allows `limit_bytes` minus the parameters' bytes above the address
 space it holds at that moment; and it asks glibc's malloc to map every allocation over
 16 KiB afresh, so that every array of the step counts against the limit.
 """
@@ -104,6 +106,34 @@ def _vm_size_bytes() -> int:
     raise OSError("/proc/self/status has no VmSize line")  # pragma: no cover
 
 
+WARM_UP_WIDTH = 256  # a 256 x 256 x 256 product: past every BLAS's small-matrix path
+
+
+def _warm_up_batch(layer_dims, limit_bytes, dtype) -> int:
+    """A mini-batch size whose step takes well under limit_bytes: the activations, their
+    gradients and the mini-batch, a few copies of sum(layer_dims) values per example."""
+    per_example = 4 * sum(layer_dims) * np.dtype(dtype).itemsize
+    return max(1, limit_bytes // per_example)
+
+
+def _warm_up(model, batch_size):
+    """Before the limit: one forward and backward pass of this model, in its dtype, and a
+    product large enough for BLAS's regular path, so that whatever BLAS and kernel this
+    machine has makes its buffers and caches now. Measured: OpenBLAS's SkylakeX kernels run
+    small products without a buffer, so a small warm-up left the buffer to the first real
+    step, inside the limit ("Memory allocation still failed"). The parameters are unchanged
+    and every array made here is freed (unmapped) before the limit is set."""
+    rng = np.random.default_rng(12345)
+    n_x, n_y = model.layer_dims[0], model.layer_dims[-1]
+    X = rng.standard_normal((n_x, batch_size)).astype(model.dtype)
+    Y = np.zeros((n_y, batch_size), dtype=model.dtype)
+    Y[0] = 1
+    model.loss_and_grads(X, Y)
+    for dtype in (np.float32, np.float64):
+        a = np.ones((WARM_UP_WIDTH, WARM_UP_WIDTH), dtype=dtype)
+        np.dot(a, a)
+
+
 def _child(conn, layer_dims, batch_size, limit_bytes, dtype, steps, seed):
     """Runs in the child: set up, limit its own address space, then make the mini-batch and
     train; report back through conn (a dict, never an exception)."""
@@ -120,9 +150,9 @@ def _child(conn, layer_dims, batch_size, limit_bytes, dtype, steps, seed):
     stage = "while setting up"  # where we are, for a MemoryError's report
     try:
         with threadpool_limits(1):  # one BLAS thread: no thread stacks made inside the limit
-            np.dot(np.ones((64, 64)), np.ones((64, 64)))  # BLAS makes its buffers now, outside
             ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, SMALL_ALLOCATION)
             model = MLP(layer_dims, output="softmax", dtype=dtype, seed=seed)
+            _warm_up(model, min(batch_size, _warm_up_batch(layer_dims, limit_bytes, dtype)))
             param_bytes = sum(p.nbytes for p in model.params.values())
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
             cap = _vm_size_bytes() - param_bytes + limit_bytes  # parameters count too
@@ -272,3 +302,31 @@ class LimitedSteps:
             raise ChildOutOfMemory(f"step at batch size {batch_size}: {r.outcome} "
                                    f"(limit {self.limit_bytes:,} bytes) {r.message}")
         return r
+
+
+def compare_with_formula(results, fits) -> tuple[bool, list]:
+    """Each child's outcome against what the formula said (fits: one bool per result), in
+    plain words: (demonstrated, lines). demonstrated is False when some child neither ran nor
+    ran out of memory (an error of this machine's BLAS, a signal, a timeout): then the
+    demonstration could not run here, and the lines say so instead of comparing."""
+    results, fits = list(results), list(fits)
+    if len(results) != len(fits):
+        raise ValueError(f"results and fits must be as long as each other, got "
+                         f"{len(results)} and {len(fits)}")
+    odd = [r for r in results if r.outcome not in ("ran", "MemoryError")]
+    if odd:
+        r = odd[0]
+        return False, [f"The demonstration could not run on this machine: at b = "
+                       f"{r.batch_size:,} the child ended with '{r.outcome}' "
+                       f"{'after' if r.steps_done else 'before'} its first step, which is "
+                       f"neither a finished step nor running out of memory. The formula's "
+                       f"numbers above do not depend on it."]
+    lines = []
+    for r, fit in zip(results, fits):
+        if r.ran:
+            said = "as the formula says" if fit else "although the formula says it does not fit"
+            lines.append(f"b = {r.batch_size:5,}: ran all {r.steps_done} steps, {said}")
+        else:
+            said = "as the formula says" if not fit else "although the formula says it fits"
+            lines.append(f"b = {r.batch_size:5,}: ran out of memory {r.failed_at}, {said}")
+    return True, lines
