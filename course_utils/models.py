@@ -185,7 +185,8 @@ class MLP:
         m = ZL.shape[1]
         self.check_Y(Y, m)
         dZ = AL - Y  # (n_y, m): the same for all three outputs and their costs
-        dZ /= m
+        dZ /= dZ.dtype.type(m)  # m in dZ's dtype: numpy 1.x computes a float32 array divided
+        # by an int >= 65536 in float64, through a buffer (numpy 2 casts the int to float32)
         grads = {}
         for l in range(self.L, 0, -1):
             dA_prev, grads[f"dW{l}"], db = affine_backward(

@@ -25,7 +25,8 @@ NUMPY_BUFFER = 8192  # elements: numpy's ufunc buffer, used when an in-place ufu
 # (bool -> float) or broadcasts (Z += b): min(size, 8192) elements, measured with tracemalloc
 ARRAY_OBJECT = 112  # bytes of Python bookkeeping per live numpy array (measured, see tests)
 # numpy before 2.3 also buffers the step's reductions (max and sum over the classes, the bias
-# gradient's sum over the examples); 2.3 rewrote buffered iteration. Measured on numpy 1.26.4,
+# gradient's sum over the examples unless it is one row, the cost's sum over everything); 2.3
+# rewrote buffered iteration. Measured on numpy 1.26.4,
 # 2.0.2, 2.1.3 and 2.2.6 (buffered), 2.3.5 and 2.4.6 (not): tests/test_memory_replay.py.
 REDUCTION_BUFFERED = np.lib.NumpyVersion(np.__version__) < "2.3.0"
 
@@ -164,6 +165,7 @@ def _cost(r, n_y, b, s, output):
         # loss = np.logaddexp(0, Z); loss -= Y * Z
         r.alloc("loss", "temporaries", n * s, "cost")
         r.temporary("Y*Z", n * s, "cost")
+        r.reduction(n, s, "cost")  # np.sum(loss)
         r.free("loss")
     elif output == "softmax":  # softmax_cross_entropy
         # log_p = Z - Z.max(axis=0, keepdims=True)
@@ -182,9 +184,12 @@ def _cost(r, n_y, b, s, output):
         r.free("log")
         # log_p *= Y
         r.buffer(n, s, "cost")
+        r.reduction(n, s, "cost")  # np.sum(log_p)
         r.free("log_p")
-    else:  # squared_error: err = Z - Y, then err *= err in place
-        r.temporary("err", n * s, "cost")
+    else:  # squared_error: err = Z - Y, then err *= err in place, then np.sum(err)
+        r.alloc("err", "temporaries", n * s, "cost")
+        r.reduction(n, s, "cost")
+        r.free("err")
 
 
 def _backward(r, dims, b, s, bias):
@@ -196,9 +201,10 @@ def _backward(r, dims, b, s, bias):
     for l in range(L, 0, -1):
         # affine_backward: dW = np.dot(dZ, A_prev.T)
         r.alloc(f"dW{l}", "gradients", dims[l] * dims[l - 1] * s, "backward")
-        if bias:  # db = dZ.sum(axis=1, keepdims=True)
+        if bias:  # db = dZ.sum(axis=1, keepdims=True); one row is summed unbuffered
             r.alloc(f"db{l}", "gradients", dims[l] * s, "backward")
-            r.reduction(dims[l] * b, s, "backward")
+            if dims[l] > 1:
+                r.reduction(dims[l] * b, s, "backward")
         if l > 1:
             n = dims[l - 1] * b
             # dA_prev = W.T @ dZ
