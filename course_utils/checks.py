@@ -17,7 +17,8 @@ import math
 
 import numpy as np
 
-from . import data, lr_scaling, memory, minibatch, models, train
+from .core import data, minibatch, models, train
+from .measure import lr_scaling, memory
 
 
 class Wrong(Exception):

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+import course_utils
+
 HEAVY = ("matplotlib.pyplot", "ipywidgets", "IPython", "PIL")
 COMPUTE = ("noise", "sweep", "timing", "curves")
 PLOTTING_SIDE = ("surface", "plotting")
@@ -21,10 +23,11 @@ def loaded():
         "import importlib, json, sys",
         f"heavy = {list(HEAVY)!r}",
         "seen = {}",
+        f"modules = {course_utils.MODULES!r}",
         f"for group, names in (('compute', {list(COMPUTE)!r}), "
         f"('plotting side', {list(PLOTTING_SIDE)!r})):",
         "    for name in names:",
-        "        importlib.import_module('course_utils.' + name)",
+        "        importlib.import_module('course_utils.' + modules[name])",
         "    seen[group] = {m: m in sys.modules for m in heavy}",
         "print(json.dumps(seen))",
     ])
@@ -43,7 +46,7 @@ def test_plotting_side_modules_load_pyplot_only_to_draw(loaded):
 
 
 def test_the_split_modules_keep_every_name_the_notebooks_call():
-    from course_utils import curves, surface, sweep, timing
+    from course_utils.measure import curves, surface, sweep, timing
 
     names = {
         sweep: ["compare_with_batch_gd", "describe_crossover", "fit_steps_model", "format_runs",

@@ -4,7 +4,8 @@ answers get the intended message. A check never raises."""
 import numpy as np
 import pytest
 
-from course_utils import checks, minibatch, train
+from course_utils import checks
+from course_utils.core import minibatch, train
 
 STATUS = {"right": True, "wrong": False, "not written": None}
 

@@ -10,7 +10,9 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from course_utils import curves, data, models, plotting, train  # noqa: E402
+from course_utils.core import data, models, train  # noqa: E402
+from course_utils.measure import curves  # noqa: E402
+from course_utils.plots import plotting  # noqa: E402
 
 
 @pytest.fixture(scope="module")

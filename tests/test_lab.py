@@ -8,8 +8,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
-from course_utils import lab, lab_views, plotting, widget_parts  # noqa: E402
-from course_utils.live_figure import holds_data  # noqa: E402
+from course_utils.plots import plotting  # noqa: E402
+from course_utils.ui import lab, lab_views, widget_parts  # noqa: E402
+from course_utils.ui.live_figure import holds_data  # noqa: E402
 
 # Building a lab renders its figure once (constrained layout, over a second): the labs are
 # built once per module and shared; `full_lab` puts the shared one's sliders back first.

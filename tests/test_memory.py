@@ -1,5 +1,5 @@
-"""course_utils.memory: what the replay counts, the budget search, accumulation, the machine's
-memory and the figures. The replay against tracemalloc and models.py: test_memory_replay.py;
+"""course_utils.measure.memory: what the replay counts, the budget search, accumulation, the
+machine's memory and the figures. The replay against tracemalloc and models.py: test_memory_replay.py;
 bad arguments and properties over many numbers: test_memory_inputs.py."""
 
 import subprocess
@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from course_utils import memory, models, train
+from course_utils.core import models, train
+from course_utils.measure import memory
 
 
 @pytest.fixture(autouse=True)
@@ -151,7 +152,7 @@ def test_machine_memory_helpers_read_proc_on_linux():
 
 
 def test_machine_memory_helpers_read_the_right_fields(monkeypatch, tmp_path):
-    from course_utils.memory import machine
+    from course_utils.measure.memory import machine
 
     status = tmp_path / "status"
     status.write_text("Name:\tpython\nVmPeak:\t  900 kB\nVmHWM:\t  123 kB\n")
@@ -166,7 +167,7 @@ def test_machine_memory_helpers_read_the_right_fields(monkeypatch, tmp_path):
 
 
 def test_machine_memory_helpers_fall_back_off_linux(monkeypatch):
-    from course_utils.memory import machine
+    from course_utils.measure.memory import machine
 
     monkeypatch.setattr(machine, "_proc_bytes", lambda path, field: None)
     rss = machine.peak_rss_bytes()  # getrusage: KiB on Linux, bytes on macOS
@@ -261,7 +262,7 @@ def test_global_random_state_untouched():
 
 
 def test_import_loads_no_plotting_or_widgets():
-    code = ("import sys, course_utils.memory as m; m.largest_batch([4, 3], 10**6); "
+    code = ("import sys, course_utils.measure.memory as m; m.largest_batch([4, 3], 10**6); "
             "print([k for k in ('matplotlib', 'matplotlib.pyplot', 'ipywidgets', 'IPython', "
             "'PIL') if k in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -274,7 +275,7 @@ def test_plots_follow_the_figure_convention():
     matplotlib.use("Agg")  # tests only: no display needed
     import matplotlib.pyplot as plt
 
-    from course_utils import plotting
+    from course_utils.plots import plotting
 
     dims = [784, 256, 10]
     steps = [memory.step_memory(dims, b, "float32") for b in (64, 1024)]

@@ -1,5 +1,5 @@
-"""Bad arguments to course_utils.memory and oom: each raises TypeError or ValueError naming the
-argument, before any work; and properties of the budget search over many numbers."""
+"""Bad arguments to course_utils.measure.memory and oom: each raises TypeError or ValueError
+naming the argument, before any work; and properties of the budget search over many numbers."""
 
 import math
 
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from course_utils import memory, models, oom
+from course_utils.core import models
+from course_utils.measure import memory, oom
 
 DIMS = [784, 256, 10]
 NAN, INF = float("nan"), float("inf")

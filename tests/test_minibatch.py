@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import minibatch as mb
+from course_utils.core import minibatch as mb
 
 
 def index_valued(n_x, m):
@@ -221,7 +221,7 @@ def test_plot_partition_meets_the_figure_convention():
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
 
-    from course_utils import plotting
+    from course_utils.plots import plotting
 
     labels = np.array([[0] * 5 + [1] * 6, [1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0]])
     before = dict(plt.rcParams)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data, models, noise, timing
+from course_utils.core import data, models
+from course_utils.measure import noise, timing
 
 
 def test_time_steps_shapes_and_derived_quantities():
@@ -360,7 +361,7 @@ def test_timing_and_noise_figures_follow_the_convention():
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
 
-    from course_utils import plotting
+    from course_utils.plots import plotting
 
     sizes = np.array([1, 2, 4, 8, 16, 32, 64, 128])
     t = timing.StepTimes(sizes, np.outer([1.0, 1.1, 0.9], 1e-4 + 1e-6 * sizes))

@@ -8,7 +8,9 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from course_utils import data, plotting, surface, train  # noqa: E402
+from course_utils.core import data, train  # noqa: E402
+from course_utils.measure import surface  # noqa: E402
+from course_utils.plots import plotting  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data, models, sweep, train
+from course_utils.core import data, models, train
+from course_utils.measure import sweep
 
 
 def make_logistic():
@@ -301,7 +302,7 @@ def test_sweep_figures_follow_the_convention():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from course_utils import plotting
+    from course_utils.plots import plotting
 
     comparisons = []
     for m, batch_seconds in ((250, 1.0), (500, 2.0), (1000, 4.0)):

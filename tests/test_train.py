@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data, models, train
+from course_utils.core import data, models, train
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_choice, check_int, check_positive_float, check_real, check_seed
+from .validate import check_choice, check_int, check_positive_float, check_real, check_seed
 
 GPU_DTYPES = ("float32", "bfloat16", "cupy-fp32")  # the runs in gpu_batch_scaling_h100.csv
 
@@ -41,10 +41,10 @@ def _find_data_dir() -> Path:
     An installed wheel carries them as package data, course_utils/_data/; a source checkout
     or an editable install (`pip install -e .`) reads data/ at the repository root.
     """
-    shipped = resources.files(__package__) / "_data"  # a pathlib.Path for an unzipped install
+    shipped = resources.files("course_utils") / "_data"  # a pathlib.Path for an unzipped install
     if shipped.is_dir():
         return Path(str(shipped))
-    return Path(__file__).resolve().parent.parent / "data"
+    return Path(__file__).resolve().parents[2] / "data"  # course_utils/core/data.py
 
 
 DATA_DIR = _find_data_dir()

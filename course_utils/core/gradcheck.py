@@ -7,7 +7,7 @@ Costs 2 forward passes per parameter: use a small model and a few examples.
 
 import numpy as np
 
-from ._checks import check_finite_array, check_model_XY, check_real
+from .validate import check_finite_array, check_model_XY, check_real
 
 
 def _check_arguments(model, X, Y, eps) -> float:

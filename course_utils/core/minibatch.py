@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ._checks import check_bool, check_int, check_seed, check_XY
+from .validate import check_bool, check_int, check_seed, check_XY
 
 # Class colours for plot_partition: the course's OTHER colours, never a method's. Classes 0
 # and 1 (orange, grey) differ in hue and in lightness, so they stay apart in grey-scale print
@@ -119,7 +119,9 @@ def epoch_extra_memory(X, Y, batch_size: int, seed=0) -> dict:
     `iterate_minibatches` gives the epoch's mini-batches and each one is read, as a training
     step would. X and Y themselves are not counted: they exist before and after.
     """
-    from .memory import measure_peak_bytes  # here: minibatch must not need the memory module
+    from ..measure.memory import (
+        measure_peak_bytes,  # here: minibatch must not need the memory module
+    )
 
     m = check_XY(X, Y)
     batch_size = check_int("batch_size", batch_size, high=m)
@@ -160,7 +162,7 @@ def plot_partition(labels, batch_size: int, row_names, ax=None):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from .plotting import OTHER
+    from ..plots.plotting import OTHER
 
     if not isinstance(labels, np.ndarray) or labels.ndim != 2 or labels.size == 0:
         raise ValueError(f"labels must be a non-empty 2-D numpy array (n_rows, m), got "

@@ -33,7 +33,7 @@ a float32 model is refused rather than silently computed in another precision
 
 import numpy as np
 
-from ._checks import (
+from .validate import (
     check_bool,
     check_choice,
     check_finite_array,

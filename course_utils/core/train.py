@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import (
+from .minibatch import iterate_minibatches, num_minibatches
+from .validate import (
     check_bool,
     check_finite_array,
     check_int,
@@ -23,7 +24,6 @@ from ._checks import (
     check_seed,
     check_values,
 )
-from .minibatch import iterate_minibatches, num_minibatches
 
 
 class InverseTimeDecay:

@@ -17,7 +17,7 @@ property of the cost, not of the mini-batch size.
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_int, check_model_XY, check_seed
+from ..core.validate import check_int, check_model_XY, check_seed
 
 
 def _flat(model, arrays: dict, prefix: str = "") -> np.ndarray:

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_int, check_model_XY, check_positive_float, check_seed, check_values
+from ..core.validate import (
+    check_int,
+    check_model_XY,
+    check_positive_float,
+    check_seed,
+    check_values,
+)
 from .curves_contest import (
     KINDS,
     Entry,
@@ -100,7 +106,7 @@ def plot_cost_changes(costs, ax=None, label=None, color=None, ls="-", marker="o"
     """
     import matplotlib.pyplot as plt  # here: the rest of the module does not need matplotlib
 
-    from .plotting import OTHER, legend
+    from ..plots.plotting import OTHER, legend
 
     r = cost_rises(costs)  # checks the input
     dJ = np.diff(np.asarray(costs, dtype=np.float64))  # dJ[t-1] = J(t) - J(t-1)

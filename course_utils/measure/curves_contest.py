@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import (
+from ..core.train import train
+from ..core.validate import (
     check_callable,
     check_choice,
     check_int,
@@ -27,7 +28,6 @@ from ._checks import (
     check_sizes,
     check_XY,
 )
-from .train import train
 
 
 @dataclass

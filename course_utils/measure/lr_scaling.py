@@ -22,7 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import (
+from ..core.minibatch import iterate_minibatches, num_minibatches
+from ..core.train import train
+from ..core.validate import (
     check_callable,
     check_finite_array,
     check_int,
@@ -34,9 +36,7 @@ from ._checks import (
     check_values,
     check_XY,
 )
-from .minibatch import iterate_minibatches, num_minibatches
 from .sweep_tuning import fit_steps_model, time_to_target
-from .train import train
 
 # ---- best rates, measured ---------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ the batch size at which the noise in the gradient is about as large as the gradi
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_int, check_model_XY, check_seed, check_sizes
+from ..core.validate import check_int, check_model_XY, check_seed, check_sizes
 
 
 def _as_model_dtype(model, X, Y) -> tuple:
@@ -133,8 +133,8 @@ def plot_minibatch_variance(variance: dict, m: int, ax=None, **legend_kw):
     below it. legend_kw go to plotting.legend. Returns the Axes."""
     import matplotlib.pyplot as plt  # here, not at the top: noise never needs matplotlib
 
-    from .plotting import OTHER, legend
-    from .timing_plots import log_ticks
+    from ..plots.plotting import OTHER, legend
+    from ..plots.timing_plots import log_ticks
 
     m = check_int("m", m)
     missing = {"batch_sizes", "measured", "predicted", "trace_sigma"} - set(variance)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import (
+from ..core.validate import (
     check_float_dtype,
     check_int,
     check_layer_dims,
@@ -112,8 +112,8 @@ def _child(conn, layer_dims, batch_size, limit_bytes, dtype, steps, seed):
 
     from threadpoolctl import threadpool_limits
 
-    from .data import one_hot
-    from .models import MLP
+    from ..core.data import one_hot
+    from ..core.models import MLP
 
     report = {"outcome": "ran", "message": "", "steps_done": 0, "step_seconds": [],
               "failed_at": ""}
@@ -199,7 +199,7 @@ def run_steps_with_limit(layer_dims, batch_size: int, limit_bytes: int, dtype="f
     if not ok:
         raise RuntimeError(f"run_steps_with_limit cannot limit a child's memory here: {why}")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["course_utils.oom"])  # imported once, by the server
+    ctx.set_forkserver_preload(["course_utils.measure.oom"])  # imported once, by the server
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child, args=(send, dims, b, limit, dtype.name, steps, seed),
                         daemon=True)

@@ -9,7 +9,7 @@ AssertionError, so a stored output that another machine could print differently 
 first, where it is made.
 """
 
-from ._checks import check_real
+from ..core.validate import check_real
 
 __all__ = ["robust"]
 

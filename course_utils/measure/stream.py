@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import (
+from ..core.validate import (
     check_choice,
     check_float_dtype,
     check_int,
@@ -191,7 +191,7 @@ def epoch_costs_by_order(X, Y, batch_size: int, rows_in_block: int, orders=ORDER
     logistic regression with the mini-batches of each order (minibatch_rows), from the same
     start (model_seed): {order: costs, one per seed}. "sequential" has nothing random: one
     run, whatever the seeds."""
-    from .models import LogisticRegression
+    from ..core.models import LogisticRegression
 
     m = check_XY(X, Y)
     if Y.shape[0] != 1 or X.dtype != Y.dtype or X.dtype.name not in ("float32", "float64"):

@@ -24,10 +24,11 @@ loads it.
 
 import numpy as np
 
-from ._checks import check_bool, check_int, check_real, check_XY
-from .minibatch import num_minibatches
-from .models import LinearRegression
-from .plotting import (
+from ..core.minibatch import num_minibatches
+from ..core.models import LinearRegression
+from ..core.train import train
+from ..core.validate import check_bool, check_int, check_real, check_XY
+from ..plots.plotting import (
     OTHER,
     legend,
     log_x,
@@ -38,7 +39,6 @@ from .plotting import (
     plot_contours,
     plot_path,
 )
-from .train import train
 
 
 class LeastSquares2D:

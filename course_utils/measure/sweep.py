@@ -17,6 +17,7 @@ concept each, each short enough to read in one sitting:
 None of them imports matplotlib until a figure is drawn.
 """
 
+from ..plots.sweep_plots import plot_comparisons, plot_targets
 from .sweep_comparison import (
     VERDICTS,
     Comparison,
@@ -28,7 +29,6 @@ from .sweep_comparison import (
     replay_run,
     time_runs,
 )
-from .sweep_plots import plot_comparisons, plot_targets
 from .sweep_tuning import (
     TargetResult,
     fit_steps_model,

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import (
+from ..core.minibatch import iterate_minibatches, num_minibatches
+from ..core.validate import (
     check_callable,
     check_int,
     check_positive_float,
@@ -24,7 +25,6 @@ from ._checks import (
     check_sizes,
     check_XY,
 )
-from .minibatch import iterate_minibatches, num_minibatches
 from .sweep_tuning import TargetResult, check_target_cost, format_tried, tune_learning_rate
 
 VERDICTS = ("batch GD", "mini-batch", "tie")

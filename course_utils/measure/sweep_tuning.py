@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import (
+from ..core.minibatch import num_minibatches
+from ..core.train import train
+from ..core.validate import (
     check_callable,
     check_int,
     check_learning_rates,
@@ -30,8 +32,6 @@ from ._checks import (
     check_values,
     check_XY,
 )
-from .minibatch import num_minibatches
-from .train import train
 
 
 @dataclass

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import (
+from ..core.data import one_hot
+from ..core.validate import (
     check_bool,
     check_callable,
     check_float_dtype,
@@ -32,8 +33,12 @@ from ._checks import (
     check_sizes,
     check_values,
 )
-from .data import one_hot
-from .timing_plots import log_ticks, plot_power_of_two, plot_throughput, plot_time_per_example
+from ..plots.timing_plots import (
+    log_ticks,
+    plot_power_of_two,
+    plot_throughput,
+    plot_time_per_example,
+)
 
 __all__ = [
     "StepTimes", "count_verdicts", "format_effect", "log_ticks", "plot_power_of_two",

@@ -7,9 +7,9 @@ come from plotting.OTHER (never the three method colours), each with a hatch or 
 
 import numpy as np
 
-from .._checks import check_bytes, check_int
-from .budget import largest_batch, smallest_budget
-from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _check_model
+from ..core.validate import check_bytes, check_int
+from ..measure.memory.budget import largest_batch, smallest_budget
+from ..measure.memory.replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _check_model
 
 PHASES = ("before", "forward", "cost", "backward", "update")
 # Fill of each phase: a colour of plotting.OTHER and a hatch, so that colour is not the only cue.
@@ -25,7 +25,7 @@ def _check_axes(axes, n):
 
 
 def _fill(name):
-    from ..plotting import OTHER
+    from .plotting import OTHER
 
     return OTHER.get(name, name)
 
@@ -57,7 +57,7 @@ def plot_step_memory(steps, measured_bytes=None, axes=None):
     _check_axes(axes, len(steps) + 1)
     import matplotlib.pyplot as plt  # here, after the checks: `import memory` stays light
 
-    from ..plotting import OTHER, legend
+    from .plotting import OTHER, legend
 
     if axes is None:
         _, axes = plt.subplots(1, len(steps) + 1, figsize=(6 * len(steps) + 5, 4),
@@ -122,7 +122,7 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     _check_axes(axes, 3)
     import matplotlib.pyplot as plt  # here, after the checks: `import memory` stays light
 
-    from ..plotting import OTHER, plain_log_ticks
+    from .plotting import OTHER, plain_log_ticks
 
     if axes is None:
         _, axes = plt.subplots(1, 3, figsize=(15, 4), layout="constrained")

@@ -22,8 +22,8 @@ from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from matplotlib.ticker import LogFormatter
 
-from ._checks import check_bool, check_callable, check_choice, check_int, check_real
-from .train import ewma
+from ..core.train import ewma
+from ..core.validate import check_bool, check_callable, check_choice, check_int, check_real
 
 COLORS = {"batch": "#0072B2", "sgd": "#CC79A7", "minibatch": "#009E73"}
 LINESTYLES = {"batch": "-", "sgd": ":", "minibatch": "--"}

@@ -6,9 +6,9 @@ matplotlib is imported inside each function: importing `sweep` never loads it.
 
 import numpy as np
 
-from ._checks import check_choice, check_int, check_real, check_sizes
-from .sweep_comparison import Comparison, crossover
-from .sweep_tuning import TargetResult
+from ..core.validate import check_choice, check_int, check_real, check_sizes
+from ..measure.sweep_comparison import Comparison, crossover
+from ..measure.sweep_tuning import TargetResult
 
 
 def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend_kw):

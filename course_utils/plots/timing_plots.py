@@ -10,7 +10,7 @@ each function: importing `timing` never loads it.
 
 import numpy as np
 
-from ._checks import check_bool, check_int, check_real, check_values
+from ..core.validate import check_bool, check_int, check_real, check_values
 
 
 def log_ticks(axis, values, steps=None, max_ticks: int = 9, beyond: bool = True) -> list:
@@ -58,8 +58,8 @@ def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_
     Returns the Axes."""
     import matplotlib.pyplot as plt  # here, not at the top: timing never needs matplotlib
 
+    from ..measure.timing import StepTimes
     from .plotting import OTHER, legend
-    from .timing import StepTimes
 
     if not isinstance(times, StepTimes):
         raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
@@ -90,8 +90,8 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
     """
     import matplotlib.pyplot as plt
 
+    from ..measure.timing import StepTimes
     from .plotting import OTHER, legend
-    from .timing import StepTimes
 
     if not isinstance(times, StepTimes):
         raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")

@@ -16,7 +16,7 @@ follow just after the cell ends (or calls the lab's `update()` to redraw at once
 
 import asyncio
 
-from ._checks import check_callable, check_real
+from ..core.validate import check_callable, check_real
 
 
 def running_loop():

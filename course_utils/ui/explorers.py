@@ -14,12 +14,12 @@ and `drawn()` (True when the figure shows data for the slider's current value).
 import ipywidgets as W
 import numpy as np
 
-from ._checks import check_float_dtype, check_int, check_layer_dims, check_real
+from ..core.validate import check_float_dtype, check_int, check_layer_dims, check_real
+from ..plots.plotting import OTHER, legend, plain_log_ticks, spans_decades
 from .coalesce import UpdateCoalescer
 from .lab_views import MemoryView
 from .live_figure import LiveFigure, holds_data
 from .parsing import parse_batch_size
-from .plotting import OTHER, legend, plain_log_ticks, spans_decades
 from .reports import (
     batch_size_report,
     check_step_times,
@@ -146,7 +146,7 @@ class MemoryBudgetExplorer:
 
     def __init__(self, layer_dims, m: int, dtype="float32", output="softmax",
                  budget_bytes: float = 8e9, batch_size: int = 256):
-        from . import memory
+        from ..measure import memory
 
         self.memory = memory
         self.layer_dims = check_layer_dims("layer_dims", layer_dims)

@@ -21,7 +21,7 @@ import time
 
 import ipywidgets as W
 
-from ._checks import check_bytes, check_choice, check_int, check_real
+from ..core.validate import check_bytes, check_choice, check_int, check_real
 from .coalesce import UpdateCoalescer
 from .lab_runs import LAB_RATES, RATE_SCALINGS, LabRuns, decimate, scaled_rate
 from .lab_views import CostView, MemoryView, PathView, SpeedView

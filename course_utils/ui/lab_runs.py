@@ -15,11 +15,11 @@ import math
 
 import numpy as np
 
-from . import memory
-from ._checks import check_bytes, check_choice, check_int, check_real
-from .data import load_mnist1d, make_regression_2d
-from .models import MLP, LinearRegression
-from .train import train
+from ..core.data import load_mnist1d, make_regression_2d
+from ..core.models import MLP, LinearRegression
+from ..core.train import train
+from ..core.validate import check_bytes, check_choice, check_int, check_real
+from ..measure import memory
 
 RATE_SCALINGS = ("none", "linear", "square root")
 LAB_RATES = (1e-3, 10.0)  # the learning rates the lab runs, lowest and highest

@@ -16,9 +16,7 @@ and line styles, everything else in OTHER colours, legends right of the Axes.
 import numpy as np
 from matplotlib.ticker import FixedLocator, NullFormatter
 
-from .lab_runs import decimate
-from .live_figure import holds_data
-from .plotting import (
+from ..plots.plotting import (
     COLORS,
     END_STYLE,
     LINESTYLES,
@@ -30,6 +28,8 @@ from .plotting import (
     method_style,
     plain_log_ticks,
 )
+from .lab_runs import decimate
+from .live_figure import holds_data
 
 
 def add_method_key(ax, prefix="", short=False):

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from ._checks import check_real
+from ..core.validate import check_real
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 
-from ._checks import check_int
+from ..core.validate import check_int
+from ..measure.timing import StepTimes
 from .parsing import format_bytes
-from .timing import StepTimes
 
 
 def relative_noise(b: int, m: int) -> float:

@@ -15,7 +15,7 @@ import math
 import ipywidgets as W
 import numpy as np
 
-from ._checks import check_callable, check_real, check_values
+from ..core.validate import check_callable, check_real, check_values
 from .parsing import format_bytes, parse_batch_size, parse_bytes, parse_rate
 
 SLIDER_WIDTH = "420px"

@@ -25,6 +25,7 @@ means GB = 10**9 bytes). `layer_dims` is [n_x, n_1, ..., n_y] as for models.MLP;
 or 显存 (a GPU's own memory).
 """
 
+from ...plots.memory_plots import plot_search, plot_step_memory
 from .accumulation import AccumulationCosts, accumulation_costs
 from .budget import (
     PRESETS,
@@ -45,7 +46,6 @@ from .measure import (
     measure_step_peak,
     step_table,
 )
-from .plots import plot_search, plot_step_memory
 from .replay import (
     ARRAY_OBJECT,
     CATEGORIES,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_int, check_model_XY, check_seed
+from ...core.validate import check_int, check_model_XY, check_seed
 from .measure import measure_peak_bytes
 
 MAX_REPEATS = 100  # accumulation_costs: more rounds than this only make a long wait
@@ -70,7 +70,7 @@ def accumulation_costs(model, X, Y, micro_sizes, repeats: int = 5,
     """
     from threadpoolctl import threadpool_limits
 
-    from ..train import accumulated_gradients
+    from ...core.train import accumulated_gradients
 
     b = _check_model_data(model, X, Y)
     if isinstance(micro_sizes, (str, bytes)) or not np.iterable(micro_sizes):

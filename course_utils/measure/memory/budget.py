@@ -10,7 +10,7 @@ budgets are memory of either kind: 内存 (RAM, which the CPU uses) or 显存 (a
 
 import math
 
-from .._checks import check_bytes, check_int
+from ...core.validate import check_bytes, check_int
 from .measure import measure_step_peak
 from .replay import CATEGORIES, _check_model, step_memory
 

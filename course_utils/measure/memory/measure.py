@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_int, check_seed
+from ...core.validate import check_int, check_seed
 from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _check_model, step_memory
 
 
@@ -41,7 +41,7 @@ def measure_step_peak(layer_dims, batch_size: int, dtype="float64", output="soft
     one warm-up step, a second step (loss_and_grads, then update) runs under tracemalloc.
     Returns their sum: the steady-state memory of a training step.
     """
-    from ..models import MLP
+    from ...core.models import MLP
     from ..timing import random_batch
 
     dims, _ = _check_model(layer_dims, dtype, output)

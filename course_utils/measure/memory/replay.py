@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import check_bool, check_choice, check_float_dtype, check_int, check_layer_dims
+from ...core.validate import (
+    check_bool,
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_layer_dims,
+)
 
 CATEGORIES = ("parameters", "gradients", "optimizer state", "mini-batch", "activations",
               "activation gradients", "temporaries")
