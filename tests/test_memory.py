@@ -1,6 +1,6 @@
 """course_utils.measure.memory: what the replay counts, the budget search, accumulation, the
-machine's memory and the figures. The replay against tracemalloc and models.py: test_memory_replay.py;
-bad arguments and properties over many numbers: test_memory_inputs.py."""
+machine's memory and the figures. The replay against tracemalloc and models.py:
+test_memory_replay.py; bad arguments and properties over many numbers: test_memory_inputs.py."""
 
 import subprocess
 import sys
