@@ -11,6 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from course_utils.core import models, train
 from course_utils.measure import memory
+from course_utils.plots import memory_plots
 
 
 @pytest.fixture(autouse=True)
@@ -280,8 +281,8 @@ def test_plots_follow_the_figure_convention():
     dims = [784, 256, 10]
     steps = [memory.step_memory(dims, b, "float32") for b in (64, 1024)]
     measured = [memory.measure_step_peak(dims, b, "float32") for b in (64, 1024)]
-    axes = list(memory.plot_step_memory(steps, measured))
-    axes += list(memory.plot_step_memory(steps[0], measured[0]))
+    axes = list(memory_plots.plot_step_memory(steps, measured))
+    axes += list(memory_plots.plot_step_memory(steps[0], measured[0]))
     labels = [t.get_text() for t in axes[2].get_yticklabels()]
     assert "optimizer state\n(0: plain GD keeps none)" in labels  # an empty category says why
     calls = []
@@ -293,7 +294,7 @@ def test_plots_follow_the_figure_convention():
 
     budget = memory.smallest_budget(dims, 300, "float32")
     memory.find_largest_batch(run_step)
-    search = memory.plot_search(calls, dims, budget, "float32")
+    search = memory_plots.plot_search(calls, dims, budget, "float32")
     assert len(search) == 3 and min(search[2].get_ylim()) > 100  # the zoom: bisection only
     axes += list(search)
     for ax in axes:  # no method colour, and no sky blue (too close to batch GD's blue)

@@ -12,12 +12,9 @@ concept each, each short enough to read in one sitting:
 * `sweep_comparison`: claim C7, mini-batch GD against batch GD, timed.
     `compare_with_batch_gd` -> `Comparison` (its `verdict`), `replay_run`, `time_runs`,
     `crossover` and `describe_crossover` (over several m), `format_runs`, `format_timing`.
-* `sweep_plots`: `plot_comparisons`, `plot_targets`, the figures of notebook 04.
-
-None of them imports matplotlib until a figure is drawn.
+Their figures, `plot_comparisons` and `plot_targets`, are in plots/sweep_plots.py.
 """
 
-from ..plots.sweep_plots import plot_comparisons, plot_targets
 from .sweep_comparison import (
     VERDICTS,
     Comparison,
@@ -42,6 +39,6 @@ from .sweep_tuning import (
 __all__ = [
     "VERDICTS", "Comparison", "TargetResult", "compare_with_batch_gd", "crossover",
     "describe_crossover", "fit_steps_model", "format_runs", "format_timing", "format_tried",
-    "min_logistic_cost", "plot_comparisons", "plot_targets", "replay_run", "scaling_regimes",
+    "min_logistic_cost", "replay_run", "scaling_regimes",
     "time_runs", "time_to_target", "tune_learning_rate",
 ]

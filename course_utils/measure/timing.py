@@ -9,9 +9,7 @@ to a measurement, never remove it.
 * `power_of_two_effect`: is p faster per example than p - 1 and p + 1, beyond the noise?
   (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` for C8;
   `format_effect` and `count_verdicts` to print them.)
-* In `timing_plots`, and callable from here too: `plot_time_per_example`, `plot_throughput`,
-  `plot_power_of_two` (the figures of notebook 04) and `log_ticks`, which labels a log axis
-  with plain numbers (1, 2, 5, 10, 20, ...). matplotlib loads only when one is called.
+* Their figures are in plots/timing_plots.py.
 """
 
 import copy
@@ -33,16 +31,9 @@ from ..core.validate import (
     check_sizes,
     check_values,
 )
-from ..plots.timing_plots import (
-    log_ticks,
-    plot_power_of_two,
-    plot_throughput,
-    plot_time_per_example,
-)
 
 __all__ = [
-    "StepTimes", "count_verdicts", "format_effect", "log_ticks", "plot_power_of_two",
-    "plot_throughput", "plot_time_per_example", "power_of_two_effect",
+    "StepTimes", "count_verdicts", "format_effect", "power_of_two_effect",
     "power_of_two_effect_one_run", "power_of_two_summary", "random_batch", "seconds_per_call",
     "step_breakdown", "time_steps",
 ]

@@ -1,7 +1,7 @@
 """Figures of the memory of a step: the replay's timeline, and a batch-size search by trial.
 
-Each function takes its Axes (or None for a new figure) and returns them; matplotlib is
-imported inside the functions, so that `import course_utils.memory` does not load it. Colours
+Each function takes its Axes (or None for a new figure) and returns them; matplotlib's pyplot
+is imported inside the functions. measure/memory computes what they draw. Colours
 come from plotting.OTHER (never the three method colours), each with a hatch or marker too.
 """
 

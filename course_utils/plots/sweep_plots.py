@@ -1,7 +1,6 @@
 """The figures of notebook 04's sweeps: claim C7 against m, and updates to a target against b.
 
-Part of `sweep` (notebooks call these as cu.sweep.<name>; see sweep.py for the whole map).
-matplotlib is imported inside each function: importing `sweep` never loads it.
+measure/sweep.py computes them. matplotlib's pyplot is imported inside each function.
 """
 
 import numpy as np
@@ -9,6 +8,7 @@ import numpy as np
 from ..core.validate import check_choice, check_int, check_real, check_sizes
 from ..measure.sweep_comparison import Comparison, crossover
 from ..measure.sweep_tuning import TargetResult
+from .plotting import OTHER, legend, log_ticks, method_label, method_style
 
 
 def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend_kw):
@@ -21,9 +21,6 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
     rule_m: draw the rule's m (e.g. 2000). legend_kw go to plotting.legend. Returns the Axes.
     """
     import matplotlib.pyplot as plt  # here, not at the top: sweeps never need matplotlib
-
-    from .plotting import OTHER, legend, method_style
-    from .timing_plots import log_ticks
 
     comparisons = list(comparisons)
     if not comparisons or not all(isinstance(c, Comparison) for c in comparisons):
@@ -77,9 +74,6 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     increasing. legend_kw go to plotting.legend. Returns the Axes.
     """
     import matplotlib.pyplot as plt
-
-    from .plotting import OTHER, legend, method_label, method_style
-    from .timing_plots import log_ticks
 
     y = check_choice("y", y, ("updates", "seconds"))
     results = list(results)

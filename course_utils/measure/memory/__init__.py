@@ -9,7 +9,8 @@ One module per concept; every name is also here, as the notebooks call it (cu.me
     budget        largest_batch, smallest_budget, budget_report; find_largest_batch by trial
                   against SimulatedAllocator
     accumulation  accumulation_costs: one update computed micro-batch by micro-batch
-    plots         plot_step_memory, plot_search (matplotlib is imported only when they run)
+
+The figures, plot_step_memory and plot_search, are in plots/memory_plots.py.
 
 For [784, 256, 10] at b = 64 the replay's peak is 1.34 times the textbook count; at b = 1024
 the two agree, by coincidence rather than by design (see tests/test_memory.py). The replay is
@@ -25,7 +26,6 @@ means GB = 10**9 bytes). `layer_dims` is [n_x, n_1, ..., n_y] as for models.MLP;
 or 显存 (a GPU's own memory).
 """
 
-from ...plots.memory_plots import plot_search, plot_step_memory
 from .accumulation import AccumulationCosts, accumulation_costs
 from .budget import (
     PRESETS,
@@ -63,6 +63,6 @@ __all__ = [
     "SimulatedOutOfMemory", "StepMemory", "accumulation_costs", "available_memory_bytes",
     "budget_report", "check_replay", "find_largest_batch", "largest_batch",
     "measure_peak_bytes", "measure_step_peak", "peak_rss_bytes", "per_example_breakdown",
-    "per_example_bytes", "plot_search", "plot_step_memory", "smallest_budget", "step_memory",
+    "per_example_bytes", "smallest_budget", "step_memory",
     "step_table", "textbook_bytes",
 ]
