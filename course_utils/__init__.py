@@ -36,6 +36,7 @@ MODULES = {
     # plots
     "plotting": "plots.plotting", "timing_plots": "plots.timing_plots",
     "sweep_plots": "plots.sweep_plots", "memory_plots": "plots.memory_plots",
+    "minibatch_plots": "plots.minibatch_plots",
     # ui
     "widgets": "ui.widgets", "lab": "ui.lab",
     # the exercises' checks

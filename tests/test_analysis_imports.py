@@ -46,7 +46,8 @@ def test_plotting_side_modules_load_pyplot_only_to_draw(loaded):
 
 
 def test_every_name_the_notebooks_call_exists():
-    """Each cu.<module>.<name> in a notebook's code is found where the short name points."""
+    """Each cu.<module>.<name> in a notebook's code, a benchmark or a script is found where
+    the short name points."""
     import importlib
     import re
     from pathlib import Path
@@ -57,6 +58,9 @@ def test_every_name_the_notebooks_call_exists():
         for cell in json.loads(nb.read_text())["cells"]:
             if cell["cell_type"] == "code":
                 called |= set(re.findall(r"\bcu\.(\w+)\.(\w+)", "".join(cell["source"])))
+    for path in sorted((root / "benchmarks").glob("*.py")) + sorted(
+            (root / "scripts").glob("*.py")):
+        called |= set(re.findall(r"\bcu\.(\w+)\.(\w+)", path.read_text()))
     assert len(called) > 100, "the pattern found too few names: stale?"
     missing = sorted(f"cu.{m}.{n}" for m, n in called
                      if not hasattr(importlib.import_module(

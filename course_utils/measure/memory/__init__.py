@@ -42,6 +42,7 @@ from .machine import available_memory_bytes, peak_rss_bytes
 from .measure import (
     ReplayCheck,
     check_replay,
+    epoch_extra_memory,
     measure_peak_bytes,
     measure_step_peak,
     step_table,
@@ -61,7 +62,7 @@ __all__ = [
     "ARRAY_OBJECT", "CATEGORIES", "CATEGORY_NOTES", "NUMPY_BUFFER",
     "PRESETS", "REDUCTION_BUFFERED", "AccumulationCosts", "ReplayCheck", "SimulatedAllocator",
     "SimulatedOutOfMemory", "StepMemory", "accumulation_costs", "available_memory_bytes",
-    "budget_report", "check_replay", "find_largest_batch", "largest_batch",
+    "budget_report", "check_replay", "epoch_extra_memory", "find_largest_batch", "largest_batch",
     "measure_peak_bytes", "measure_step_peak", "peak_rss_bytes", "per_example_breakdown",
     "per_example_bytes", "smallest_budget", "step_memory",
     "step_table", "textbook_bytes",

@@ -2,8 +2,9 @@
 
 `measure_step_peak` runs one real step of models.MLP under Python's memory tracer tracemalloc;
 `check_replay` compares it with the replay (replay.step_memory) at several batch sizes, and
-`step_table` prints the two side by side with the textbook count. Bytes throughout (printed
-in MiB = 2**20 bytes).
+`step_table` prints the two side by side with the textbook count. `epoch_extra_memory`: the
+extra memory of one epoch of mini-batches, built all at once or one at a time. Bytes
+throughout (printed in MiB = 2**20 bytes).
 """
 
 import tracemalloc
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...core.validate import check_int, check_seed
+from ...core.minibatch import iterate_minibatches, random_mini_batches
+from ...core.validate import check_int, check_seed, check_XY
 from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _check_model, step_memory
 
 
@@ -140,3 +142,26 @@ def step_table(steps, measured_bytes, textbook) -> str:
     lines.append(row("measured / textbook", [f"{m / t:.2f}x" for m, t in
                                              zip(measured_bytes, textbook)]))
     return "\n".join(lines)
+
+
+def epoch_extra_memory(X, Y, batch_size: int, seed=0) -> dict:
+    """Extra memory (bytes) that one epoch of mini-batches needs, built each way.
+
+    Returns {"shuffled copy": ..., "lazy iterator": ...}: the peak memory above the start,
+    measured with Python's memory tracer tracemalloc, while `random_mini_batches` or
+    `iterate_minibatches` gives the epoch's mini-batches and each one is read, as a training
+    step would. X and Y themselves are not counted: they exist before and after.
+    """
+    m = check_XY(X, Y)
+    batch_size = check_int("batch_size", batch_size, high=m)
+    check_seed("seed", seed)
+    ways = {"shuffled copy": random_mini_batches, "lazy iterator": iterate_minibatches}
+    peaks, touched = {}, []
+    for name, make_batches in ways.items():
+        peak, total = measure_peak_bytes(
+            lambda f=make_batches: sum(float(X_t[0, 0]) for X_t, _ in f(X, Y, batch_size, seed)))
+        peaks[name] = peak
+        touched.append(total)
+    if touched[0] != touched[1]:  # both ways must give the same mini-batches, in order
+        raise RuntimeError("random_mini_batches and iterate_minibatches gave different batches")
+    return peaks
