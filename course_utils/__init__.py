@@ -36,7 +36,8 @@ MODULES = {
     # plots
     "plotting": "plots.plotting", "timing_plots": "plots.timing_plots",
     "sweep_plots": "plots.sweep_plots", "memory_plots": "plots.memory_plots",
-    "minibatch_plots": "plots.minibatch_plots",
+    "minibatch_plots": "plots.minibatch_plots", "noise_plots": "plots.noise_plots",
+    "curves_plots": "plots.curves_plots", "surface_plots": "plots.surface_plots",
     # ui
     "widgets": "ui.widgets", "lab": "ui.lab",
     # the exercises' checks

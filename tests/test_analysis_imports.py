@@ -11,8 +11,8 @@ import pytest
 import course_utils
 
 HEAVY = ("matplotlib.pyplot", "ipywidgets", "IPython", "PIL")
-COMPUTE = ("noise", "sweep", "timing", "curves")
-PLOTTING_SIDE = ("surface", "plotting")
+COMPUTE = tuple(n for n, m in course_utils.MODULES.items() if m.startswith(("core.", "measure.")))
+PLOTTING_SIDE = tuple(n for n, m in course_utils.MODULES.items() if m.startswith("plots."))
 
 
 @pytest.fixture(scope="module")

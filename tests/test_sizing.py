@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from course_utils.core import data, models
 from course_utils.measure import noise, timing
-from course_utils.plots import plotting, timing_plots
+from course_utils.plots import noise_plots, plotting, timing_plots
 
 
 def test_time_steps_shapes_and_derived_quantities():
@@ -314,7 +314,7 @@ def test_minibatch_variance_arguments_are_checked():
         noise.minibatch_gradient_variance(g, [2], seed=-1)
     v = noise.minibatch_gradient_variance(g, [10], draws=2)
     with pytest.raises(ValueError, match="below m"):  # b = m has no noise to draw
-        noise.plot_minibatch_variance(v, 10)
+        noise_plots.plot_minibatch_variance(v, 10)
 
 
 @settings(max_examples=30, deadline=None)
@@ -381,7 +381,7 @@ def test_timing_and_noise_figures_follow_the_convention():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["64", "128"]
     g = np.random.default_rng(0).standard_normal((64, 3))
     var = noise.minibatch_gradient_variance(g, [1, 4, 16, 64], draws=20, seed=0)
-    ax = noise.plot_minibatch_variance(var, 64)
+    ax = noise_plots.plot_minibatch_variance(var, 64)
     assert len(ax.get_lines()[0].get_xdata()) == 3  # b = m is left out: its variance is 0
     assert not plotting.convention_problems(ax)
     used = {to_hex(line.get_color()).upper() for f in plt.get_fignums()

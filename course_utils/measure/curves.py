@@ -1,13 +1,13 @@
 """Reading cost curves: where a cost rises, how sharp the cost is, and fair comparisons.
 
     rises = cost_rises(history.eval_cost)       # how often and by how much the cost rose
-    plot_cost_changes(history.eval_cost)        # J(t) - J(t-1) per iteration, rises marked
     lam = top_hessian_eigenvalue(model, X, Y)   # curvature of the sharpest direction
     effect = label_noise_effect(marked, cost_flipped, cost_clean)   # claim C3, measured
 
 Fair comparisons of methods at one budget (`tune_learning_rate`, `repeat_runs`, `contest`,
 `contest_table`, `rank_with_ties`, `ranking_text`, `Tuning`, `Entry`) live in
-`curves_contest` and are called from here too, as cu.curves.<name>.
+`curves_contest` and are called from here too, as cu.curves.<name>. The figure of the cost
+changes, with the rises marked, is plots/curves_plots.py's `plot_cost_changes`.
 """
 
 from dataclasses import dataclass
@@ -36,7 +36,7 @@ from .curves_contest import (
 
 __all__ = [
     "KINDS", "Entry", "NoiseEffect", "Rises", "Tuning", "contest", "contest_table",
-    "cost_rises", "label_noise_effect", "plot_cost_changes", "rank_with_ties", "ranking_text",
+    "cost_rises", "label_noise_effect", "rank_with_ties", "ranking_text",
     "repeat_runs", "top_hessian_eigenvalue", "tune_learning_rate",
 ]
 
@@ -95,34 +95,6 @@ def cost_rises(costs) -> Rises:
         smallest_change=float(min(np.abs(d).min(), np.abs(J[2:] - J[:-2]).min(initial=np.inf),
                                   abs(J[-1] - J[:-1].min()))),
     )
-
-
-def plot_cost_changes(costs, ax=None, label=None, color=None, ls="-", marker="o"):
-    """The change of cost per iteration, J(t) - J(t-1) against t, with the rises (changes
-    above 0) marked and a line at 0: what a cost curve hides when its rises are small.
-
-    costs: J(0), J(1), ... (e.g. history.eval_cost of a batch-GD run). Returns the Axes;
-    never calls plt.show(). Pass `ylim` to the Axes afterwards to zoom on the small changes.
-    """
-    import matplotlib.pyplot as plt  # here: the rest of the module does not need matplotlib
-
-    from ..plots.plotting import OTHER, legend
-
-    r = cost_rises(costs)  # checks the input
-    dJ = np.diff(np.asarray(costs, dtype=np.float64))  # dJ[t-1] = J(t) - J(t-1)
-    t = np.arange(1, dJ.size + 1)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
-    line, = ax.plot(t, dJ, color=color, ls=ls, label=label)
-    if r.count:
-        up = dJ > 0
-        ax.plot(t[up], dJ[up], marker, color=line.get_color(), ls="none",
-                label=f"{label}: a rise" if label else "a rise")
-    ax.axhline(0, color=OTHER["light grey"], lw=1, zorder=0)
-    ax.set_xlabel("iteration t (count)")
-    ax.set_ylabel("change of cost J(t) - J(t-1) (no unit)")
-    legend(ax)
-    return ax
 
 
 def _flat_grads(model, X, Y) -> np.ndarray:
