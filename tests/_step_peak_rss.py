@@ -13,8 +13,8 @@ import sys
 
 from threadpoolctl import threadpool_limits
 
+from course_utils.core.data import random_batch
 from course_utils.core.models import MLP
-from course_utils.measure.timing import random_batch
 
 
 def status_bytes(field):

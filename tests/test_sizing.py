@@ -222,9 +222,9 @@ def test_timing_arguments_are_checked():
     with pytest.raises(ValueError, match="min_seconds"):
         timing.time_steps(make, [1, 2], min_seconds=-1.0)
     with pytest.raises(ValueError, match="dtype"):
-        timing.random_batch(3, 2, 4, "float")  # 64 bits to numpy, 32 to C: refused
+        data.random_batch(3, 2, 4, "float")  # 64 bits to numpy, 32 to C: refused
     with pytest.raises(ValueError, match="b must satisfy"):
-        timing.random_batch(3, 2, 0, np.float64)
+        data.random_batch(3, 2, 0, np.float64)
     with pytest.raises(ValueError, match="same length"):
         timing.power_of_two_effect_one_run([63, 64, 65], [1.0, 1.0], [(63, 64, 65)])
     with pytest.raises(ValueError, match=r"step_seconds\[1\]"):

@@ -8,6 +8,7 @@
   scaling experiments.
 * `make_regression_2d`: two features (correlated or of different scales), for drawing the
   cost as contours.
+* `random_batch`: one random mini-batch of given sizes, for timing and measuring a step.
 
 X is returned in Fortran order: shape (n_x, m), but each example's features sit next to each
 other in memory, so gathering a shuffled mini-batch copies whole rows (fast). Y, which has few
@@ -20,7 +21,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .validate import check_choice, check_int, check_positive_float, check_real, check_seed
+from .validate import (
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_positive_float,
+    check_real,
+    check_seed,
+)
 
 GPU_DTYPES = ("float32", "bfloat16", "cupy-fp32")  # the runs in gpu_batch_scaling_h100.csv
 
@@ -206,3 +214,17 @@ def _pair(name: str, value) -> np.ndarray:
     if arr is None or arr.shape != (2,) or not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be two finite numbers, got {value!r}")
     return arr
+
+
+def random_batch(n_x: int, n_y: int, b: int, dtype, seed=0):
+    """A random mini-batch X (n_x, b) and one-hot Y (n_y, b), laid out as the loaders and
+    the mini-batch iterator lay them out (X example-major, Y in C order). dtype: float32 or
+    float64; n_y = 1 gives 0/1 labels, n_y > 1 one-hot columns."""
+    n_x, n_y, b = (check_int(name, v) for name, v in (("n_x", n_x), ("n_y", n_y), ("b", b)))
+    dtype = check_float_dtype("dtype", dtype)
+    check_seed("seed", seed)
+    rng = np.random.default_rng(seed)
+    X = np.asfortranarray(rng.standard_normal((n_x, b)).astype(dtype))
+    Y = one_hot(rng.integers(0, n_y, b), n_y).astype(dtype) if n_y > 1 else (
+        rng.random((1, b)) < 0.5).astype(dtype)
+    return X, Y

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ..core.data import one_hot
+from ..core.data import random_batch
 from ..core.validate import (
     check_bool,
     check_callable,
-    check_float_dtype,
     check_int,
     check_real,
     check_seed,
@@ -34,7 +33,7 @@ from ..core.validate import (
 
 __all__ = [
     "StepTimes", "count_verdicts", "format_effect", "power_of_two_effect",
-    "power_of_two_effect_one_run", "power_of_two_summary", "random_batch", "seconds_per_call",
+    "power_of_two_effect_one_run", "power_of_two_summary", "seconds_per_call",
     "step_breakdown", "time_steps",
 ]
 
@@ -145,20 +144,6 @@ def _first_staying_above(throughput, fraction: float) -> int:
     peak = int(np.argmax(throughput))
     below = np.flatnonzero(throughput[:peak] < fraction * throughput[peak])
     return int(below[-1] + 1) if below.size else 0
-
-
-def random_batch(n_x: int, n_y: int, b: int, dtype, seed=0):
-    """A random mini-batch X (n_x, b) and one-hot Y (n_y, b), laid out as the loaders and
-    the mini-batch iterator lay them out (X example-major, Y in C order). dtype: float32 or
-    float64; n_y = 1 gives 0/1 labels, n_y > 1 one-hot columns."""
-    n_x, n_y, b = (check_int(name, v) for name, v in (("n_x", n_x), ("n_y", n_y), ("b", b)))
-    dtype = check_float_dtype("dtype", dtype)
-    check_seed("seed", seed)
-    rng = np.random.default_rng(seed)
-    X = np.asfortranarray(rng.standard_normal((n_x, b)).astype(dtype))
-    Y = one_hot(rng.integers(0, n_y, b), n_y).astype(dtype) if n_y > 1 else (
-        rng.random((1, b)) < 0.5).astype(dtype)
-    return X, Y
 
 
 def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0.002,

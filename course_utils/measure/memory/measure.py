@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...core.data import random_batch
 from ...core.minibatch import iterate_minibatches, random_mini_batches
 from ...core.validate import check_int, check_seed, check_XY
 from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _check_model, step_memory
@@ -44,7 +45,6 @@ def measure_step_peak(layer_dims, batch_size: int, dtype="float64", output="soft
     Returns their sum: the steady-state memory of a training step.
     """
     from ...core.models import MLP
-    from ..timing import random_batch
 
     dims, _ = _check_model(layer_dims, dtype, output)
     b = check_int("batch_size", batch_size)
