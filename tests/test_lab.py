@@ -62,10 +62,10 @@ def cost_lab(runs):
 def test_decimate_keeps_the_envelope():
     y = np.random.default_rng(0).standard_normal(10_000)
     x = np.arange(y.size)
-    xs, ys = lab.decimate(x, y, 1000)
+    xs, ys = plotting.decimate(x, y, 1000)
     assert len(ys) <= 1000 and ys.max() == y.max() and ys.min() == y.min()
     assert np.all(np.diff(xs) > 0)
-    assert lab.decimate(x[:10], y[:10])[1].tolist() == y[:10].tolist()
+    assert plotting.decimate(x[:10], y[:10])[1].tolist() == y[:10].tolist()
 
 
 @pytest.mark.parametrize("args, error, match", [
@@ -78,7 +78,7 @@ def test_decimate_keeps_the_envelope():
 ])
 def test_decimate_rejects_bad_input(args, error, match):
     with pytest.raises(error, match=match):
-        lab.decimate(*args)
+        plotting.decimate(*args)
 
 
 def test_views_follow_the_batch_slider(full_lab, runs):

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils.ui.lab_runs import decimate, scaled_rate
+from course_utils.plots.plotting import decimate
+from course_utils.ui.lab_runs import scaled_rate
 from course_utils.ui.parsing import format_bytes, parse_batch_size, parse_bytes, parse_rate
 from course_utils.ui.reports import relative_noise
 

@@ -13,6 +13,9 @@ The convention (checked by `convention_problems`, which tests and notebooks asse
 - every axis has a name and a unit in brackets; log axes only across decades, with plain
   tick labels (1, 10, 100), and the first point (x = 0) stays on the axis (`log_x`).
 
+Helpers every figure may use: `log_ticks` labels a log axis with plain numbers (1, 2, 5, 10,
+20, ...), `decimate` cuts a noisy curve to what a screen can show, keeping its envelope.
+
 pyplot is imported only where a new figure is made: importing this module for its colours
 and styles does not load it.
 """
@@ -362,3 +365,27 @@ def log_ticks(axis, values, steps=None, max_ticks: int = 9, beyond: bool = True)
     axis.set_ticks(ticks, labels=[f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks])
     axis.set_minor_locator(NullLocator())
     return ticks
+
+
+def decimate(x, y, max_points: int = 2000):
+    """At most max_points points that keep the envelope of a noisy curve: the minimum and
+    the maximum of each bucket, in order (plain subsampling would hide the noise).
+
+    x, y: 1-D, the same length, finite numbers. Returns (x, y) as float arrays.
+    """
+    max_points = check_int("max_points", max_points, low=2)
+    x, y = np.asarray(x), np.asarray(y)
+    for name, v in (("x", x), ("y", y)):
+        if v.ndim != 1 or v.dtype.kind not in "iuf":
+            raise TypeError(f"{name} must be a 1-D array of numbers, got shape {v.shape} and "
+                            f"dtype {v.dtype}")
+        if not np.isfinite(v).all():
+            raise ValueError(f"{name} must hold finite numbers, got {v[~np.isfinite(v)][:3]}")
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    x, y = x.astype(float), y.astype(float)
+    if len(y) <= max_points:
+        return x, y
+    buckets = np.array_split(np.arange(len(y)), max_points // 2)
+    idx = np.concatenate([sorted((b[np.argmin(y[b])], b[np.argmax(y[b])])) for b in buckets])
+    return x[idx], y[idx]

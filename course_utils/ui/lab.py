@@ -23,7 +23,7 @@ import ipywidgets as W
 
 from ..core.validate import check_bytes, check_choice, check_int, check_real
 from .coalesce import UpdateCoalescer
-from .lab_runs import LAB_RATES, RATE_SCALINGS, LabRuns, decimate, scaled_rate
+from .lab_runs import LAB_RATES, RATE_SCALINGS, LabRuns, scaled_rate
 from .lab_views import CostView, MemoryView, PathView, SpeedView
 from .live_figure import LiveFigure
 from .parsing import format_bytes
@@ -37,7 +37,7 @@ from .widget_parts import (
 
 VIEWS = ("cost", "path", "speed", "memory")
 BUDGETS = (10**5, 10**11)  # the memory budgets the lab's slider offers, bytes
-__all__ = ["Lab", "LabRuns", "VIEWS", "RATE_SCALINGS", "decimate", "scaled_rate"]
+__all__ = ["Lab", "LabRuns", "VIEWS", "RATE_SCALINGS", "scaled_rate"]
 
 
 def check_views(views) -> tuple:

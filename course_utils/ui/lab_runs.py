@@ -8,7 +8,6 @@ shows can be tested without a browser:
   first time it is asked for and cached, so a slider value seen before answers at once;
 * `scaled_rate`: the rate at b when the learning-rate slider sets it at a reference size b0
   and the rate is scaled with b (none, linear, square root: notebook 06);
-* `decimate`: a noisy curve cut to what a screen can show, keeping its envelope.
 """
 
 import math
@@ -40,30 +39,6 @@ def scaled_rate(learning_rate: float, batch_size: int, reference_batch_size: int
     if scaling == "square root":
         return lr * math.sqrt(b / b0)
     return lr
-
-
-def decimate(x, y, max_points: int = 2000):
-    """At most max_points points that keep the envelope of a noisy curve: the minimum and
-    the maximum of each bucket, in order (plain subsampling would hide the noise).
-
-    x, y: 1-D, the same length, finite numbers. Returns (x, y) as float arrays.
-    """
-    max_points = check_int("max_points", max_points, low=2)
-    x, y = np.asarray(x), np.asarray(y)
-    for name, v in (("x", x), ("y", y)):
-        if v.ndim != 1 or v.dtype.kind not in "iuf":
-            raise TypeError(f"{name} must be a 1-D array of numbers, got shape {v.shape} and "
-                            f"dtype {v.dtype}")
-        if not np.isfinite(v).all():
-            raise ValueError(f"{name} must hold finite numbers, got {v[~np.isfinite(v)][:3]}")
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
-    x, y = x.astype(float), y.astype(float)
-    if len(y) <= max_points:
-        return x, y
-    buckets = np.array_split(np.arange(len(y)), max_points // 2)
-    idx = np.concatenate([sorted((b[np.argmin(y[b])], b[np.argmax(y[b])])) for b in buckets])
-    return x[idx], y[idx]
 
 
 class LabRuns:

@@ -23,12 +23,12 @@ from ..plots.plotting import (
     MARKERS,
     OTHER,
     START_STYLE,
+    decimate,
     legend,
     method_color,
     method_style,
     plain_log_ticks,
 )
-from .lab_runs import decimate
 from .live_figure import holds_data
 
 
