@@ -22,7 +22,6 @@ from .validate import (
     check_positive_float,
     check_real,
     check_seed,
-    check_values,
 )
 
 
@@ -316,23 +315,3 @@ def accumulated_gradients(model, X_t, Y_t, micro_batch_size: int):
                 g *= share
                 total[name] += g
     return total_cost, total
-
-
-def ewma(values, beta: float = 0.9, bias_correction: bool = True) -> np.ndarray:
-    """Exponentially weighted average v_t = beta v_(t-1) + (1 - beta) x_t, v_0 = 0
-    (指数加权平均, §2.3-2.4 of the source course).
-
-    Roughly an average over the last 1 / (1 - beta) values. With bias_correction (偏差修正,
-    §2.5) it returns v_t / (1 - beta^t): the weights of v_t sum to 1 - beta^t, not 1, because
-    v_0 = 0; dividing by that sum removes the pull towards 0 of the first steps.
-    values: a 1-D sequence of finite numbers (an empty one gives an empty array).
-    """
-    beta = check_real("beta", beta, low=0, high=1, high_open=True)
-    bias_correction = check_bool("bias_correction", bias_correction)
-    values = check_values("values", values, min_size=0)
-    out = np.empty_like(values)
-    v = 0.0
-    for t, x in enumerate(values, start=1):
-        v = beta * v + (1 - beta) * x
-        out[t - 1] = v / (1 - beta**t) if bias_correction else v
-    return out

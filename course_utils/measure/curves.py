@@ -1,5 +1,6 @@
 """Reading cost curves: where a cost rises, how sharp the cost is, and fair comparisons.
 
+    smooth = ewma(history.step_cost, beta=0.9)  # the exponentially weighted average
     rises = cost_rises(history.eval_cost)       # how often and by how much the cost rose
     lam = top_hessian_eigenvalue(model, X, Y)   # curvature of the sharpest direction
     effect = label_noise_effect(marked, cost_flipped, cost_clean)   # claim C3, measured
@@ -16,9 +17,11 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..core.validate import (
+    check_bool,
     check_int,
     check_model_XY,
     check_positive_float,
+    check_real,
     check_seed,
     check_values,
 )
@@ -36,7 +39,7 @@ from .curves_contest import (
 
 __all__ = [
     "KINDS", "Entry", "NoiseEffect", "Rises", "Tuning", "contest", "contest_table",
-    "cost_rises", "label_noise_effect", "rank_with_ties", "ranking_text",
+    "cost_rises", "ewma", "label_noise_effect", "rank_with_ties", "ranking_text",
     "repeat_runs", "top_hessian_eigenvalue", "tune_learning_rate",
 ]
 
@@ -208,3 +211,23 @@ def label_noise_effect(marked, cost_noisy, cost_clean) -> NoiseEffect:
         spread_ratio=float(a.std() / c.std()),
         left_over_ratio=float(left_over.std() / c.std()),
     )
+
+
+def ewma(values, beta: float = 0.9, bias_correction: bool = True) -> np.ndarray:
+    """Exponentially weighted average v_t = beta v_(t-1) + (1 - beta) x_t, v_0 = 0
+    (指数加权平均, §2.3-2.4 of the source course).
+
+    Roughly an average over the last 1 / (1 - beta) values. With bias_correction (偏差修正,
+    §2.5) it returns v_t / (1 - beta^t): the weights of v_t sum to 1 - beta^t, not 1, because
+    v_0 = 0; dividing by that sum removes the pull towards 0 of the first steps.
+    values: a 1-D sequence of finite numbers (an empty one gives an empty array).
+    """
+    beta = check_real("beta", beta, low=0, high=1, high_open=True)
+    bias_correction = check_bool("bias_correction", bias_correction)
+    values = check_values("values", values, min_size=0)
+    out = np.empty_like(values)
+    v = 0.0
+    for t, x in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * x
+        out[t - 1] = v / (1 - beta**t) if bias_correction else v
+    return out

@@ -25,7 +25,6 @@ from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from matplotlib.ticker import LogFormatter
 
-from ..core.train import ewma
 from ..core.validate import (
     check_bool,
     check_callable,
@@ -34,6 +33,7 @@ from ..core.validate import (
     check_real,
     check_values,
 )
+from ..measure.curves import ewma
 
 COLORS = {"batch": "#0072B2", "sgd": "#CC79A7", "minibatch": "#009E73"}
 LINESTYLES = {"batch": "-", "sgd": ":", "minibatch": "--"}
