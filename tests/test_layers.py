@@ -129,6 +129,13 @@ def test_plots_never_import_ui():
     assert arrows(import_graph(), {"plots"}, {"ui", "checks"}) == []
 
 
+def test_no_arrow_points_up():
+    rank = {name: i for i, name in enumerate(LAYERS + ("checks",))}
+    up = [a for a in arrows(import_graph(), set(rank), set(rank))
+          if rank[layer(a.split(" -> ")[0])] < rank[layer(a.split(" -> ")[1])]]
+    assert up == []
+
+
 def test_no_import_circle():
     cycle = find_cycle(import_graph())
     assert cycle is None, "import circle: " + " -> ".join(cycle)
