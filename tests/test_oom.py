@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from course_utils import memory, oom
+from course_utils.measure import memory, oom
 
 SUPPORTED, WHY = oom.limit_supported()
 needs_limit = pytest.mark.skipif(not SUPPORTED, reason=f"no hard memory limit here: {WHY}")
