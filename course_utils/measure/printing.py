@@ -11,7 +11,7 @@ first, where it is made.
 
 from ..core.validate import check_real
 
-__all__ = ["robust"]
+__all__ = ["robust", "stable"]
 
 
 def robust(x, spec: str, rel: float = 1e-6) -> str:
@@ -29,3 +29,11 @@ def robust(x, spec: str, rel: float = 1e-6) -> str:
         f"{x!r} printed as {shown!r} sits at a rounding edge: a relative change of {rel:g} "
         f"prints {low!r} or {high!r}; print fewer digits, a bound or a verdict")
     return shown
+
+
+def stable(spec: str, *values, rel: float = 1e-6) -> None:
+    """Check that each value prints the same under `spec` on any machine (as `robust` does),
+    else AssertionError. For a hidden check cell right after a cell that printed the values
+    with ordinary f-strings: `cu.printing.stable(".2f", j_batch, j_mini)`."""
+    for x in values:
+        robust(x, spec, rel)
