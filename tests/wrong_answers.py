@@ -13,8 +13,8 @@ instructions and from what learners of the deeplearning.ai course post.
 
 import inspect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -467,12 +467,12 @@ def ewma_running_mean(values, beta=0.9):
 @wrong("ewma", "returns the last average", "one average per value")
 def ewma_last(values, beta=0.9):
     v = 0.0
-    for t, x in enumerate(values, start=1):
+    for x in values:
         v = beta * v + (1 - beta) * x
     return v / (1 - beta ** len(values))
 
 
-@wrong("ewma", "(1 - beta)^t", "1 - beta^t")
+@wrong("ewma", "(1 - beta)^t", "not (1 - beta)^t")
 def ewma_wrong_power(values, beta=0.9):
     v, out = 0.0, []
     for t, x in enumerate(values, start=1):
@@ -481,7 +481,7 @@ def ewma_wrong_power(values, beta=0.9):
     return np.array(out)
 
 
-@wrong("ewma", "multiplies by the correction", "divide by 1 - beta^t")
+@wrong("ewma", "multiplies by the correction", "don't multiply")
 def ewma_multiplies(values, beta=0.9):
     v, out = 0.0, []
     for t, x in enumerate(values, start=1):
@@ -774,7 +774,7 @@ def decay_loop(lr0, decay_rate, epoch):
     return lr0 * 1 / (1 + decay_rate * epoch)
 
 
-@wrong("lr_decay", "no 1 in the denominator", "add 1 in the denominator")
+@wrong("lr_decay", "no 1 in the denominator", "Add 1 in the denominator")
 def decay_no_one(lr0, decay_rate, epoch):
     return lr0 / (decay_rate * epoch)
 
