@@ -290,7 +290,8 @@ def minibatches_per_epoch(fn):
         k = next(i for i, (g, w) in enumerate(zip(got, want)) if g != w)
         m, b = cases[k]
         raise Wrong(f"for m = {m}, b = {b} you say {got[k]}, but the partition is "
-                    f"{_sizes(minibatch.minibatch_sizes(m, b))}: {want[k]} mini-batches."
+                    f"{_sizes(minibatch.minibatch_sizes(m, b))}: {want[k]} "
+                    f"mini-batch{'es' if want[k] > 1 else ''}."
                     + (f" Hint: {slip}." if slip else ""))
     return (f"{len(cases)} cases, including m divisible by b, the smaller last mini-batch, "
             "b = m (batch GD: 1 update per epoch) and b = 1 (SGD: m updates).",
@@ -770,13 +771,15 @@ def accumulate(fn):
         if len(set(seen)) < len(seen):
             raise Wrong(f"your micro-batches overlap: example {_first_repeat(seen)} is in two "
                         f"of them. Slice k:k + micro_batch_size for k = 0, mu, 2 mu, ... {case}")
-        if max(map(len, forwards)) > micro or first_backward > 1:
-            most = max(map(len, forwards))
-            raise Wrong(f"your function held the activations of {max(most, first_backward)}"
-                        f" examples' worth at once ({most} examples in one forward pass, "
-                        f"{first_backward} forward passes before the first backward): do one "
-                        "micro-batch at a time, forward then backward, so only "
-                        f"micro_batch_size = {micro} examples' activations are alive. {case}")
+        most = max(map(len, forwards))
+        if most > micro:
+            raise Wrong(f"you passed {most} examples to the model in one forward pass, more than "
+                        f"micro_batch_size = {micro}: compute the gradients one micro-batch at a "
+                        "time, so only one micro-batch's activations are in memory. " + case)
+        if first_backward > 1:
+            raise Wrong(f"you made {first_backward} forward passes before the first backward, so "
+                        f"{first_backward} micro-batches' activations were in memory together: "
+                        "do one micro-batch at a time, forward then backward. " + case)
         if len(seen) < 10:
             raise Wrong(f"your micro-batches hold {len(seen)} of the 10 examples: keep the "
                         f"smaller last micro-batch. {case}")

@@ -146,6 +146,13 @@ UNKNOWN_SLIPS = [
     ("accumulate", accumulate_wrong_axis, "micro_batch_size = 5", ["Hint"]),
     ("ewma", lambda v, beta: train.ewma(v, beta) + 0.01, "on [3, 1, 2, 4]", ["Hint"]),
     ("step_bytes", lambda *a: 1000, "yours is 1,000", ["Hint"]),
+    # written after the checks, to probe them: no plausible slip gives these
+    ("minibatches_per_epoch", lambda m, b: -(-m // b) if b > 1 else m - 1, "m = 7, b = 1",
+     ["Hint"]),
+    ("lr_decay", lambda lr0, r, e: lr0 / (1 + r * e) if e < 5 else lr0 / 6, "epoch 10", ["Hint"]),
+    ("least_squares_rate", lambda X, b: 2 * ls_rate_right(X, b), "with b = 1", ["Hint"]),
+    ("one_epoch", lambda model, X, Y, b, lr, rng: [one_epoch_right(model, X, Y, b, lr, rng)[0]]
+     * -(-X.shape[1] // b), "the costs should be", ["Hint", "weighted"]),
     ("least_squares_rate", lambda X, b: 1 / ls_rate_parts(X)[0], "with b = 2", ["Hint"]),
     ("least_squares_rate", lambda X, b: ls_rate_mean_norm(X, b) * 1.05, "with b = 1", ["Hint"]),
 ]
