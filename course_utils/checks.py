@@ -29,7 +29,8 @@ import math
 
 import numpy as np
 
-from . import data, lr_scaling, memory, minibatch, models, train
+from .core import data, minibatch, models, train
+from .measure import curves, lr_scaling, memory
 
 _RESULTS = {}  # title -> "right" / "wrong" / "not written", for summary(); latest run wins
 
@@ -305,7 +306,7 @@ def minibatches_per_epoch(fn):
 def _ewma_variants(x, beta):
     """{hint: what a plausible slip returns} for the values x (floats) and beta."""
     t = np.arange(1, len(x) + 1)
-    raw = train.ewma(x, beta, bias_correction=False)
+    raw = curves.ewma(x, beta, bias_correction=False)
     fed, v = [], 0.0
     for i, xi in enumerate(x, start=1):
         v = (beta * v + (1 - beta) * xi) / (1 - beta**i)
@@ -318,7 +319,7 @@ def _ewma_variants(x, beta):
     with np.errstate(divide="ignore", invalid="ignore"):
         return {
             "that is v_t before bias correction: divide each by 1 − β^t": raw,
-            "v_t = beta·v_(t-1) + (1 - beta)·x_t gives weight beta to the past": train.ewma(
+            "v_t = beta·v_(t-1) + (1 - beta)·x_t gives weight beta to the past": curves.ewma(
                 x, 1 - beta),
             "t counts from 1: the first value has t = 1, so its correction is 1 − β": raw / (
                 1 - beta ** (t - 1)),
@@ -360,10 +361,10 @@ def ewma(fn):
             raise Wrong(f"your averages are {got.dtype}: keep float64 (float32 keeps about 7 "
                         "digits, and the check compares 9).")
         results.append(got)
-    wants = [train.ewma(v.astype(float), beta) for v, beta in cases]
+    wants = [curves.ewma(v.astype(float), beta) for v, beta in cases]
     if all(np.allclose(g, w, rtol=1e-9, atol=1e-12) for g, w in zip(results, wants)):
         return ("4 cases: integers [3, 1, 2, 4], a constant sequence (stays constant from the "
-                "first value on), beta = 0.5 and 0.98: all equal to cu.train.ewma; your inputs "
+                "first value on), beta = 0.5 and 0.98: all equal to cu.curves.ewma; your inputs "
                 "untouched.",
                 ["values [3, 1, 2, 4], beta = 0.9:",
                  f"yours:    {_fmt(results[0])}", f"expected: {_fmt(wants[0])}"])

@@ -4,7 +4,9 @@ answers get the intended message. A check never raises."""
 import numpy as np
 import pytest
 
-from course_utils import checks, minibatch, train
+from course_utils import checks
+from course_utils.core import minibatch
+from course_utils.measure import curves
 
 STATUS = {"right": True, "wrong": False, "not written": None}
 
@@ -144,7 +146,7 @@ UNKNOWN_SLIPS = [
     ("gradient_variance", lambda g, b: np.mean(np.sum((g - g.mean(0)) ** 2, 1)) / len(g) / b,
      "with b = 1, the variance over all 6 mini-batches", ["Hint"]),
     ("accumulate", accumulate_wrong_axis, "micro_batch_size = 5", ["Hint"]),
-    ("ewma", lambda v, beta: train.ewma(v, beta) + 0.01, "on [3, 1, 2, 4]", ["Hint"]),
+    ("ewma", lambda v, beta: curves.ewma(v, beta) + 0.01, "on [3, 1, 2, 4]", ["Hint"]),
     ("step_bytes", lambda *a: 1000, "yours is 1,000", ["Hint"]),
     # written after the checks, to probe them: no plausible slip gives these
     ("minibatches_per_epoch", lambda m, b: -(-m // b) if b > 1 else m - 1, "m = 7, b = 1",
