@@ -6,9 +6,10 @@
 In each code cell, the lines from `### BEGIN SOLUTION` to `### END SOLUTION` (markers in
 nbgrader's style; the notebooks are not set up for any autograder) become a stub at the same
 indentation that raises NotImplementedError, which the check reports as "not written yet". The
-outputs of those cells and of the check cells (cells that call `cu.checks.`) are cleared;
-everything else is copied as it is, outputs included. Links to files beside the notebooks (the
-glossary, images) are rewritten to reach them from exercises/.
+outputs of those cells and of the check cells (cells that call `cu.checks.`, the closing
+`cu.checks.summary()` included) are cleared; everything else is copied as it is, outputs
+included. Links to files beside the notebooks (the glossary, images) are rewritten to reach
+them from exercises/.
 """
 
 import re
