@@ -236,7 +236,7 @@ def lr_decay(fn):
     cases = [(0.1, 1.0, 0), (0.1, 1.0, 1), (0.2, 1.0, 3), (0.5, 0.1, 10), (1.0, 0.0, 7)]
     for lr0, rate, epoch in cases:
         got = fn(lr0, rate, epoch)
-        want = train.inverse_time_decay(lr0, rate)(epoch)
+        want = train.InverseTimeDecay(lr0, rate)(epoch)
         if not isinstance(got, (int, float, np.floating)) or not np.isclose(got, want):
             hint = ""
             if isinstance(got, (int, float)) and np.isclose(got, lr0 / (rate * epoch + 1e-300)):

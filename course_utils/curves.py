@@ -1,11 +1,10 @@
-"""Reading cost curves: where a cost rises, how sharp the cost is, and fair comparisons.
+"""Reading cost curves: where a cost rises, and fair comparisons.
 
     rises = cost_rises(history.eval_cost)       # how often and by how much the cost rose
     plot_cost_changes(history.eval_cost)        # J(t) - J(t-1) per iteration, rises marked
-    lam = top_hessian_eigenvalue(model, X, Y)   # curvature of the sharpest direction
     effect = label_noise_effect(marked, cost_flipped, cost_clean)   # claim C3, measured
 
-Fair comparisons of methods at one budget (`tune_learning_rate`, `repeat_runs`, `contest`,
+Fair comparisons of methods at one budget (`lowest_cost_rate`, `repeat_runs`, `contest`,
 `contest_table`, `rank_with_ties`, `ranking_text`, `Tuning`, `Entry`) live in
 `curves_contest` and are called from here too, as cu.curves.<name>.
 """
@@ -13,25 +12,24 @@ Fair comparisons of methods at one budget (`tune_learning_rate`, `repeat_runs`, 
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
-from ._checks import check_int, check_model_XY, check_positive_float, check_seed, check_values
+from ._checks import check_values
 from .curves_contest import (
     KINDS,
     Entry,
     Tuning,
     contest,
     contest_table,
+    lowest_cost_rate,
     rank_with_ties,
     ranking_text,
     repeat_runs,
-    tune_learning_rate,
 )
 
 __all__ = [
     "KINDS", "Entry", "NoiseEffect", "Rises", "Tuning", "contest", "contest_table",
     "cost_rises", "label_noise_effect", "plot_cost_changes", "rank_with_ties", "ranking_text",
-    "repeat_runs", "top_hessian_eigenvalue", "tune_learning_rate",
+    "repeat_runs", "lowest_cost_rate",
 ]
 
 
@@ -117,47 +115,6 @@ def plot_cost_changes(costs, ax=None, label=None, color=None, ls="-", marker="o"
     ax.set_ylabel("change of cost J(t) - J(t-1) (no unit)")
     legend(ax)
     return ax
-
-
-def _flat_grads(model, X, Y) -> np.ndarray:
-    _, grads = model.loss_and_grads(X, Y)
-    return np.concatenate([grads["d" + name].ravel() for name in model.params])
-
-
-def top_hessian_eigenvalue(model, X, Y, iters: int = 30, eps: float = 1e-4, seed=0) -> float:
-    """The largest eigenvalue of the Hessian of the cost on (X, Y) at the model's parameters:
-    the curvature L of the sharpest direction. Gradient descent with a learning rate above 2 / L
-    overshoots along that direction on every step.
-
-    Power iteration: v <- H v / |H v|, with H v from two gradients,
-    H v ~ (grad J(theta + eps v) - grad J(theta - eps v)) / (2 eps). X: (n_x, m), Y: (n_y, m).
-    The model's parameters are restored afterwards. Assumes the largest eigenvalue is also the
-    largest in size (true where the cost is convex, as for softmax regression). Returns 0.0
-    if H v is exactly 0 (a Hessian of 0, e.g. all-zero X): there is no direction to follow.
-    """
-    check_model_XY(model, X, Y)
-    iters = check_int("iters", iters)
-    eps = check_positive_float("eps", eps)
-    check_seed("seed", seed)
-    theta = model.get_flat()
-    v = np.random.default_rng(seed).standard_normal(theta.size)
-    v /= np.linalg.norm(v)
-    lam = 0.0
-    with threadpool_limits(1):
-        try:
-            for _ in range(iters):
-                model.set_flat(theta + eps * v)
-                g_plus = _flat_grads(model, X, Y)
-                model.set_flat(theta - eps * v)
-                Hv = (g_plus - _flat_grads(model, X, Y)) / (2 * eps)
-                lam = float(np.dot(v, Hv))  # Rayleigh quotient, v of unit length
-                norm = np.linalg.norm(Hv)
-                if norm == 0:
-                    break
-                v = Hv / norm
-        finally:
-            model.set_flat(theta)
-    return lam
 
 
 @dataclass

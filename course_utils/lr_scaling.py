@@ -8,7 +8,7 @@
   Belkin 2018): `least_squares_curvature` (β and λ), `interpolation_best_rate`,
   `critical_batch_size`, and `least_squares_distances`, mini-batch SGD run for many rates
   at once on the same mini-batches as `train.train` (tests check it against `train`).
-* Schedules: `linear_warmup` (Goyal et al. 2017), `train_in_phases` and `noise_scale_g`
+* Schedules: `LinearWarmup` (Goyal et al. 2017), `train_in_phases` and `noise_scale_g`
   (grow the batch instead of decaying the rate, Smith et al. 2018).
 
 Normalisation of the least-squares cost, the course's: J(w) = (1 / 2m) Σ_i (wᵀx_i − y_i)²,
@@ -23,7 +23,6 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ._checks import (
-    check_callable,
     check_finite_array,
     check_int,
     check_learning_rates,
@@ -89,23 +88,22 @@ class RateSweep:
                          else math.nan for col in best.T])
 
 
-def best_rates(make_model, X, Y, batch_sizes, learning_rates, target_cost: float,
-               seeds=(0, 1, 2), start=None, max_epochs: int = 50,
-               evals_per_epoch: int = 20) -> RateSweep:
+def best_rates(make_models: dict, X, Y, batch_sizes, learning_rates, target_cost: float,
+               start=None, max_epochs: int = 50, evals_per_epoch: int = 20) -> RateSweep:
     """Tune the learning rate at every batch size, once per seed, by updates to a target cost.
 
-    make_model(seed) -> a fresh model; the seed also shuffles the mini-batches, so the seeds
-    differ in both the start and the order of the examples. The rest is
-    `sweep.time_to_target`: each size walks the grid from the best rate of the size before
-    (`start` for the smallest). Returns a RateSweep.
+    make_models: {seed: make_model}, make_model() a fresh model as everywhere in the course;
+    the seed shuffles that seed's mini-batches, so its factory may also start the model
+    differently. The rest is `sweep.time_to_target` per seed: each size walks the grid from
+    the best rate of the size before (`start` for the smallest). Returns a RateSweep.
     """
-    check_callable("make_model", make_model)
+    if not isinstance(make_models, dict) or not make_models:
+        raise TypeError(f"make_models must be a non-empty dict {{seed: make_model}}, got "
+                        f"{make_models!r}")
+    seeds = tuple(check_int(f"make_models key {s!r}", s, low=0) for s in make_models)
     m = check_XY(X, Y)
     sizes = sorted(check_sizes("batch_sizes", batch_sizes, high=m))
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__") or not len(seeds):
-        raise TypeError(f"seeds must be a non-empty sequence of integers >= 0, got {seeds!r}")
-    seeds = tuple(check_int(f"seeds[{i}]", s, low=0) for i, s in enumerate(seeds))
-    runs = [time_to_target(lambda s=s: make_model(s), X, Y, sizes, learning_rates, target_cost,
+    runs = [time_to_target(make_models[s], X, Y, sizes, learning_rates, target_cost,
                            max_epochs=max_epochs, evals_per_epoch=evals_per_epoch,
                            start=start, seed=s) for s in seeds]
     return RateSweep(tuple(sizes), seeds, runs)
@@ -261,13 +259,8 @@ class LinearWarmup:
         return self.learning_rate * min(1.0, (epoch + 1) / self.warmup_epochs)
 
     def __repr__(self):
-        return (f"linear_warmup(learning_rate={self.learning_rate:g}, "
+        return (f"LinearWarmup(learning_rate={self.learning_rate:g}, "
                 f"warmup_epochs={self.warmup_epochs})")
-
-
-def linear_warmup(learning_rate: float, warmup_epochs: int) -> LinearWarmup:
-    """The warm-up schedule of LinearWarmup, to pass as train(learning_rate=...)."""
-    return LinearWarmup(learning_rate, warmup_epochs)
 
 
 def noise_scale_g(learning_rate: float, batch_size: int, m: int) -> float:
@@ -344,5 +337,5 @@ def train_in_phases(model, X, Y, phases, seed=0, evals_per_epoch: int = 4) -> Ph
 
 __all__ = ["LinearWarmup", "PhasedRun", "RateSweep", "best_rates",
            "critical_batch_size", "fit_rate_model", "interpolation_best_rate",
-           "least_squares_curvature", "least_squares_distances", "linear_warmup",
+           "least_squares_curvature", "least_squares_distances",
            "loglog_slope", "noise_scale_g", "train_in_phases"]

@@ -89,6 +89,14 @@ def _noise_scale(model, X, Y, m: int) -> dict:
     return {"G_norm2": G2, "trace_sigma": trace, "B_simple": trace / G2 if G2 else np.nan}
 
 
+def relative_noise(batch_size: int, m: int) -> float:
+    """(m - b) / (b (m - 1)): the variance of a mini-batch gradient relative to SGD's (b = 1),
+    the b examples drawn without replacement from m. 1 for SGD, 0 for batch GD (b = m)."""
+    m = check_int("m", m)
+    b = check_int("batch_size", batch_size, high=m)
+    return (m - b) / (b * (m - 1)) if m > 1 else 0.0
+
+
 def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed=0) -> dict:
     """Measured E |g_B - G|^2 over random mini-batches (without replacement) against the
     prediction tr(Sigma) / b * (m - b) / (m - 1), for each batch size.
@@ -121,7 +129,7 @@ def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed
         err = [np.sum((per_example[rng.choice(m, b, replace=False)].mean(axis=0) - G) ** 2)
                for _ in range(draws if b < m else 1)]
         measured.append(np.mean(err))
-        predicted.append(trace / b * (m - b) / (m - 1))
+        predicted.append(trace * relative_noise(b, m))
     return {"batch_sizes": np.asarray(batch_sizes), "measured": np.array(measured),
             "predicted": np.array(predicted), "trace_sigma": float(trace)}
 
@@ -133,8 +141,7 @@ def plot_minibatch_variance(variance: dict, m: int, ax=None, **legend_kw):
     below it. legend_kw go to plotting.legend. Returns the Axes."""
     import matplotlib.pyplot as plt  # here, not at the top: noise never needs matplotlib
 
-    from .plotting import OTHER, legend
-    from .timing_plots import log_ticks
+    from .plotting import OTHER, legend, log_ticks
 
     m = check_int("m", m)
     missing = {"batch_sizes", "measured", "predicted", "trace_sigma"} - set(variance)

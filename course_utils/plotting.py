@@ -20,9 +20,9 @@ and styles does not load it.
 import numpy as np
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
-from matplotlib.ticker import LogFormatter
+from matplotlib.ticker import LogFormatter, NullLocator
 
-from ._checks import check_bool, check_callable, check_choice, check_int, check_real
+from ._checks import check_bool, check_callable, check_choice, check_int, check_real, check_values
 from .train import ewma
 
 COLORS = {"batch": "#0072B2", "sgd": "#CC79A7", "minibatch": "#009E73"}
@@ -101,10 +101,49 @@ class _PlainLogFormatter(LogFormatter):
 
 
 def plain_log_ticks(axis):
-    """Plain tick labels (1, 10, 100) on a log or symlog axis."""
+    """Plain labels (1, 10, 100) on the ticks matplotlib chooses for a log or symlog axis: for
+    axes whose range changes (zoom, live figures). `log_ticks` instead picks the ticks for
+    given values."""
     formatter = _PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1.5, 0.6))
     axis.set_major_formatter(formatter)
     axis.set_minor_formatter(formatter)
+
+
+def log_ticks(axis, values, steps=None, max_ticks: int = 9, beyond: bool = True) -> list:
+    """Label a log axis with plain numbers and no minor ticks; returns the ticks.
+
+    The ticks are s x 10^k for s in `steps` (numbers in [1, 10), increasing; default: the
+    first of (1, 2, 5), (1, 3) and (1,) giving at most max_ticks), from the last one at or
+    below the smallest positive value to the first one at or above the largest, so a label
+    lies beyond the data at both ends (the axis widens to show it). Values that are not
+    finite or not > 0 cannot sit on a log axis and are skipped. beyond=False keeps only ticks
+    inside the data's range (for an axis of sizes, say, that should end at the largest
+    size). Call after the axis scale is set.
+    """
+    max_ticks = check_int("max_ticks", max_ticks, low=2)
+    beyond = check_bool("beyond", beyond)
+    if steps is not None:
+        steps = check_values("steps", steps).tolist()
+        if steps != sorted(set(steps)) or steps[0] < 1 or steps[-1] >= 10:
+            raise ValueError(f"steps must be increasing numbers in [1, 10), e.g. (1, 2, 5); "
+                             f"got {steps}")
+    v = np.asarray(values, float).ravel()
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        raise ValueError("values must hold at least one finite number > 0")
+    lo, hi = v.min() * (1 + 1e-9), v.max() * (1 - 1e-9)  # a value on a tick is that tick
+    decades = range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1)
+    for s in [steps] if steps else [(1, 2, 5), (1, 3), (1,)]:
+        grid = sorted(float(f"{c * 10.0**k:.6g}") for k in decades for c in s)
+        first = max(t for t in grid if t <= lo)
+        last = min(t for t in grid if t >= hi)
+        inside = [t for t in grid if v.min() * (1 - 1e-9) <= t <= v.max() * (1 + 1e-9)]
+        ticks = inside if not beyond and inside else [t for t in grid if first <= t <= last]
+        if len(ticks) <= max_ticks:
+            break
+    axis.set_ticks(ticks, labels=[_plain(t) for t in ticks])
+    axis.set_minor_locator(NullLocator())
+    return ticks
 
 
 def log_x(ax, x):

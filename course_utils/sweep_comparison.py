@@ -25,7 +25,7 @@ from ._checks import (
     check_XY,
 )
 from .minibatch import iterate_minibatches, num_minibatches
-from .sweep_tuning import TargetResult, check_target_cost, format_tried, tune_learning_rate
+from .sweep_tuning import TargetResult, check_target_cost, fewest_updates_rate, format_tried
 
 VERDICTS = ("batch GD", "mini-batch", "tie")
 
@@ -226,8 +226,8 @@ def compare_with_batch_gd(make_model, X, Y, minibatch_sizes, learning_rates,
     runs = []
     for b in sorted(below) + [m]:
         every = max(1, min(num_minibatches(m, b), eval_examples // b))
-        r = tune_learning_rate(make_model, X, Y, b, learning_rates, target_cost, start=start,
-                               eval_every=every, max_epochs=max_epochs, seed=seed)
+        r = fewest_updates_rate(make_model, X, Y, b, learning_rates, target_cost, start=start,
+                                eval_every=every, max_epochs=max_epochs, seed=seed)
         if not r.reached:
             raise RuntimeError(f"batch size {b} reached no target {target_cost:.4f} with the "
                                f"rates {r.grid}; widen learning_rates or raise max_epochs")

@@ -22,8 +22,7 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
     """
     import matplotlib.pyplot as plt  # here, not at the top: sweeps never need matplotlib
 
-    from .plotting import OTHER, legend, method_style
-    from .timing_plots import log_ticks
+    from .plotting import OTHER, legend, log_ticks, method_style
 
     comparisons = list(comparisons)
     if not comparisons or not all(isinstance(c, Comparison) for c in comparisons):
@@ -78,8 +77,7 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     """
     import matplotlib.pyplot as plt
 
-    from .plotting import OTHER, legend, method_label, method_style
-    from .timing_plots import log_ticks
+    from .plotting import OTHER, legend, log_ticks, method_label, method_style
 
     y = check_choice("y", y, ("updates", "seconds"))
     results = list(results)

@@ -2,12 +2,14 @@
 
 Part of `sweep` (notebooks call these as cu.sweep.<name>; see sweep.py for the whole map).
 
-For one batch size b, `tune_learning_rate` walks a grid of learning rates from a starting
-rate: up while the updates needed to reach the target cost keep falling, then down if the
-start itself was the best. A run stops once it has used as many updates as the best so far
-(it cannot win). So the best rate is tried next to both of its grid neighbours, unless it
-sits at an end of the grid (`TargetResult.at_edge` says so). The rate is chosen by updates,
-a count that does not depend on the machine; for a fixed b, fewer updates is less time.
+`walk_learning_rates` is the course's one walk over a grid of learning rates, for any
+criterion: from a starting rate, up while the score falls, then down if the start itself was
+the best, so that the best rate is tried next to both of its grid neighbours unless it sits
+at an end of the grid. Two criteria use it: `fewest_updates_rate` here (updates to a target
+cost; `TargetResult.at_edge` flags a best rate at the grid's edge), and
+`curves_contest.lowest_cost_rate` (the lowest cost at a budget). A run stops once it has used
+as many updates as the best so far (it cannot win). Updates are a count that does not depend
+on the machine; for a fixed b, fewer updates is less time.
 
 `time_to_target` tunes every size, `fit_steps_model` fits McCandlish et al.'s
 S(B) = S_min (1 + B_noise / B) to the updates, `scaling_regimes` names each step from one
@@ -89,58 +91,81 @@ def check_target_cost(target_cost) -> float:
     return check_real("target_cost", target_cost, low=0)
 
 
-def tune_learning_rate(make_model, X, Y, batch_size: int, learning_rates, target_cost: float,
-                       start=None, eval_every: int | None = None, max_epochs: int = 50,
-                       seed=0) -> TargetResult:
+def walk_learning_rates(score, learning_rates, start=None) -> tuple[list, float | None]:
+    """Walk a grid of learning rates from `start` towards a lower score; returns (grid, best).
+
+    The one grid walk of the course, for any criterion. score(rate) -> a number, lower is
+    better (inf: the run failed or diverged); it is called once per rate tried, in the order
+    tried, so it may remember the best so far. learning_rates: the grid, any order, no rate
+    twice (returned sorted). start: the rate to try first (default: the smallest of the grid;
+    else the grid's rate closest to it on a log scale). The walk goes up the grid while the
+    score falls; if the start stayed best, it goes down while the score falls (or while no
+    rate has succeeded yet). So both grid neighbours of the best rate are tried, unless it
+    sits at an end of the grid. best: None if every score was inf.
+    """
+    rates = sorted(check_learning_rates("learning_rates", learning_rates))
+    if start is not None:
+        start = check_real("start", start, low=0, low_open=True)
+    i0 = 0 if start is None else int(np.argmin(np.abs(np.log(rates) - np.log(start))))
+    k, best = i0, score(rates[i0])  # k: index of the best rate so far
+    i = i0 + 1
+    while i < len(rates):  # up while the score keeps falling
+        s = score(rates[i])
+        if not s < best:
+            break
+        k, best, i = i, s, i + 1
+    if k == i0:  # down, if the start stayed best
+        for i in range(i0 - 1, -1, -1):
+            s = score(rates[i])
+            if s < best:
+                k, best = i, s
+            elif math.isfinite(best):  # worse than a rate that succeeded: stop
+                break
+    return rates, (rates[k] if math.isfinite(best) else None)
+
+
+def fewest_updates_rate(make_model, X, Y, batch_size: int, learning_rates, target_cost: float,
+                        start=None, eval_every: int | None = None, max_epochs: int = 50,
+                        seed=0) -> TargetResult:
     """The learning rate of the grid that reaches `target_cost` in the fewest updates.
 
-    make_model(): a fresh model (the same start for every rate). learning_rates: the grid
-    (any order, no rate twice). start: the rate to try first (default: the smallest of the
-    grid; else the grid's rate closest to it on a log scale). eval_every: updates between
+    make_model(): a fresh model (the same start for every rate). learning_rates, start: the
+    grid and where its walk begins (`walk_learning_rates`). eval_every: updates between
     evaluations of the full training cost (default: about 20 per epoch), so the updates are
     resolved to eval_every. A run stops at the target, at max_epochs, or once it has used as
-    many updates as the best run so far. See the module docstring for the search.
+    many updates as the best run so far (it cannot win).
     """
     check_callable("make_model", make_model)
     m = check_XY(X, Y)
-    b = check_int("batch_size", batch_size, high=m)
-    rates = sorted(check_learning_rates("learning_rates", learning_rates))
+    batch_size = check_int("batch_size", batch_size, high=m)
     target_cost = check_target_cost(target_cost)
     max_epochs = check_int("max_epochs", max_epochs)
     check_seed("seed", seed)
     if eval_every is None:
-        eval_every = max(1, num_minibatches(m, b) // 20)
+        eval_every = max(1, num_minibatches(m, batch_size) // 20)
     eval_every = check_int("eval_every", eval_every)
-    if start is not None:
-        start = check_real("start", start, low=0, low_open=True)
-    i0 = 0 if start is None else int(np.argmin(np.abs(np.log(rates) - np.log(start))))
     tried, best, margin = {}, None, math.inf
 
-    def run(i):  # True if rate i beats the best so far
+    def updates_to_target(rate):  # inf if it did not reach the target before the best run
         nonlocal best, margin
-        h = train(make_model(), X, Y, b, rates[i], max_epochs, seed=seed, eval_every=eval_every,
-                  target_cost=target_cost, max_updates=best.updates if best else None,
+        h = train(make_model(), X, Y, batch_size, rate, max_epochs, seed=seed,
+                  eval_every=eval_every, target_cost=target_cost,
+                  max_updates=best.updates if best else None,
                   blas_threads=None)  # pinned once below, not on every run
         costs = np.asarray(h.eval_cost, dtype=np.float64)
         costs = costs[np.isfinite(costs)]
         if costs.size:
             margin = min(margin, float(np.min(np.abs(costs - target_cost))))
-        tried[rates[i]] = h.updates if h.reached_target else None
-        if h.reached_target and (best is None or h.updates < best.updates):
-            best = TargetResult(b, rates[i], True, h.updates, h.examples_seen, h.seconds)
-            return True
-        return False
+        tried[rate] = h.updates if h.reached_target else None
+        if not h.reached_target:
+            return math.inf
+        if best is None or h.updates < best.updates:
+            best = TargetResult(batch_size, rate, True, h.updates, h.examples_seen, h.seconds)
+        return h.updates
 
     with threadpool_limits(1):  # BLAS on one thread, as train() does by default
-        run(i0)
-        i = i0 + 1
-        while i < len(rates) and run(i):  # up while it keeps improving
-            i += 1
-        if best is None or best.learning_rate == rates[i0]:
-            i = i0 - 1
-            while i >= 0 and (run(i) or best is None):  # down, if the start was best (or failed)
-                i -= 1
-    result = best or TargetResult(b, float("nan"), False, -1, -1, float("nan"))
+        rates, _ = walk_learning_rates(updates_to_target, learning_rates, start)
+    result = best or TargetResult(batch_size, float("nan"), False, -1, -1, float("nan"))
     result.tried = dict(sorted(tried.items()))
     result.grid = tuple(rates)
     result.margin = margin
@@ -165,8 +190,8 @@ def time_to_target(make_model, X, Y, batch_sizes, learning_rates, target_cost: f
     results = []
     for b in sizes:
         every = max(1, num_minibatches(m, b) // evals_per_epoch)
-        r = tune_learning_rate(make_model, X, Y, b, learning_rates, target_cost, start=start,
-                               eval_every=every, max_epochs=max_epochs, seed=seed)
+        r = fewest_updates_rate(make_model, X, Y, b, learning_rates, target_cost, start=start,
+                                eval_every=every, max_epochs=max_epochs, seed=seed)
         if r.reached:  # larger batches take larger rates: start the next size here
             start = r.learning_rate
         results.append(r)

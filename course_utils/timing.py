@@ -10,8 +10,7 @@ to a measurement, never remove it.
   (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` for C8;
   `format_effect` and `count_verdicts` to print them.)
 * In `timing_plots`, and callable from here too: `plot_time_per_example`, `plot_throughput`,
-  `plot_power_of_two` (the figures of notebook 04) and `log_ticks`, which labels a log axis
-  with plain numbers (1, 2, 5, 10, 20, ...). matplotlib loads only when one is called.
+  `plot_power_of_two` (the figures of notebook 04). matplotlib loads only when one is called.
 """
 
 import copy
@@ -33,10 +32,10 @@ from ._checks import (
     check_values,
 )
 from .data import one_hot
-from .timing_plots import log_ticks, plot_power_of_two, plot_throughput, plot_time_per_example
+from .timing_plots import plot_power_of_two, plot_throughput, plot_time_per_example
 
 __all__ = [
-    "StepTimes", "count_verdicts", "format_effect", "log_ticks", "plot_power_of_two",
+    "StepTimes", "count_verdicts", "format_effect", "plot_power_of_two",
     "plot_throughput", "plot_time_per_example", "power_of_two_effect",
     "power_of_two_effect_one_run", "power_of_two_summary", "random_batch", "seconds_per_call",
     "step_breakdown", "time_steps",
@@ -82,17 +81,27 @@ class StepTimes:
     seconds: np.ndarray
 
     def __post_init__(self):
-        b = check_values("batch_sizes", self.batch_sizes, low=1)
-        if not np.all(b == np.round(b)) or not np.all(np.diff(b) > 0):
-            raise ValueError(f"batch_sizes must be whole numbers in increasing order, got "
-                             f"{b.tolist()}")
         self.batch_sizes = np.asarray(self.batch_sizes)
         self.seconds = np.asarray(self.seconds)
-        if self.seconds.ndim != 2 or self.seconds.shape[1] != b.size or not len(self.seconds):
+        self.validate()
+
+    def validate(self) -> list[int]:
+        """Raise unless batch_sizes are whole numbers >= 1 in increasing order and seconds is
+        (repeats, sizes) of finite times > 0; returns the sizes as ints. Run when made, and
+        again by readers (its arrays may have been replaced since)."""
+        b = check_values("batch_sizes", np.ravel(self.batch_sizes), low=1)
+        if np.ndim(self.batch_sizes) != 1 or not np.all(b == np.round(b)) \
+                or not np.all(np.diff(b) > 0):
+            raise ValueError(f"batch_sizes must be whole numbers in increasing order, got "
+                             f"{b.tolist()}")
+        seconds = np.asarray(self.seconds)
+        if seconds.ndim != 2 or seconds.shape[1] != b.size or not len(seconds):
             raise ValueError(f"seconds must have shape (repeats, {b.size}), one column per batch "
-                             f"size, got {self.seconds.shape}")
-        if not np.all(np.isfinite(self.seconds) & (self.seconds > 0)):
-            raise ValueError("seconds must hold finite times > 0 (s)")
+                             f"size, got {seconds.shape}")
+        if seconds.dtype.kind not in "iuf" or not np.all(np.isfinite(seconds) & (seconds > 0)):
+            raise ValueError("seconds must hold finite times > 0 (seconds per step), got "
+                             f"dtype {seconds.dtype}, smallest {seconds.min()!r}")
+        return [int(x) for x in b]
 
     @property
     def median(self) -> np.ndarray:

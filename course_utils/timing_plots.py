@@ -1,55 +1,15 @@
-"""The figures of notebook 04's timings, and plain-number ticks for log axes.
+"""The figures of notebook 04's timings.
 
 Part of `timing` (notebooks call these as cu.timing.<name>). matplotlib is imported inside
 each function: importing `timing` never loads it.
 
-* `log_ticks` labels a log axis with plain numbers (1, 2, 5, 10, 20, ...).
 * `plot_time_per_example`, `plot_throughput`: a StepTimes against the batch size.
 * `plot_power_of_two`: each power of two's advantage over its neighbours, with 2 x noise.
 """
 
 import numpy as np
 
-from ._checks import check_bool, check_int, check_real, check_values
-
-
-def log_ticks(axis, values, steps=None, max_ticks: int = 9, beyond: bool = True) -> list:
-    """Label a log axis with plain numbers and no minor ticks; returns the ticks.
-
-    The ticks are s x 10^k for s in `steps` (numbers in [1, 10), increasing; default: the
-    first of (1, 2, 5), (1, 3) and (1,) giving at most max_ticks), from the last one at or
-    below the smallest positive value to the first one at or above the largest, so a label
-    lies beyond the data at both ends (the axis widens to show it). Values that are not
-    finite or not > 0 cannot sit on a log axis and are skipped. beyond=False keeps only ticks
-    inside the data's range (for an axis of sizes, say, that should end at the largest
-    size). Call after the axis scale is set.
-    """
-    from matplotlib.ticker import NullLocator
-
-    max_ticks = check_int("max_ticks", max_ticks, low=2)
-    beyond = check_bool("beyond", beyond)
-    if steps is not None:
-        steps = check_values("steps", steps).tolist()
-        if steps != sorted(set(steps)) or steps[0] < 1 or steps[-1] >= 10:
-            raise ValueError(f"steps must be increasing numbers in [1, 10), e.g. (1, 2, 5); "
-                             f"got {steps}")
-    v = np.asarray(values, float).ravel()
-    v = v[np.isfinite(v) & (v > 0)]
-    if v.size == 0:
-        raise ValueError("values must hold at least one finite number > 0")
-    lo, hi = v.min() * (1 + 1e-9), v.max() * (1 - 1e-9)  # a value on a tick is that tick
-    decades = range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1)
-    for s in [steps] if steps else [(1, 2, 5), (1, 3), (1,)]:
-        grid = sorted(float(f"{c * 10.0**k:.6g}") for k in decades for c in s)
-        first = max(t for t in grid if t <= lo)
-        last = min(t for t in grid if t >= hi)
-        inside = [t for t in grid if v.min() * (1 - 1e-9) <= t <= v.max() * (1 + 1e-9)]
-        ticks = inside if not beyond and inside else [t for t in grid if first <= t <= last]
-        if len(ticks) <= max_ticks:
-            break
-    axis.set_ticks(ticks, labels=[f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks])
-    axis.set_minor_locator(NullLocator())
-    return ticks
+from ._checks import check_real, check_values
 
 
 def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_kw):
@@ -58,7 +18,7 @@ def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_
     Returns the Axes."""
     import matplotlib.pyplot as plt  # here, not at the top: timing never needs matplotlib
 
-    from .plotting import OTHER, legend
+    from .plotting import OTHER, legend, log_ticks
     from .timing import StepTimes
 
     if not isinstance(times, StepTimes):
@@ -90,7 +50,7 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
     """
     import matplotlib.pyplot as plt
 
-    from .plotting import OTHER, legend
+    from .plotting import OTHER, legend, log_ticks
     from .timing import StepTimes
 
     if not isinstance(times, StepTimes):

@@ -27,46 +27,22 @@ from .minibatch import iterate_minibatches, num_minibatches
 
 
 class InverseTimeDecay:
-    """learning_rate(epoch) = lr0 / (1 + decay_rate * epoch): learning-rate decay as in §2.9
-    of the source course (学习率衰减), the rate falling with the epoch number."""
+    """learning_rate(epoch) = initial_learning_rate / (1 + decay_rate * epoch): learning-rate
+    decay as in §2.9 of the source course (学习率衰减), the rate falling with the epoch number.
+    Pass an instance as train(learning_rate=...)."""
 
-    def __init__(self, lr0: float, decay_rate: float):
-        self.lr0 = check_positive_float("lr0", lr0)
+    def __init__(self, initial_learning_rate: float, decay_rate: float):
+        self.initial_learning_rate = check_positive_float("initial_learning_rate",
+                                                          initial_learning_rate)
         self.decay_rate = check_real("decay_rate", decay_rate, low=0)
 
     def __call__(self, epoch: int) -> float:
         epoch = check_int("epoch", epoch, low=0)
-        return self.lr0 / (1.0 + self.decay_rate * epoch)
+        return self.initial_learning_rate / (1.0 + self.decay_rate * epoch)
 
     def __repr__(self):
-        return f"inverse_time_decay(lr0={self.lr0:g}, decay_rate={self.decay_rate:g})"
-
-
-class StepDecay:
-    """learning_rate(epoch) = lr0 * factor ** (epoch // every): drop by `factor` every `every`
-    epochs (the "discrete staircase" of §2.9 of the source course)."""
-
-    def __init__(self, lr0: float, factor: float = 0.5, every: int = 10):
-        self.lr0 = check_positive_float("lr0", lr0)
-        self.factor = check_real("factor", factor, low=0, low_open=True, high=1)
-        self.every = check_int("every", every)
-
-    def __call__(self, epoch: int) -> float:
-        epoch = check_int("epoch", epoch, low=0)
-        return self.lr0 * self.factor ** (epoch // self.every)
-
-    def __repr__(self):
-        return f"step_decay(lr0={self.lr0:g}, factor={self.factor:g}, every={self.every})"
-
-
-def inverse_time_decay(lr0: float, decay_rate: float) -> InverseTimeDecay:
-    """The schedule lr0 / (1 + decay_rate * epoch), to pass as train(learning_rate=...)."""
-    return InverseTimeDecay(lr0, decay_rate)
-
-
-def step_decay(lr0: float, factor: float = 0.5, every: int = 10) -> StepDecay:
-    """The schedule lr0 * factor ** (epoch // every), to pass as train(learning_rate=...)."""
-    return StepDecay(lr0, factor, every)
+        return (f"InverseTimeDecay(initial_learning_rate={self.initial_learning_rate:g}, "
+                f"decay_rate={self.decay_rate:g})")
 
 
 @dataclass
@@ -157,7 +133,7 @@ def train(
     0/1 labels for sigmoid, one-hot columns for softmax (model.check_labels).
     batch_size: 1 <= batch_size <= m (a mini-batch larger than the data set is an error, not
     silently m). learning_rate: a number > 0, or a schedule called with the epoch number
-    (inverse_time_decay, step_decay) whose every value must be > 0. Each epoch
+    (e.g. InverseTimeDecay) whose every value must be > 0. Each epoch
     reshuffles with a generator seeded by `seed`: the same seed gives the same history.
     eval_every: updates between full-training-set evaluations (default: once per epoch; an
     evaluation at update 0 and at the end is always made). Evaluation time is not counted

@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from course_utils import curves, data, models, plotting, train  # noqa: E402
+from course_utils import curvature, curves, data, models, plotting, train  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -73,34 +73,24 @@ def test_plot_cost_changes_marks_the_rises_and_meets_the_convention():
     plt.close(ax.figure)
 
 
-def test_top_hessian_eigenvalue_of_least_squares(regression):
+def test_top_eigenvalue_of_least_squares(regression):
     X, Y = regression
     model = models.LinearRegression(2, seed=0)
     before = model.get_flat()
     # cost (1/2m) |W X + b - Y|^2: Hessian (1/m) [X; 1][X; 1]^T, whatever the parameters
     X1 = np.vstack([X, np.ones((1, X.shape[1]))])
     exact = np.linalg.eigvalsh(X1 @ X1.T / X.shape[1]).max()
-    got = curves.top_hessian_eigenvalue(model, X, Y, iters=100)
-    assert got == pytest.approx(exact, rel=1e-5)
-    np.testing.assert_array_equal(model.get_flat(), before)  # parameters restored
-
-
-def test_top_hessian_eigenvalue_bad_arguments(regression):
-    X, Y = regression
-    with pytest.raises(ValueError, match="iters"):
-        curves.top_hessian_eigenvalue(models.LinearRegression(2), X, Y, iters=0)
-    with pytest.raises(ValueError, match="eps"):
-        curves.top_hessian_eigenvalue(models.LinearRegression(2), X, Y, eps=-1.0)
-    with pytest.raises(ValueError, match="n_x=3"):
-        curves.top_hessian_eigenvalue(models.LinearRegression(3), X, Y)
+    got = curvature.top_eigenvalue(model, X, Y, steps=3)  # 3 parameters: exact in 3 steps
+    assert got == pytest.approx(exact, rel=1e-10)
+    np.testing.assert_array_equal(model.get_flat(), before)  # parameters untouched
     zero = np.zeros_like(X)  # a Hessian of 0 for a bias-free model: no division by 0
-    assert curves.top_hessian_eigenvalue(models.LinearRegression(2, bias=False), zero, Y) == 0
+    assert curvature.top_eigenvalue(models.LinearRegression(2, bias=False), zero, Y) == 0
 
 
-def test_tune_learning_rate_brackets_the_best(regression):
+def test_lowest_cost_rate_brackets_the_best(regression):
     X, Y = regression
     grid = [0.001, 0.01, 0.1, 0.3, 1.0, 1.9, 3.0]
-    t = curves.tune_learning_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200, grid,
+    t = curves.lowest_cost_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200, grid,
                                   start=0.01, num_epochs=5)
     # the costs recorded are real runs, and the walk found the best rate of the whole grid
     every = {lr: train.train(models.LinearRegression(2, seed=0), X, Y, 200, lr, 5).final_cost
@@ -114,27 +104,25 @@ def test_tune_learning_rate_brackets_the_best(regression):
     assert set(t.runs) == set(t.costs)
 
 
-def test_tune_learning_rate_at_the_edge_is_not_bracketed(regression):
+def test_lowest_cost_rate_at_the_edge_is_not_bracketed(regression):
     X, Y = regression
-    t = curves.tune_learning_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200,
+    t = curves.lowest_cost_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200,
                                   [0.001, 0.002, 0.004], start=0.002, num_epochs=3)
     assert t.best_rate == 0.004 and not t.bracketed
 
 
-def test_tune_learning_rate_bad_arguments(regression):
+def test_lowest_cost_rate_bad_arguments(regression):
     X, Y = regression
     make = lambda: models.LinearRegression(2)  # noqa: E731
-    with pytest.raises(ValueError, match="grid"):
-        curves.tune_learning_rate(make, X, Y, 10, [0.1, 0.01, 1.0], 0.1, num_epochs=1)
-    with pytest.raises(ValueError, match="start"):
-        curves.tune_learning_rate(make, X, Y, 10, [0.01, 0.1, 1.0], 0.5, num_epochs=1)
     for bad in ([0.01, 0.01, 0.1], [0.0, 0.1, 1.0], [0.01, 0.1, np.inf]):
-        with pytest.raises(ValueError, match="grid"):
-            curves.tune_learning_rate(make, X, Y, 10, bad, 0.1, num_epochs=1)
+        with pytest.raises(ValueError, match="learning_rates"):
+            curves.lowest_cost_rate(make, X, Y, 10, bad, 0.1, num_epochs=1)
     with pytest.raises(TypeError, match="start"):
-        curves.tune_learning_rate(make, X, Y, 10, [0.01, 0.1, 1.0], "0.1", num_epochs=1)
+        curves.lowest_cost_rate(make, X, Y, 10, [0.01, 0.1, 1.0], "0.1", num_epochs=1)
+    with pytest.raises(ValueError, match="start"):
+        curves.lowest_cost_rate(make, X, Y, 10, [0.01, 0.1, 1.0], -0.1, num_epochs=1)
     with pytest.raises(ValueError, match="batch_size"):
-        curves.tune_learning_rate(make, X, Y, 201, [0.01, 0.1, 1.0], 0.1, num_epochs=1)
+        curves.lowest_cost_rate(make, X, Y, 201, [0.01, 0.1, 1.0], 0.1, num_epochs=1)
     with pytest.raises(ValueError, match="costs is empty"):
         _ = curves.Tuning(batch_size=10, grid=[0.1, 0.2, 0.3]).best_rate
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_utils.lab_runs import decimate, scaled_rate
+from course_utils.noise import relative_noise
 from course_utils.parsing import format_bytes, parse_batch_size, parse_bytes, parse_rate
-from course_utils.reports import relative_noise
 
 FAST = settings(max_examples=30, deadline=None)
 

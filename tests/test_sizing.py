@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data, models, noise, timing
+from course_utils import data, models, noise, plotting, timing
 
 
 def test_time_steps_shapes_and_derived_quantities():
@@ -122,26 +122,26 @@ def test_log_ticks_label_the_whole_range_in_plain_numbers():
 
     _, ax = plt.subplots()
     ax.set_yscale("log")
-    assert timing.log_ticks(ax.yaxis, [50, 7557]) == [50, 100, 200, 500, 1000, 2000, 5000, 10_000]
+    assert plotting.log_ticks(ax.yaxis, [50, 7557]) == [50, 100, 200, 500, 1000, 2000, 5000, 10_000]
     assert [t.get_text() for t in ax.yaxis.get_ticklabels()][-2:] == ["5,000", "10,000"]
     assert ax.get_ylim()[1] >= 10_000  # the axis widens to the last label, above the data
-    assert timing.log_ticks(ax.yaxis, [1, 100_000]) == [1, 10, 100, 1000, 10_000, 100_000]
-    assert timing.log_ticks(ax.yaxis, [0.007, 0.03]) == [0.005, 0.01, 0.02, 0.05]
-    assert timing.log_ticks(ax.yaxis, [12, 18]) == [10, 20]  # a narrow range: its neighbours
-    assert timing.log_ticks(ax.yaxis, [12, 230]) == [10, 20, 50, 100, 200, 500]
-    assert timing.log_ticks(ax.xaxis, [1, 4096], steps=(1,)) == [1, 10, 100, 1000, 10_000]
-    assert timing.log_ticks(ax.xaxis, [1, 4096], steps=(1,), beyond=False) == [1, 10, 100, 1000]
+    assert plotting.log_ticks(ax.yaxis, [1, 100_000]) == [1, 10, 100, 1000, 10_000, 100_000]
+    assert plotting.log_ticks(ax.yaxis, [0.007, 0.03]) == [0.005, 0.01, 0.02, 0.05]
+    assert plotting.log_ticks(ax.yaxis, [12, 18]) == [10, 20]  # a narrow range: its neighbours
+    assert plotting.log_ticks(ax.yaxis, [12, 230]) == [10, 20, 50, 100, 200, 500]
+    assert plotting.log_ticks(ax.xaxis, [1, 4096], steps=(1,)) == [1, 10, 100, 1000, 10_000]
+    assert plotting.log_ticks(ax.xaxis, [1, 4096], steps=(1,), beyond=False) == [1, 10, 100, 1000]
     # no tick inside the range: the neighbours outside it
-    assert timing.log_ticks(ax.xaxis, [12, 18], steps=(1,), beyond=False) == [10, 100]
-    assert timing.log_ticks(ax.yaxis, [3, 3000, 7e6]) == [1, 10, 100, 1000, 10_000, 100_000,
+    assert plotting.log_ticks(ax.xaxis, [12, 18], steps=(1,), beyond=False) == [10, 100]
+    assert plotting.log_ticks(ax.yaxis, [3, 3000, 7e6]) == [1, 10, 100, 1000, 10_000, 100_000,
                                                             1_000_000, 10_000_000]
     with pytest.raises(ValueError, match="values"):
-        timing.log_ticks(ax.yaxis, [0, -1])
+        plotting.log_ticks(ax.yaxis, [0, -1])
     for bad in ((2, 1), (0.5, 1), (1, 10), ()):
         with pytest.raises(ValueError, match="steps"):
-            timing.log_ticks(ax.yaxis, [1, 10], steps=bad)
+            plotting.log_ticks(ax.yaxis, [1, 10], steps=bad)
     with pytest.raises(ValueError, match="max_ticks"):
-        timing.log_ticks(ax.yaxis, [1, 10], max_ticks=1)
+        plotting.log_ticks(ax.yaxis, [1, 10], max_ticks=1)
     plt.close("all")
 
 
@@ -158,7 +158,7 @@ def log_axis():
 @given(low=st.floats(1e-3, 1e7), ratio=st.floats(1.0, 1e4))
 def test_log_ticks_reach_beyond_both_ends(log_axis, low, ratio):
     values = [low, low * ratio]
-    ticks = timing.log_ticks(log_axis, values)
+    ticks = plotting.log_ticks(log_axis, values)
     assert ticks == sorted(ticks) and len(ticks) <= 9
     assert ticks[0] <= min(values) * (1 + 1e-9) and ticks[-1] >= max(values) * (1 - 1e-9)
 

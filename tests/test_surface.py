@@ -195,7 +195,7 @@ def test_plot_distances_meets_the_convention(problem):
 def test_decay_lets_sgd_settle(problem):
     X, Y, cost = problem
     fixed = surface.train_path(X, Y, (-1.0, 0.0), 1, 0.25, num_epochs=20)
-    decayed = surface.train_path(X, Y, (-1.0, 0.0), 1, train.inverse_time_decay(0.25, 1.0),
+    decayed = surface.train_path(X, Y, (-1.0, 0.0), 1, train.InverseTimeDecay(0.25, 1.0),
                                  num_epochs=20)
     d_fixed = surface.distance_per_epoch(fixed.path, cost.w_min, 100, 1)
     d_decay = surface.distance_per_epoch(decayed.path, cost.w_min, 100, 1)

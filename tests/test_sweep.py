@@ -86,11 +86,11 @@ def test_time_to_target_picks_fewest_updates_and_reports_failures(moons):
     assert 0 < impossible[0].margin < math.inf  # recorded for runs that missed, too
 
 
-def test_tune_learning_rate_tries_both_neighbours_of_the_best(moons):
+def test_fewest_updates_rate_tries_both_neighbours_of_the_best(moons):
     X, Y = moons
     grid = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
-    r = sweep.tune_learning_rate(make_logistic, X, Y, 200, grid, 0.40, start=0.1, eval_every=1,
-                                 max_epochs=300)
+    r = sweep.fewest_updates_rate(make_logistic, X, Y, 200, grid, 0.40, start=0.1, eval_every=1,
+                                  max_epochs=300)
     assert r.reached and not r.at_edge and r.grid == tuple(grid)
     k = grid.index(r.learning_rate)
     assert grid[k - 1] in r.tried and grid[k + 1] in r.tried
@@ -100,15 +100,15 @@ def test_tune_learning_rate_tries_both_neighbours_of_the_best(moons):
             h = train.train(make_logistic(), X, Y, 200, rate, 300, eval_every=1, target_cost=0.40)
             assert not h.reached_target or h.updates >= r.updates
     # the same best from another start
-    other = sweep.tune_learning_rate(make_logistic, X, Y, 200, grid, 0.40, start=30.0,
-                                     eval_every=1, max_epochs=300)
+    other = sweep.fewest_updates_rate(make_logistic, X, Y, 200, grid, 0.40, start=30.0,
+                                      eval_every=1, max_epochs=300)
     assert other.learning_rate == r.learning_rate and other.updates == r.updates
 
 
-def test_tune_learning_rate_flags_a_best_rate_at_the_grid_edge(moons):
+def test_fewest_updates_rate_flags_a_best_rate_at_the_grid_edge(moons):
     X, Y = moons
-    r = sweep.tune_learning_rate(make_logistic, X, Y, 200, [0.01, 0.03], 0.40, eval_every=1,
-                                 max_epochs=300)
+    r = sweep.fewest_updates_rate(make_logistic, X, Y, 200, [0.01, 0.03], 0.40, eval_every=1,
+                                  max_epochs=300)
     assert r.reached and r.learning_rate == 0.03 and r.at_edge
     assert "[best at the grid's edge]" in sweep.format_tried(r)
 
@@ -126,20 +126,20 @@ def test_bad_learning_rates_and_sizes_are_named(moons):
     X, Y = moons
     for bad in ([], [0.1, -1.0], [float("inf")], [0.1, 0.1], [0.0], [None]):
         with pytest.raises(ValueError, match="learning_rates"):
-            sweep.tune_learning_rate(make_logistic, X, Y, 20, bad, 0.4)
+            sweep.fewest_updates_rate(make_logistic, X, Y, 20, bad, 0.4)
     with pytest.raises(TypeError, match="learning_rates"):
-        sweep.tune_learning_rate(make_logistic, X, Y, 20, "0.1", 0.4)
+        sweep.fewest_updates_rate(make_logistic, X, Y, 20, "0.1", 0.4)
     with pytest.raises(ValueError, match="batch_size"):
-        sweep.tune_learning_rate(make_logistic, X, Y, 201, [0.1], 0.4)
+        sweep.fewest_updates_rate(make_logistic, X, Y, 201, [0.1], 0.4)
     with pytest.raises(ValueError, match="eval_every"):
-        sweep.tune_learning_rate(make_logistic, X, Y, 20, [0.1], 0.4, eval_every=0)
+        sweep.fewest_updates_rate(make_logistic, X, Y, 20, [0.1], 0.4, eval_every=0)
     for bad in (float("nan"), float("inf"), -0.1):
         with pytest.raises(ValueError, match="target_cost"):
-            sweep.tune_learning_rate(make_logistic, X, Y, 20, [0.1], bad)
+            sweep.fewest_updates_rate(make_logistic, X, Y, 20, [0.1], bad)
     with pytest.raises(ValueError, match="start"):
-        sweep.tune_learning_rate(make_logistic, X, Y, 20, [0.1], 0.4, start=0.0)
+        sweep.fewest_updates_rate(make_logistic, X, Y, 20, [0.1], 0.4, start=0.0)
     with pytest.raises(TypeError, match="make_model"):
-        sweep.tune_learning_rate(make_logistic(), X, Y, 20, [0.1], 0.4)
+        sweep.fewest_updates_rate(make_logistic(), X, Y, 20, [0.1], 0.4)
     for bad in ([], [20, 20], [0], [201], [1.5]):
         with pytest.raises((ValueError, TypeError), match=r"batch_sizes"):
             sweep.time_to_target(make_logistic, X, Y, bad, [0.1], 0.4)

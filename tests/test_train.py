@@ -82,10 +82,10 @@ def test_evaluation_time_is_not_counted(moons, monkeypatch):
 
 def test_test_metrics_and_schedules(moons):
     X, Y = moons
-    _, h = fit(moons, 30, epochs=4, X_test=X, Y_test=Y, lr=train.step_decay(0.5, 0.5, 2))
+    _, h = fit(moons, 30, epochs=4, X_test=X, Y_test=Y, lr=lambda epoch: 0.5 * 0.5 ** (epoch // 2))
     assert len(h.test_accuracy) == len(h.eval_cost) == 5
     assert h.epoch_learning_rate == [0.5, 0.5, 0.25, 0.25]
-    s = train.inverse_time_decay(1.0, 1.0)
+    s = train.InverseTimeDecay(1.0, 1.0)
     assert [s(e) for e in range(3)] == [1.0, 0.5, 1 / 3]
 
 
@@ -184,19 +184,17 @@ def test_never_touches_global_random_state(moons):
         np.random.set_state(saved)
 
 
-def test_schedules_refuse_bad_arguments_and_are_made_by_functions():
-    assert isinstance(train.inverse_time_decay(1.0, 0.5), train.InverseTimeDecay)
-    assert isinstance(train.step_decay(1.0), train.StepDecay)
-    assert repr(train.step_decay(0.5, 0.5, 2)) == "step_decay(lr0=0.5, factor=0.5, every=2)"
+def test_schedule_refuses_bad_arguments():
+    assert repr(train.InverseTimeDecay(0.5, 2)) == \
+        "InverseTimeDecay(initial_learning_rate=0.5, decay_rate=2)"
     for make, exc, message in [
-        (lambda: train.inverse_time_decay(0.0, 1.0), ValueError, "lr0 must be a finite number > 0"),
-        (lambda: train.inverse_time_decay(1.0, -1.0), ValueError, "decay_rate .* got -1.0"),
-        (lambda: train.inverse_time_decay(1.0, float("nan")), ValueError, "decay_rate .* nan"),
-        (lambda: train.step_decay(1.0, factor=0.0), ValueError, "factor .* 0 < factor <= 1"),
-        (lambda: train.step_decay(1.0, factor=1.5), ValueError, "factor .* got 1.5"),
-        (lambda: train.step_decay(1.0, every=0), ValueError, "every must satisfy 1 <= every"),
-        (lambda: train.step_decay(1.0)(-1), ValueError, "epoch must satisfy 0 <= epoch, got -1"),
-        (lambda: train.inverse_time_decay(1.0, 1.0)(0.5), TypeError, "epoch must be an integer"),
+        (lambda: train.InverseTimeDecay(0.0, 1.0), ValueError,
+         "initial_learning_rate must be a finite number > 0"),
+        (lambda: train.InverseTimeDecay(1.0, -1.0), ValueError, "decay_rate .* got -1.0"),
+        (lambda: train.InverseTimeDecay(1.0, float("nan")), ValueError, "decay_rate .* nan"),
+        (lambda: train.InverseTimeDecay(1.0, 1.0)(-1), ValueError,
+         "epoch must satisfy 0 <= epoch, got -1"),
+        (lambda: train.InverseTimeDecay(1.0, 1.0)(0.5), TypeError, "epoch must be an integer"),
     ]:
         with pytest.raises(exc, match=message):
             make()
