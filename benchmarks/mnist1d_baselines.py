@@ -25,7 +25,7 @@ def softmax_run(split, seed):
 def mlp_run(split, seed):
     model = cu.models.MLP([40, 100, 100, 10], output="softmax", seed=seed)
     cu.train.train(model, split.X_train, split.Y_train, batch_size=64, num_epochs=12,
-                   learning_rate=cu.train.inverse_time_decay(1.0, decay_rate=0.3), seed=seed)
+                   learning_rate=cu.train.InverseTimeDecay(1.0, decay_rate=0.3), seed=seed)
     return model.accuracy(split.X_test, split.Y_test)
 
 
