@@ -41,29 +41,25 @@ def check_seed(name: str, value) -> None:
         raise ValueError(f"{name} must be >= 0, got {value}")
 
 
-def check_XY(X, Y) -> int:
-    """Check the course convention X (n_x, m), Y (n_y, m); return m."""
+def check_XY(X, Y, x_name: str = "X", y_name: str = "Y") -> int:
+    """Check the course convention X (n_x, m), Y (n_y, m); return m. x_name, y_name: the
+    arguments' names in the errors (X_test, Y_test, ...)."""
     if not isinstance(X, np.ndarray) or not isinstance(Y, np.ndarray):
-        raise TypeError(
-            f"X and Y must be numpy arrays, got {type(X).__name__} and {type(Y).__name__}"
-        )
+        raise TypeError(f"{x_name} and {y_name} must be numpy arrays, got "
+                        f"{type(X).__name__} and {type(Y).__name__}")
     if X.ndim != 2:
-        raise ValueError(
-            f"X must be 2-D with shape (n_x, m), examples as columns; got shape {X.shape}"
-        )
+        raise ValueError(f"{x_name} must be 2-D with shape (n_x, m), examples as columns; got "
+                         f"shape {X.shape}")
     if Y.ndim != 2:
-        raise ValueError(
-            f"Y must be 2-D with shape (n_y, m), examples as columns; got shape {Y.shape} "
-            "(for a label vector y use y.reshape(1, -1))"
-        )
+        raise ValueError(f"{y_name} must be 2-D with shape (n_y, m), examples as columns; got "
+                         f"shape {Y.shape} (for a label vector y use y.reshape(1, -1))")
     m = X.shape[1]
     if m == 0 or X.shape[0] == 0:
-        raise ValueError(f"X must hold at least one feature and one example, got shape {X.shape}")
+        raise ValueError(f"{x_name} must hold at least one feature and one example, got shape "
+                         f"{X.shape}")
     if Y.shape[1] != m:
-        raise ValueError(
-            f"X and Y must hold the same number of examples m (columns): "
-            f"X has {m}, Y has {Y.shape[1]}"
-        )
+        raise ValueError(f"{x_name} and {y_name} must hold the same number of examples m "
+                         f"(columns): {x_name} has {m}, {y_name} has {Y.shape[1]}")
     return m
 
 
@@ -227,13 +223,14 @@ def check_callable(name: str, value) -> None:
                         f"got {value!r} ({type(value).__name__})")
 
 
-def check_model_XY(model, X, Y) -> int:
+def check_model_XY(model, X, Y, x_name: str = "X", y_name: str = "Y") -> int:
     """check_XY, then that X has the model's n_x rows and Y its n_y rows; return m."""
-    m = check_XY(X, Y)
+    m = check_XY(X, Y, x_name, y_name)
     n_x, n_y = model.layer_dims[0], model.layer_dims[-1]
     if X.shape[0] != n_x or Y.shape[0] != n_y:
-        raise ValueError(f"X must have shape (n_x={n_x}, m) and Y (n_y={n_y}, m) for this model "
-                         f"(layer_dims {model.layer_dims}); got X {X.shape} and Y {Y.shape}")
+        raise ValueError(f"{x_name} must have shape (n_x={n_x}, m) and {y_name} (n_y={n_y}, m) "
+                         f"for this model (layer_dims {model.layer_dims}); got {x_name} "
+                         f"{X.shape} and {y_name} {Y.shape}")
     return m
 
 

@@ -2,8 +2,8 @@
 
 Part of `curves` (notebooks call these as cu.curves.<name>).
 
-    tuned = lowest_cost_rate(make_model, X, Y, 64, RATES, start=0.2, num_epochs=2)
-    results = contest(make_model, X, Y, [m, 64, 1], RATES, starts, seeds=(0, 1, 2), num_epochs=1)
+    tuned = lowest_cost_rate(make_model, X, Y, 64, RATES, start=0.2, epochs=2)
+    results = contest(make_model, X, Y, [m, 64, 1], RATES, starts, seeds=(0, 1, 2), epochs=1)
     print(contest_table(results, names))
     groups = rank_with_ties({"SGD": costs_sgd, "b = 64": costs_64})
 
@@ -71,7 +71,7 @@ def lowest_cost_rate(make_model, X, Y, batch_size: int, learning_rates, start=No
     make_model(): a fresh model (the same initial parameters each call). learning_rates,
     start: the grid and where its walk begins (`sweep_tuning.walk_learning_rates`: the best
     is bracketed, `Tuning.bracketed`, unless it sits at an end of the grid). The budget and
-    the other options go to `train` (num_epochs, max_updates or max_seconds; seed,
+    the other options go to `train` (epochs, max_updates or max_seconds; seed,
     eval_every). A diverged run counts as cost inf.
     """
     check_callable("make_model", make_model)
@@ -198,8 +198,8 @@ def contest(make_model, X, Y, batch_sizes, learning_rates, starts: dict, seeds=(
     """Methods compared at one budget, each with its own learning rate tuned for that budget.
 
     For each batch size b (1 to m, none twice): `lowest_cost_rate` on seeds[0] starting
-    from starts[b], then the best rate rerun on the other seeds. budget: num_epochs,
-    max_updates and/or max_seconds, passed to `train` (give num_epochs large enough for a
+    from starts[b], then the best rate rerun on the other seeds. budget: epochs,
+    max_updates and/or max_seconds, passed to `train` (give epochs large enough for a
     budget in updates or seconds). Batch GD (b = m) does not shuffle: without a time budget
     its runs would all be the same, so it runs once; with one, it is repeated (the repeats
     differ by timing only). eval_every: an int, or {b: int} per batch size. Returns

@@ -293,7 +293,7 @@ class PhasedRun:
 
 
 def train_in_phases(model, X, Y, phases, seed=0, evals_per_epoch: int = 4) -> PhasedRun:
-    """Train `model` (in place) through phases [(batch_size, learning_rate, num_epochs), ...],
+    """Train `model` (in place) through phases [(batch_size, learning_rate, epochs), ...],
     each phase `train.train` continuing from where the last one stopped. One generator,
     seeded by `seed`, shuffles every phase. The cost is evaluated about evals_per_epoch times
     per epoch. Stops after a phase that diverged."""
@@ -301,19 +301,19 @@ def train_in_phases(model, X, Y, phases, seed=0, evals_per_epoch: int = 4) -> Ph
     check_seed("seed", seed)
     evals_per_epoch = check_int("evals_per_epoch", evals_per_epoch)
     if isinstance(phases, (str, bytes)) or not hasattr(phases, "__iter__"):
-        raise TypeError(f"phases must be a list of (batch_size, learning_rate, num_epochs), "
+        raise TypeError(f"phases must be a list of (batch_size, learning_rate, epochs), "
                         f"got {phases!r}")
     phases = list(phases)
     if not phases:
-        raise ValueError("phases must hold at least one (batch_size, learning_rate, num_epochs)")
+        raise ValueError("phases must hold at least one (batch_size, learning_rate, epochs)")
     checked = []
     for i, phase in enumerate(phases):
         if not isinstance(phase, (tuple, list)) or len(phase) != 3:
-            raise ValueError(f"phases[{i}] must be (batch_size, learning_rate, num_epochs), "
+            raise ValueError(f"phases[{i}] must be (batch_size, learning_rate, epochs), "
                              f"got {phase!r}")
         checked.append((check_int(f"phases[{i}] batch_size", phase[0], high=m),
                         check_positive_float(f"phases[{i}] learning_rate", phase[1]),
-                        check_int(f"phases[{i}] num_epochs", phase[2])))
+                        check_int(f"phases[{i}] epochs", phase[2])))
     rng = np.random.default_rng(seed)
     updates, examples, cost, starts_u, starts_e, histories = [], [], [], [], [], []
     done_u = done_e = 0

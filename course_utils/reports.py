@@ -24,18 +24,18 @@ def check_step_times(step_times) -> list[int]:
     return step_times.validate()
 
 
-def batch_size_report(b: int, m: int, step_times) -> dict:
+def batch_size_report(batch_size: int, m: int, step_times) -> dict:
     """What a mini-batch size means on this machine, for a training set of m examples.
 
-    step_times: a course_utils.timing.StepTimes measured at b (and other sizes); b must be
-    one of its sizes. b > m is allowed (a timing at a size no epoch can use): its gradient
-    noise is nan.
+    step_times: a course_utils.timing.StepTimes measured at batch_size (and other sizes);
+    batch_size must be one of its sizes. batch_size > m is allowed (a timing at a size no
+    epoch can use): its gradient noise is nan.
     """
     sizes = check_step_times(step_times)
     m = check_int("m", m)
-    b = check_int("b", b)
+    b = check_int("batch_size", batch_size)
     if b not in sizes:
-        raise ValueError(f"batch size {b} was not measured; measured sizes: {sizes}")
+        raise ValueError(f"batch_size {b} was not measured; measured sizes: {sizes}")
     k = sizes.index(b)
     per_example = float(step_times.per_example[k])
     throughput = float(step_times.throughput[k])

@@ -99,28 +99,28 @@ def _check_surface(surface) -> None:
         raise TypeError(f"surface must be a LeastSquares2D, got {type(surface).__name__}")
 
 
-def train_path(X, Y, start, batch_size: int, learning_rate, *, num_epochs: int | None = None,
+def train_path(X, Y, start, batch_size: int, learning_rate, *, epochs: int | None = None,
                updates: int | None = None, seed=0):
     """Train two-feature linear regression without bias from `start` (w1, w2), recording the
     parameters after every update; returns the History (its .path is (updates + 1, 2)).
 
-    Give exactly one budget: num_epochs, or updates (then training stops after that many
+    Give exactly one budget: epochs, or updates (then training stops after that many
     updates). The same call as notebook 03 makes in the open: the model set to `start`, then
-    cu.train.train(model, X, Y, batch_size, learning_rate, num_epochs, seed=seed,
+    cu.train.train(model, X, Y, batch_size, learning_rate, epochs, seed=seed,
     record_path=True).
     """
     m = check_XY(X, Y)
     start = _as_point("start", start)
-    if (num_epochs is None) == (updates is None):
-        raise ValueError(f"give exactly one of num_epochs and updates, got num_epochs="
-                         f"{num_epochs!r} and updates={updates!r}")
+    if (epochs is None) == (updates is None):
+        raise ValueError(f"give exactly one of epochs and updates, got epochs="
+                         f"{epochs!r} and updates={updates!r}")
     if updates is not None:
         updates = check_int("updates", updates)
         per_epoch = num_minibatches(m, check_int("batch_size", batch_size, high=m))
-        num_epochs = -(-updates // per_epoch)
+        epochs = -(-updates // per_epoch)
     model = LinearRegression(2, bias=False)
     model.set_flat(start)
-    return train(model, X, Y, batch_size, learning_rate, num_epochs, seed=seed,
+    return train(model, X, Y, batch_size, learning_rate, epochs, seed=seed,
                  max_updates=updates, record_path=True)
 
 

@@ -199,14 +199,14 @@ def time_runs(make_model, X, Y, runs, repeats: int = 3, seed=0, calls: int = 1,
     return seconds
 
 
-def compare_with_batch_gd(make_model, X, Y, minibatch_sizes, learning_rates,
+def compare_with_batch_gd(make_model, X, Y, batch_sizes, learning_rates,
                           target_cost: float, repeats: int = 5, eval_examples: int = 1024,
                           start=None, max_epochs: int = 200, seed=0,
                           calls: int = 1) -> Comparison:
     """Tune the learning rate of each mini-batch size below m and of batch GD (b = m) on
     (X, Y), then time every tuned run in `repeats` rounds of `calls` calls (see `time_runs`).
 
-    minibatch_sizes: sizes (none twice); those >= m are left out (one list serves every m),
+    batch_sizes: sizes (none twice); those >= m are left out (one list serves every m),
     but at least one must lie below m. eval_examples: examples between evaluations of the
     full cost (at least one evaluation per epoch, at most one per update), so that every
     mini-batch size is resolved to about the same number of examples; with eval_examples <=
@@ -217,10 +217,10 @@ def compare_with_batch_gd(make_model, X, Y, minibatch_sizes, learning_rates,
     m = check_XY(X, Y)
     target_cost = check_target_cost(target_cost)
     eval_examples = check_int("eval_examples", eval_examples)
-    below = [b for b in check_sizes("minibatch_sizes", minibatch_sizes) if b < m]
+    below = [b for b in check_sizes("batch_sizes", batch_sizes) if b < m]
     if not below:
-        raise ValueError(f"minibatch_sizes must hold at least one size below m = {m:,}, got "
-                         f"{list(minibatch_sizes)}")
+        raise ValueError(f"batch_sizes must hold at least one size below m = {m:,}, got "
+                         f"{list(batch_sizes)}")
     repeats = check_int("repeats", repeats)
     calls = check_int("calls", calls)
     runs = []

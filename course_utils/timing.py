@@ -160,11 +160,12 @@ def _first_staying_above(throughput, fraction: float) -> int:
     return int(below[-1] + 1) if below.size else 0
 
 
-def random_batch(n_x: int, n_y: int, b: int, dtype, seed=0):
-    """A random mini-batch X (n_x, b) and one-hot Y (n_y, b), laid out as the loaders and
-    the mini-batch iterator lay them out (X example-major, Y in C order). dtype: float32 or
-    float64; n_y = 1 gives 0/1 labels, n_y > 1 one-hot columns."""
-    n_x, n_y, b = (check_int(name, v) for name, v in (("n_x", n_x), ("n_y", n_y), ("b", b)))
+def random_batch(n_x: int, n_y: int, batch_size: int, dtype, seed=0):
+    """A random mini-batch X (n_x, b) and one-hot Y (n_y, b), b = batch_size, laid out as the
+    loaders and the mini-batch iterator lay them out (X example-major, Y in C order). dtype:
+    float32 or float64; n_y = 1 gives 0/1 labels, n_y > 1 one-hot columns."""
+    n_x, n_y = check_int("n_x", n_x), check_int("n_y", n_y)
+    b = check_int("batch_size", batch_size)
     dtype = check_float_dtype("dtype", dtype)
     check_seed("seed", seed)
     rng = np.random.default_rng(seed)
@@ -214,9 +215,9 @@ def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0
     return StepTimes(batch_sizes, seconds)
 
 
-def step_breakdown(model, b: int = 1, min_seconds: float = 0.05, seed=0) -> dict:
-    """Seconds spent in forward, cost, backward and update for one step at batch size b."""
-    b = check_int("b", b)
+def step_breakdown(model, batch_size: int = 1, min_seconds: float = 0.05, seed=0) -> dict:
+    """Seconds spent in forward, cost, backward and update for one step at `batch_size`."""
+    b = check_int("batch_size", batch_size)
     X, Y = random_batch(model.layer_dims[0], model.layer_dims[-1], b, model.dtype, seed)
     _, cache = model.forward(X)
     grads = model.backward(Y, cache)

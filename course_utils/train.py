@@ -1,6 +1,6 @@
 """One trainer for batch GD, SGD and mini-batch GD: only `batch_size` changes.
 
-    history = train(model, X, Y, batch_size=64, learning_rate=0.1, num_epochs=10, seed=0)
+    history = train(model, X, Y, batch_size=64, learning_rate=0.1, epochs=10, seed=0)
 
 batch_size = m is batch gradient descent, batch_size = 1 is stochastic gradient descent.
 Training never prints or plots; everything it saw is in the returned History.
@@ -114,7 +114,7 @@ def train(
     Y,
     batch_size: int,
     learning_rate=0.1,
-    num_epochs: int = 10,
+    epochs: int = 10,
     seed=0,
     *,
     eval_every: int | None = None,
@@ -126,7 +126,7 @@ def train(
     record_path: bool = False,
     blas_threads: int | None = 1,
 ) -> History:
-    """Mini-batch gradient descent on (X, Y) for num_epochs epochs; returns a History.
+    """Mini-batch gradient descent on (X, Y) for `epochs` passes; returns a History.
 
     X: (n_x, m), Y: (n_y, m), finite; converted once to the model's dtype (so are X_test and
     Y_test), the one conversion the course makes on purpose. Y must fit the model's output:
@@ -151,7 +151,7 @@ def train(
     """
     m = check_model_XY(model, X, Y)
     batch_size = check_int("batch_size", batch_size, high=m)
-    num_epochs = check_int("num_epochs", num_epochs)
+    epochs = check_int("epochs", epochs)
     check_seed("seed", seed)
     schedule = learning_rate if callable(learning_rate) else None
     if schedule is None:
@@ -172,7 +172,7 @@ def train(
 
     X, Y = _as_model_data(model, X, Y, "X", "Y")  # once, not per step
     if X_test is not None:
-        check_model_XY(model, X_test, Y_test)
+        check_model_XY(model, X_test, Y_test, "X_test", "Y_test")
         X_test, Y_test = _as_model_data(model, X_test, Y_test, "X_test", "Y_test")
     rng = np.random.default_rng(seed)
     hist = History(batch_size=batch_size, m=m, learning_rate=learning_rate)
@@ -196,7 +196,7 @@ def train(
         hist.path.append(model.get_flat())
     with np.errstate(over="ignore", invalid="ignore"), threadpool_limits(blas_threads):
         stop = evaluate()
-        for epoch in range(num_epochs):
+        for epoch in range(epochs):
             if stop:
                 break
             lr = learning_rate

@@ -91,7 +91,7 @@ def test_lowest_cost_rate_brackets_the_best(regression):
     X, Y = regression
     grid = [0.001, 0.01, 0.1, 0.3, 1.0, 1.9, 3.0]
     t = curves.lowest_cost_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200, grid,
-                                  start=0.01, num_epochs=5)
+                                  start=0.01, epochs=5)
     # the costs recorded are real runs, and the walk found the best rate of the whole grid
     every = {lr: train.train(models.LinearRegression(2, seed=0), X, Y, 200, lr, 5).final_cost
              for lr in grid}
@@ -107,7 +107,7 @@ def test_lowest_cost_rate_brackets_the_best(regression):
 def test_lowest_cost_rate_at_the_edge_is_not_bracketed(regression):
     X, Y = regression
     t = curves.lowest_cost_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200,
-                                  [0.001, 0.002, 0.004], start=0.002, num_epochs=3)
+                                  [0.001, 0.002, 0.004], start=0.002, epochs=3)
     assert t.best_rate == 0.004 and not t.bracketed
 
 
@@ -116,13 +116,13 @@ def test_lowest_cost_rate_bad_arguments(regression):
     make = lambda: models.LinearRegression(2)  # noqa: E731
     for bad in ([0.01, 0.01, 0.1], [0.0, 0.1, 1.0], [0.01, 0.1, np.inf]):
         with pytest.raises(ValueError, match="learning_rates"):
-            curves.lowest_cost_rate(make, X, Y, 10, bad, 0.1, num_epochs=1)
+            curves.lowest_cost_rate(make, X, Y, 10, bad, 0.1, epochs=1)
     with pytest.raises(TypeError, match="start"):
-        curves.lowest_cost_rate(make, X, Y, 10, [0.01, 0.1, 1.0], "0.1", num_epochs=1)
+        curves.lowest_cost_rate(make, X, Y, 10, [0.01, 0.1, 1.0], "0.1", epochs=1)
     with pytest.raises(ValueError, match="start"):
-        curves.lowest_cost_rate(make, X, Y, 10, [0.01, 0.1, 1.0], -0.1, num_epochs=1)
+        curves.lowest_cost_rate(make, X, Y, 10, [0.01, 0.1, 1.0], -0.1, epochs=1)
     with pytest.raises(ValueError, match="batch_size"):
-        curves.lowest_cost_rate(make, X, Y, 201, [0.01, 0.1, 1.0], 0.1, num_epochs=1)
+        curves.lowest_cost_rate(make, X, Y, 201, [0.01, 0.1, 1.0], 0.1, epochs=1)
     with pytest.raises(ValueError, match="costs is empty"):
         _ = curves.Tuning(batch_size=10, grid=[0.1, 0.2, 0.3]).best_rate
 
@@ -162,7 +162,7 @@ def test_contest_tunes_each_method_and_repeats_over_seeds(regression):
     X, Y = regression
     grid = [0.01, 0.03, 0.1, 0.3, 1.0, 1.9, 3.0]
     res = curves.contest(lambda: models.LinearRegression(2, seed=0), X, Y, [200, 20],
-                         grid, starts={200: 0.3, 20: 0.1}, seeds=(0, 1, 2), num_epochs=2)
+                         grid, starts={200: 0.3, 20: 0.1}, seeds=(0, 1, 2), epochs=2)
     assert set(res) == {200, 20}
     for b, entry in res.items():
         assert entry.runs[0] is entry.tuning.runs[entry.tuning.best_rate]
@@ -175,14 +175,14 @@ def test_contest_tunes_each_method_and_repeats_over_seeds(regression):
     assert "one run (no shuffling" in table and "(seed 0)" in table and "(one run each)" in table
     with pytest.raises(ValueError, match="starts"):
         curves.contest(lambda: models.LinearRegression(2), X, Y, [10], grid, starts={},
-                       num_epochs=1)
+                       epochs=1)
     for bad in ([10, 10], [0], [201], []):
         with pytest.raises(ValueError, match="batch_sizes"):
             curves.contest(lambda: models.LinearRegression(2), X, Y, bad, grid, starts={},
-                           num_epochs=1)
+                           epochs=1)
     with pytest.raises(ValueError, match=r"seeds\[1\]"):
         curves.contest(lambda: models.LinearRegression(2), X, Y, [10], grid, starts={10: 0.1},
-                       seeds=(0, -1), num_epochs=1)
+                       seeds=(0, -1), epochs=1)
     with pytest.raises(ValueError, match="names has no name"):
         curves.contest_table(res, {200: "batch GD"})
     with pytest.raises(ValueError, match="digits"):
@@ -195,7 +195,7 @@ def test_contest_in_time_repeats_batch_gd_and_stays_within_the_budget(regression
     X, Y = regression
     res = curves.contest(lambda: models.LinearRegression(2, seed=0), X, Y, [200],
                          [0.1, 0.3, 1.0, 1.9, 3.0], starts={200: 1.0}, seeds=(0, 1),
-                         num_epochs=10_000, max_seconds=0.05, eval_every=5)
+                         epochs=10_000, max_seconds=0.05, eval_every=5)
     entry = res[200]
     assert entry.kind == "repeats" and len(entry.runs) == 2
     runs = [*entry.runs, *entry.tuning.runs.values()]

@@ -138,7 +138,7 @@ def test_least_squares_distances_follows_the_trainer(b, updates, seed):
     for rate, distance in zip(rates, got):
         model = models.LinearRegression(3, bias=False)
         model.set_flat(w0)
-        h = train.train(model, X, (w_star @ X)[None, :], b, rate, num_epochs=100, seed=seed,
+        h = train.train(model, X, (w_star @ X)[None, :], b, rate, epochs=100, seed=seed,
                         max_updates=updates)
         assert h.updates == updates
         assert distance == pytest.approx(np.sum((model.get_flat() - w_star) ** 2), rel=1e-10)

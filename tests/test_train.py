@@ -51,7 +51,7 @@ def test_epoch_cost_is_weighted_mean_of_step_costs(moons):
 def test_divergence_is_caught_and_reported(moons):
     X, Y, _ = data.make_regression_2d(200, seed=0)
     model = models.LinearRegression(2, seed=0)
-    h = train.train(model, X * 1e3, Y, 200, learning_rate=10.0, num_epochs=50)
+    h = train.train(model, X * 1e3, Y, 200, learning_rate=10.0, epochs=50)
     assert h.diverged and "diverged" in h.message and "learning rate 10" in h.message
     assert len(h.step_cost) < 50 and all(np.isfinite(h.step_cost))
 
@@ -106,7 +106,7 @@ def test_record_path_and_max_updates(moons):
                                               "got -1.0"),
         ({"learning_rate": float("nan")}, ValueError, "learning_rate .* got nan"),
         ({"learning_rate": "0.1"}, TypeError, "learning_rate must be a number, got '0.1'"),
-        ({"num_epochs": 0}, ValueError, "num_epochs must satisfy 1 <= num_epochs, got 0"),
+        ({"epochs": 0}, ValueError, "epochs must satisfy 1 <= epochs, got 0"),
         ({"eval_every": 1.5}, TypeError, "eval_every must be an integer, got 1.5"),
         ({"max_updates": 0}, ValueError, "max_updates must satisfy 1 <= max_updates, got 0"),
         ({"target_cost": -0.1}, ValueError, "target_cost must be a finite number >= 0, "
@@ -122,7 +122,7 @@ def test_record_path_and_max_updates(moons):
 )
 def test_bad_training_arguments(moons, kwargs, exc, message):
     X, Y = moons
-    args = {"batch_size": 10, "learning_rate": 0.1, "num_epochs": 1} | kwargs
+    args = {"batch_size": 10, "learning_rate": 0.1, "epochs": 1} | kwargs
     with pytest.raises(exc, match=message):
         train.train(models.LogisticRegression(2), X, Y, **args)
 
@@ -290,3 +290,12 @@ def test_max_seconds_stops_at_the_budget_never_past_it(moons):
     assert again.final_cost == h.final_cost
     with pytest.raises(ValueError, match="max_seconds"):
         fit(moons, 10, max_seconds=0.0)
+
+
+def test_a_bad_test_set_is_named_as_the_argument(moons):
+    X, Y = moons
+    model = models.LogisticRegression(2)
+    with pytest.raises(ValueError, match=r"X_test must have shape .* got X_test \(3, 5\)"):
+        train.train(model, X, Y, 10, 0.1, 1, X_test=np.zeros((3, 5)), Y_test=np.zeros((1, 5)))
+    with pytest.raises(ValueError, match="X_test has 5, Y_test has 4"):
+        train.train(model, X, Y, 10, 0.1, 1, X_test=np.zeros((2, 5)), Y_test=np.zeros((1, 4)))

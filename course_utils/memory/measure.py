@@ -1,7 +1,7 @@
 """Measured memory: the peak of a real training step under tracemalloc, against the replay.
 
 `measure_step_peak` runs one real step of models.MLP under Python's memory tracer tracemalloc;
-`check_replay` compares it with the replay (replay.step_memory) at several batch sizes, and
+`compare_replay` compares it with the replay (replay.step_memory) at several batch sizes, and
 `step_table` prints the two side by side with the textbook count. Bytes throughout (printed
 in MiB = 2**20 bytes).
 """
@@ -81,7 +81,7 @@ class ReplayCheck:
         return np.abs(self.replay_bytes - self.measured_bytes) <= bound
 
 
-def check_replay(layer_dims, output="softmax", batch_sizes=(1, 8, 64, 512, 8192),
+def compare_replay(layer_dims, output="softmax", batch_sizes=(1, 8, 64, 512, 8192),
                  dtype="float64") -> ReplayCheck:
     """Replay and measure one step of MLP(layer_dims, output) at each batch size (at least
     one: a check of no size would pass whatever the replay says)."""
