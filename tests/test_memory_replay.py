@@ -119,10 +119,10 @@ def test_numpy_buffers_what_the_replay_says(make, buffered):
 
 
 def test_replay_check_flags_a_replay_off_by_more_than_5_percent():
-    check = memory.ReplayCheck([64, 1024, 1], np.array([105_100.0, 94_000.0, 2_100.0]),
+    check = memory.ReplayComparison([64, 1024, 1], np.array([105_100.0, 94_000.0, 2_100.0]),
                                np.array([100_000.0, 100_000.0, 1_000.0]))
     assert check.ok.tolist() == [False, False, False]
     np.testing.assert_allclose(check.relative, [0.051, -0.06, 1.1])
-    near = memory.ReplayCheck([64, 1], np.array([104_900.0, 1_900.0]),
+    near = memory.ReplayComparison([64, 1], np.array([104_900.0, 1_900.0]),
                               np.array([100_000.0, 1_000.0]))
     assert near.ok.tolist() == [True, True]  # 4.9 %; under 8 KiB, 900 bytes

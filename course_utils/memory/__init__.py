@@ -39,7 +39,7 @@ from .budget import (
 )
 from .machine import available_memory_bytes, peak_rss_bytes
 from .measure import (
-    ReplayCheck,
+    ReplayComparison,
     compare_replay,
     measure_peak_bytes,
     measure_step_peak,
@@ -59,7 +59,7 @@ from .replay import (
 
 __all__ = [
     "ARRAY_OBJECT", "CATEGORIES", "CATEGORY_NOTES", "NUMPY_BUFFER",
-    "PRESETS", "REDUCTION_BUFFERED", "AccumulationCosts", "ReplayCheck", "SimulatedAllocator",
+    "PRESETS", "REDUCTION_BUFFERED", "AccumulationCosts", "ReplayComparison", "SimulatedAllocator",
     "SimulatedOutOfMemory", "StepMemory", "accumulation_costs", "available_memory_bytes",
     "budget_report", "compare_replay", "find_largest_batch", "largest_batch",
     "measure_peak_bytes", "measure_step_peak", "peak_rss_bytes", "per_example_breakdown",

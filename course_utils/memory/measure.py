@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_int, check_seed
+from .._checks import check_int, check_seed, check_sizes
 from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _check_model, step_memory
 
 
@@ -61,7 +61,7 @@ def measure_step_peak(layer_dims, batch_size: int, dtype="float64", output="soft
 
 
 @dataclass
-class ReplayCheck:
+class ReplayComparison:
     """The replay (step_memory) against tracemalloc (measure_step_peak) at several sizes."""
 
     batch_sizes: list
@@ -82,18 +82,14 @@ class ReplayCheck:
 
 
 def compare_replay(layer_dims, output="softmax", batch_sizes=(1, 8, 64, 512, 8192),
-                 dtype="float64") -> ReplayCheck:
+                   dtype="float64") -> ReplayComparison:
     """Replay and measure one step of MLP(layer_dims, output) at each batch size (at least
     one: a check of no size would pass whatever the replay says)."""
     _check_model(layer_dims, dtype, output)
-    if isinstance(batch_sizes, (str, bytes)) or not np.iterable(batch_sizes):
-        raise TypeError(f"batch_sizes must be a list of batch sizes, got {batch_sizes!r}")
-    sizes = [check_int(f"batch_sizes[{k}]", b) for k, b in enumerate(batch_sizes)]
-    if not sizes:
-        raise ValueError("batch_sizes must hold at least one batch size, got none")
+    sizes = check_sizes("batch_sizes", batch_sizes)
     replay = [step_memory(layer_dims, b, dtype, output).peak_bytes for b in sizes]
     measured = [measure_step_peak(layer_dims, b, dtype, output) for b in sizes]
-    return ReplayCheck(sizes, np.array(replay, float), np.array(measured, float))
+    return ReplayComparison(sizes, np.array(replay, float), np.array(measured, float))
 
 
 def _check_bytes_list(name, values, n):
