@@ -376,3 +376,38 @@ def test_format_runs_and_timing():
     line = sweep.format_timing(c)  # seconds shown in ms: batch GD 1,200 ms, b = 64 2,200 ms
     assert line.startswith("  1,000   1200.00 [1100.00, 1300.00]   b =    64: 2200.00")
     assert line.endswith("  0.5x   batch GD")
+
+
+@pytest.mark.parametrize("start", [None, 0.01, 0.1, 1.0, 10.0, 100.0])
+@pytest.mark.parametrize("best", [0.01, 0.3, 3.0, 100.0])
+def test_walk_learning_rates_finds_a_valley_from_any_start(start, best):
+    """On a valley-shaped score the walk ends at its bottom, whichever the start; it scores each
+    rate once and both grid neighbours of the best (unless at an end)."""
+    grid = [100.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]  # any order
+    scored = []
+
+    def score(rate):
+        scored.append(rate)
+        return abs(math.log(rate / best))
+
+    rates, found = sweep.walk_learning_rates(score, grid, start)
+    assert rates == sorted(grid) and found == best
+    assert len(scored) == len(set(scored))
+    k = rates.index(best)
+    assert all(rates[j] in scored for j in (k - 1, k + 1) if 0 <= j < len(rates))
+
+
+def test_walk_learning_rates_walks_down_past_failures():
+    """Rates above 0.1 fail (inf, as a diverged run): from the top, the walk goes down until one
+    succeeds, then on while the score keeps falling."""
+    grid = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+    scored = []
+
+    def score(rate):
+        scored.append(rate)
+        return math.inf if rate > 0.1 else abs(math.log(rate / 0.01))
+
+    rates, found = sweep.walk_learning_rates(score, grid, start=1.0)
+    assert found == 0.01 and scored == [1.0, 0.3, 0.1, 0.03, 0.01, 0.003]
+    _, none = sweep.walk_learning_rates(lambda rate: math.inf, grid, start=0.01)
+    assert none is None
