@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_values
+from ._checks import validate_values
 from .curves_contest import (
     KINDS,
     Entry,
@@ -74,7 +74,7 @@ def cost_rises(costs) -> Rises:
     if np.ndim(costs) != 1:
         raise ValueError(f"costs must be a 1-D sequence of at least 2 finite numbers, got shape "
                          f"{np.shape(costs)}")
-    J = check_values("costs", costs, min_size=2)
+    J = validate_values("costs", costs, min_size=2)
     d = np.diff(J)  # d[t] = J(t+1) - J(t)
     up = d > 0
     return Rises(

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import (
-    check_callable,
-    check_choice,
-    check_int,
-    check_seed,
-    check_sizes,
-    check_XY,
+    validate_callable,
+    validate_choice,
+    validate_int,
+    validate_seed,
+    validate_sizes,
+    validate_XY,
 )
 from .sweep_tuning import walk_learning_rates
 from .train import train
@@ -74,9 +74,9 @@ def lowest_cost_rate(make_model, X, Y, batch_size: int, learning_rates, start=No
     the other options go to `train` (epochs, max_updates or max_seconds; seed,
     eval_every). A diverged run counts as cost inf.
     """
-    check_callable("make_model", make_model)
-    m = check_XY(X, Y)
-    batch_size = check_int("batch_size", batch_size, high=m)
+    validate_callable("make_model", make_model)
+    m = validate_XY(X, Y)
+    batch_size = validate_int("batch_size", batch_size, high=m)
     tuning = Tuning(batch_size=batch_size, grid=[], seed=train_kwargs.get("seed", 0))
 
     def final_cost(rate):
@@ -91,20 +91,20 @@ def lowest_cost_rate(make_model, X, Y, batch_size: int, learning_rates, start=No
     return tuning
 
 
-def _check_seeds(seeds) -> list:
+def _validate_seeds(seeds) -> list:
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must name at least one seed, got none")
     for i, s in enumerate(seeds):
-        check_seed(f"seeds[{i}]", s)
+        validate_seed(f"seeds[{i}]", s)
     return seeds
 
 
 def repeat_runs(make_model, X, Y, batch_size: int, learning_rate, seeds, **train_kwargs) -> list:
     """One History per seed (the seed of the shuffling), the same model start for all."""
-    check_callable("make_model", make_model)
+    validate_callable("make_model", make_model)
     return [train(make_model(), X, Y, batch_size, learning_rate, seed=s, **train_kwargs)
-            for s in _check_seeds(seeds)]
+            for s in _validate_seeds(seeds)]
 
 
 def rank_with_ties(samples: dict) -> list[list]:
@@ -170,7 +170,7 @@ class Entry:
     kind: str = "seeds"
 
     def __post_init__(self):
-        check_choice("kind", self.kind, KINDS)
+        validate_choice("kind", self.kind, KINDS)
         if not self.runs:
             raise ValueError("runs must hold at least one run, got none")
 
@@ -205,9 +205,9 @@ def contest(make_model, X, Y, batch_sizes, learning_rates, starts: dict, seeds=(
     differ by timing only). eval_every: an int, or {b: int} per batch size. Returns
     {b: Entry}.
     """
-    seeds = _check_seeds(seeds)
-    m = check_XY(X, Y)
-    batch_sizes = check_sizes("batch_sizes", batch_sizes, high=m)
+    seeds = _validate_seeds(seeds)
+    m = validate_XY(X, Y)
+    batch_sizes = validate_sizes("batch_sizes", batch_sizes, high=m)
     results = {}
     for b in batch_sizes:
         if b not in starts:
@@ -231,7 +231,7 @@ def contest_table(results: dict, names: dict, digits: int = 2) -> str:
     (3 significant digits for costs from 1 to 10) keeps the printed table the same on any
     machine: a cost from training differs between CPUs and BLAS libraries only in digits far
     below those."""
-    digits = check_int("digits", digits, low=0, high=6)
+    digits = validate_int("digits", digits, low=0, high=6)
     missing = [b for b in results if b not in names]
     if missing:
         raise ValueError(f"names has no name for batch sizes {missing}")

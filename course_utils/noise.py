@@ -13,13 +13,13 @@ the batch size at which the noise in the gradient is about as large as the gradi
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_int, check_model_XY, check_seed, check_sizes
+from ._checks import validate_int, validate_model_XY, validate_seed, validate_sizes
 
 
 def _as_model_dtype(model, X, Y) -> tuple:
     """(X, Y) checked against the model and converted to its dtype, as `train` does: the
     gradients are computed in the precision the model asks for, never silently in another."""
-    m = check_model_XY(model, X, Y)
+    m = validate_model_XY(model, X, Y)
     return X.astype(model.dtype, copy=False), Y.astype(model.dtype, copy=False), m
 
 
@@ -92,8 +92,8 @@ def _noise_scale(model, X, Y, m: int) -> dict:
 def relative_noise(batch_size: int, m: int) -> float:
     """(m - b) / (b (m - 1)): the variance of a mini-batch gradient relative to SGD's (b = 1),
     the b examples drawn without replacement from m. 1 for SGD, 0 for batch GD (b = m)."""
-    m = check_int("m", m)
-    b = check_int("batch_size", batch_size, high=m)
+    m = validate_int("m", m)
+    b = validate_int("batch_size", batch_size, high=m)
     return (m - b) / (b * (m - 1)) if m > 1 else 0.0
 
 
@@ -118,9 +118,9 @@ def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed
                          f"{per_example.shape}")
     if not np.all(np.isfinite(per_example)):
         raise ValueError("per_example must hold finite gradients, got nan or inf")
-    sizes = check_sizes("batch_sizes", batch_sizes, high=m)
-    draws = check_int("draws", draws, low=2)
-    check_seed("seed", seed)
+    sizes = validate_sizes("batch_sizes", batch_sizes, high=m)
+    draws = validate_int("draws", draws, low=2)
+    validate_seed("seed", seed)
     G = per_example.mean(axis=0)
     trace = np.mean(np.sum((per_example - G) ** 2, axis=1))
     rng = np.random.default_rng(seed)
@@ -143,7 +143,7 @@ def plot_minibatch_variance(variance: dict, m: int, ax=None, **legend_kw):
 
     from .plotting import OTHER, legend, log_ticks
 
-    m = check_int("m", m)
+    m = validate_int("m", m)
     missing = {"batch_sizes", "measured", "predicted", "trace_sigma"} - set(variance)
     if missing:
         raise ValueError(f"variance must be minibatch_gradient_variance's dict; it lacks "

@@ -22,7 +22,14 @@ from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from matplotlib.ticker import LogFormatter, NullLocator
 
-from ._checks import check_bool, check_callable, check_choice, check_int, check_real, check_values
+from ._checks import (
+    validate_bool,
+    validate_callable,
+    validate_choice,
+    validate_int,
+    validate_real,
+    validate_values,
+)
 from .train import ewma
 
 COLORS = {"batch": "#0072B2", "sgd": "#CC79A7", "minibatch": "#009E73"}
@@ -46,8 +53,8 @@ END_STYLE = dict(marker="*", mfc="white", mec="k", ms=11, ls="none")
 
 def method_of(batch_size: int, m: int) -> str:
     """"batch" for b = m, "sgd" for b = 1, "minibatch" otherwise (1 <= batch_size <= m)."""
-    m = check_int("m", m)
-    batch_size = check_int("batch_size", batch_size, high=m)
+    m = validate_int("m", m)
+    batch_size = validate_int("batch_size", batch_size, high=m)
     if batch_size == m:
         return "batch"
     return "sgd" if batch_size == 1 else "minibatch"
@@ -120,10 +127,10 @@ def log_ticks(axis, values, steps=None, max_ticks: int = 9, beyond: bool = True)
     inside the data's range (for an axis of sizes, say, that should end at the largest
     size). Call after the axis scale is set.
     """
-    max_ticks = check_int("max_ticks", max_ticks, low=2)
-    beyond = check_bool("beyond", beyond)
+    max_ticks = validate_int("max_ticks", max_ticks, low=2)
+    beyond = validate_bool("beyond", beyond)
     if steps is not None:
-        steps = check_values("steps", steps).tolist()
+        steps = validate_values("steps", steps).tolist()
         if steps != sorted(set(steps)) or steps[0] < 1 or steps[-1] >= 10:
             raise ValueError(f"steps must be increasing numbers in [1, 10), e.g. (1, 2, 5); "
                              f"got {steps}")
@@ -163,7 +170,7 @@ def log_x(ax, x):
 
 def spans_decades(values, decades: float = 2.0) -> bool:
     """True if the positive values span at least `decades` (> 0) powers of ten."""
-    decades = check_real("decades", decades, low=0, low_open=True)
+    decades = validate_real("decades", decades, low=0, low_open=True)
     v = np.asarray(values, float)
     v = v[np.isfinite(v) & (v > 0)]
     return v.size > 1 and np.log10(v.max() / v.min()) >= decades
@@ -197,9 +204,9 @@ def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=Fal
     A diverged run is drawn up to its last finite cost and marked "diverged" there. Extra
     keywords go to ax.plot (e.g. ls, marker) over the method's own style.
     """
-    check_choice("x", x, X_AXES)
-    check_choice("xscale", xscale, ("auto", "linear", "log"))
-    logy = check_bool("logy", logy)
+    validate_choice("x", x, X_AXES)
+    validate_choice("xscale", xscale, ("auto", "linear", "log"))
+    logy = validate_bool("logy", logy)
     ax = _new_ax(ax)
     xs = {
         "iterations": np.asarray(history.eval_updates, float),
@@ -240,7 +247,7 @@ def plot_minibatch_cost(history, ax=None, smooth_beta=None, title=None):
     over it (what the 2021 version plots): the same run, two different-looking curves.
     smooth_beta: None, or a number in [0, 1) to draw the bias-corrected EWMA too."""
     if smooth_beta is not None:
-        smooth_beta = check_real("smooth_beta", smooth_beta, low=0, high=1, high_open=True)
+        smooth_beta = validate_real("smooth_beta", smooth_beta, low=0, high=1, high_open=True)
     ax = _new_ax(ax)
     steps = np.arange(1, len(history.step_cost) + 1)
     ax.plot(steps, history.step_cost, color=OTHER["light grey"], lw=0.8,
@@ -267,12 +274,12 @@ def plot_contours(cost_fn, w1_range, w2_range, ax=None, levels=20, n=150,
     visible close to the minimum where the cost is flat. w1_range, w2_range: (lo, hi), finite,
     lo < hi; levels, n (grid points per side): integers >= 2.
     """
-    check_callable("cost_fn", cost_fn)
+    validate_callable("cost_fn", cost_fn)
     for name, r in (("w1_range", w1_range), ("w2_range", w2_range)):
-        if len(r) != 2 or not check_real(f"{name}[0]", r[0]) < check_real(f"{name}[1]", r[1]):
+        if len(r) != 2 or not validate_real(f"{name}[0]", r[0]) < validate_real(f"{name}[1]", r[1]):
             raise ValueError(f"{name} must be (lo, hi) with lo < hi, got {tuple(r)}")
-    levels = check_int("levels", levels, low=2)
-    n = check_int("n", n, low=2)
+    levels = validate_int("levels", levels, low=2)
+    n = validate_int("n", n, low=2)
     ax = _new_ax(ax)
     w1, w2 = np.meshgrid(np.linspace(*w1_range, n), np.linspace(*w2_range, n))
     J = cost_fn(w1, w2)

@@ -9,13 +9,13 @@ No widgets and no plotting here: the explorers (`explorers`) show these numbers.
 
 import math
 
-from ._checks import check_int
+from ._checks import validate_int
 from .noise import relative_noise
 from .parsing import format_bytes
 from .timing import StepTimes
 
 
-def check_step_times(step_times) -> list[int]:
+def validate_step_times(step_times) -> list[int]:
     """The sizes of a timing.StepTimes as ints, after `StepTimes.validate` (its arrays may
     have been replaced since it was made)."""
     if not isinstance(step_times, StepTimes):
@@ -31,9 +31,9 @@ def batch_size_report(batch_size: int, m: int, step_times) -> dict:
     batch_size must be one of its sizes. batch_size > m is allowed (a timing at a size no
     epoch can use): its gradient noise is nan.
     """
-    sizes = check_step_times(step_times)
-    m = check_int("m", m)
-    b = check_int("batch_size", batch_size)
+    sizes = validate_step_times(step_times)
+    m = validate_int("m", m)
+    b = validate_int("batch_size", batch_size)
     if b not in sizes:
         raise ValueError(f"batch_size {b} was not measured; measured sizes: {sizes}")
     k = sizes.index(b)
@@ -52,7 +52,7 @@ def batch_size_report(batch_size: int, m: int, step_times) -> dict:
 
 def format_batch_size_report(r: dict, m: int) -> str:
     """The batch-size explorer's readout (HTML) for a batch_size_report."""
-    m = check_int("m", m)
+    m = validate_int("m", m)
     noise = ("not possible: b > m" if math.isnan(r["relative_noise"])
              else f"{r['relative_noise']:.2%} of SGD's")
     return (f"<b>b = {r['batch_size']:,}</b>: {r['seconds_per_example'] * 1e6:.2f} µs per example "
@@ -63,7 +63,7 @@ def format_batch_size_report(r: dict, m: int) -> str:
 
 def format_memory_report(report: dict, m: int) -> str:
     """The memory explorer's readout (HTML) for a memory.budget_report."""
-    m = check_int("m", m)
+    m = validate_int("m", m)
     b_max = report["largest_batch"]
     lines = [f"<b>budget {format_bytes(report['budget_bytes'])}</b>: "
              + (f"the largest mini-batch that fits is <b>{b_max:,}</b>"

@@ -24,7 +24,7 @@ loads it.
 
 import numpy as np
 
-from ._checks import check_bool, check_int, check_real, check_XY
+from ._checks import validate_bool, validate_int, validate_real, validate_XY
 from .minibatch import num_minibatches
 from .models import LinearRegression
 from .plotting import (
@@ -49,7 +49,7 @@ class LeastSquares2D:
     """
 
     def __init__(self, X, Y):
-        m = check_XY(X, Y)
+        m = validate_XY(X, Y)
         if X.shape[0] != 2 or Y.shape[0] != 1:
             raise ValueError(f"X must have shape (2, m) and Y (1, m), got {X.shape} and {Y.shape}")
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
@@ -94,7 +94,7 @@ def _as_point(name: str, w) -> np.ndarray:
     return w
 
 
-def _check_surface(surface) -> None:
+def _validate_surface(surface) -> None:
     if not isinstance(surface, LeastSquares2D):
         raise TypeError(f"surface must be a LeastSquares2D, got {type(surface).__name__}")
 
@@ -109,14 +109,14 @@ def train_path(X, Y, start, batch_size: int, learning_rate, *, epochs: int | Non
     cu.train.train(model, X, Y, batch_size, learning_rate, epochs, seed=seed,
     record_path=True).
     """
-    m = check_XY(X, Y)
+    m = validate_XY(X, Y)
     start = _as_point("start", start)
     if (epochs is None) == (updates is None):
         raise ValueError(f"give exactly one of epochs and updates, got epochs="
                          f"{epochs!r} and updates={updates!r}")
     if updates is not None:
-        updates = check_int("updates", updates)
-        per_epoch = num_minibatches(m, check_int("batch_size", batch_size, high=m))
+        updates = validate_int("updates", updates)
+        per_epoch = num_minibatches(m, validate_int("batch_size", batch_size, high=m))
         epochs = -(-updates // per_epoch)
     model = LinearRegression(2, bias=False)
     model.set_flat(start)
@@ -135,9 +135,9 @@ def path_summary(path, surface: LeastSquares2D, last: int) -> dict:
     "smallest_change", the smallest |J(t+1) - J(t)| over the updates: the "uphill" share can
     differ on another machine only if that is within rounding of the threshold (1e-12 J*).
     """
-    _check_surface(surface)
+    _validate_surface(surface)
     P = _as_path(path)
-    last = check_int("last", last, high=len(P))
+    last = validate_int("last", last, high=len(P))
     distance = np.linalg.norm(P - surface.w_min, axis=1)
     J = surface.along(P)
     # "uphill": J rose by more than rounding (a step that lands exactly on w* must not count)
@@ -185,7 +185,7 @@ def settled_epoch(d_epoch, threshold) -> int | None:
     if d.ndim != 1 or d.size == 0 or not np.all(np.isfinite(d)):
         raise ValueError(f"d_epoch must be a non-empty 1-D sequence of finite distances, got "
                          f"shape {d.shape}")
-    threshold = check_real("threshold", threshold, low=0)
+    threshold = validate_real("threshold", threshold, low=0)
     above = np.flatnonzero(d > threshold)
     if above.size == 0:
         return 1
@@ -262,14 +262,14 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
 
     if not paths:
         raise ValueError("paths must hold at least one {batch_size: path} entry, got none")
-    _check_surface(surface)
-    m = check_int("m", m)
-    Ps = {check_int("a batch size of paths", b, high=m): _as_path(P, f"paths[{b}]")
+    _validate_surface(surface)
+    m = validate_int("m", m)
+    Ps = {validate_int("a batch size of paths", b, high=m): _as_path(P, f"paths[{b}]")
           for b, P in paths.items()}
-    pad = check_real("pad", pad, low=0)
-    lw = check_real("lw", lw, low=0, low_open=True)
-    labels = check_int("labels", labels, low=0)
-    annotate_ends = check_bool("annotate_ends", annotate_ends)
+    pad = validate_real("pad", pad, low=0)
+    lw = validate_real("lw", lw, low=0, low_open=True)
+    labels = validate_int("labels", labels, low=0)
+    annotate_ends = validate_bool("annotate_ends", annotate_ends)
     if limits is not None:
         limits = np.asarray(limits, dtype=float)
         if (limits.shape != (2, 2) or not np.all(np.isfinite(limits))
@@ -321,9 +321,9 @@ def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
     if not runs:
         raise ValueError("runs must hold at least one {batch_size: History} entry, got none")
     w_min = _as_point("w_min", w_min)
-    m = check_int("m", m)
+    m = validate_int("m", m)
     if threshold is not None:
-        threshold = check_real("threshold", threshold, low=0, low_open=True)
+        threshold = validate_real("threshold", threshold, low=0, low_open=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 4), layout="constrained")
     for b, h in runs.items():
@@ -362,8 +362,8 @@ def plot_near_minimum(surface: LeastSquares2D, paths: dict, radius: float, ax=No
     """
     import matplotlib.pyplot as plt
 
-    _check_surface(surface)
-    radius = check_real("radius", radius, low=0, low_open=True)
+    _validate_surface(surface)
+    radius = validate_real("radius", radius, low=0, low_open=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 5), layout="constrained")
     lims = [(c - radius, c + radius) for c in surface.w_min]

@@ -23,14 +23,14 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ._checks import (
-    check_callable,
-    check_int,
-    check_learning_rates,
-    check_real,
-    check_seed,
-    check_sizes,
-    check_values,
-    check_XY,
+    validate_callable,
+    validate_int,
+    validate_learning_rates,
+    validate_real,
+    validate_seed,
+    validate_sizes,
+    validate_values,
+    validate_XY,
 )
 from .minibatch import num_minibatches
 from .train import train
@@ -85,10 +85,10 @@ def format_tried(result: TargetResult) -> str:
     return text + ("  [best at the grid's edge]" if result.at_edge else "")
 
 
-def check_target_cost(target_cost) -> float:
+def validate_target_cost(target_cost) -> float:
     """A target for the training cost: a finite number >= 0 (the course's costs are >= 0, so
     a negative target is never reached)."""
-    return check_real("target_cost", target_cost, low=0)
+    return validate_real("target_cost", target_cost, low=0)
 
 
 def walk_learning_rates(score, learning_rates, start=None) -> tuple[list, float | None]:
@@ -103,9 +103,9 @@ def walk_learning_rates(score, learning_rates, start=None) -> tuple[list, float 
     rate has succeeded yet). So both grid neighbours of the best rate are tried, unless it
     sits at an end of the grid. best: None if every score was inf.
     """
-    rates = sorted(check_learning_rates("learning_rates", learning_rates))
+    rates = sorted(validate_learning_rates("learning_rates", learning_rates))
     if start is not None:
-        start = check_real("start", start, low=0, low_open=True)
+        start = validate_real("start", start, low=0, low_open=True)
     i0 = 0 if start is None else int(np.argmin(np.abs(np.log(rates) - np.log(start))))
     k, best = i0, score(rates[i0])  # k: index of the best rate so far
     i = i0 + 1
@@ -135,15 +135,15 @@ def fewest_updates_rate(make_model, X, Y, batch_size: int, learning_rates, targe
     resolved to eval_every. A run stops at the target, at max_epochs, or once it has used as
     many updates as the best run so far (it cannot win).
     """
-    check_callable("make_model", make_model)
-    m = check_XY(X, Y)
-    batch_size = check_int("batch_size", batch_size, high=m)
-    target_cost = check_target_cost(target_cost)
-    max_epochs = check_int("max_epochs", max_epochs)
-    check_seed("seed", seed)
+    validate_callable("make_model", make_model)
+    m = validate_XY(X, Y)
+    batch_size = validate_int("batch_size", batch_size, high=m)
+    target_cost = validate_target_cost(target_cost)
+    max_epochs = validate_int("max_epochs", max_epochs)
+    validate_seed("seed", seed)
     if eval_every is None:
         eval_every = max(1, num_minibatches(m, batch_size) // 20)
-    eval_every = check_int("eval_every", eval_every)
+    eval_every = validate_int("eval_every", eval_every)
     tried, best, margin = {}, None, math.inf
 
     def updates_to_target(rate):  # inf if it did not reach the target before the best run
@@ -184,9 +184,9 @@ def time_to_target(make_model, X, Y, batch_sizes, learning_rates, target_cost: f
     (default: the smallest of the grid); each next size starts at the best rate of the one
     before (larger batches take larger rates: the linear scaling rule, Goyal et al. 2017).
     """
-    m = check_XY(X, Y)
-    sizes = sorted(check_sizes("batch_sizes", batch_sizes, high=m))
-    evals_per_epoch = check_int("evals_per_epoch", evals_per_epoch)
+    m = validate_XY(X, Y)
+    sizes = sorted(validate_sizes("batch_sizes", batch_sizes, high=m))
+    evals_per_epoch = validate_int("evals_per_epoch", evals_per_epoch)
     results = []
     for b in sizes:
         every = max(1, num_minibatches(m, b) // evals_per_epoch)
@@ -219,9 +219,9 @@ def fit_steps_model(batch_sizes, steps) -> tuple[float, float]:
     Raises ValueError if the best B_noise is at an end of that range (steps that fall like
     1 / B everywhere, or not at all: no B_noise in it describes them).
     """
-    B = check_values("batch_sizes", batch_sizes, low=0, low_open=True, min_size=2)
-    S = check_values("steps", steps, low=0, low_open=True, min_size=2,
-                     why="A size whose target was not reached (updates -1, None, inf or nan) "
+    B = validate_values("batch_sizes", batch_sizes, low=0, low_open=True, min_size=2)
+    S = validate_values("steps", steps, low=0, low_open=True, min_size=2,
+                        why="A size whose target was not reached (updates -1, None, inf or nan) "
                          "cannot be fitted: leave it out")
     if B.size != S.size:
         raise ValueError(f"batch_sizes and steps must have the same length, got {B.size} and "
@@ -260,10 +260,10 @@ def scaling_regimes(batch_sizes, steps, perfect: float = 0.7, diminishing: float
     no gain". steps: whole numbers of updates >= 1 (a size that did not reach the target has
     no count: leave it out). Returns [(b0, b1, fall, share, regime), ...], one per step.
     """
-    B = check_sizes("batch_sizes", batch_sizes, increasing=True)
-    S = [check_int(f"steps[{i}]", s) for i, s in enumerate(steps)]
-    perfect = check_real("perfect", perfect, low=0, high=1, low_open=True)
-    diminishing = check_real("diminishing", diminishing, low=1)
+    B = validate_sizes("batch_sizes", batch_sizes, increasing=True)
+    S = [validate_int(f"steps[{i}]", s) for i, s in enumerate(steps)]
+    perfect = validate_real("perfect", perfect, low=0, high=1, low_open=True)
+    diminishing = validate_real("diminishing", diminishing, low=1)
     if len(B) != len(S) or len(B) < 2:
         raise ValueError(f"need two or more increasing batch sizes, one steps count each; got "
                          f"batch_sizes {B} and steps {S}")
@@ -286,15 +286,15 @@ def min_logistic_cost(X, Y, max_iterations: int = 50, tol: float = 1e-10) -> flo
     one thread, as in training. max_iterations: 1 to 1,000; RuntimeError if |g| is still
     >= tol after them (no J* to trust).
     """
-    m = check_XY(X, Y)
+    m = validate_XY(X, Y)
     if Y.shape[0] != 1:
         raise ValueError(f"Y must have shape (1, m) for logistic regression, got {Y.shape}")
     if not np.all(np.isfinite(X)):
         raise ValueError("X must hold finite numbers only, got nan or inf")
     if not np.all((Y == 0) | (Y == 1)):
         raise ValueError(f"Y must hold 0/1 labels, got values {np.unique(Y)[:5].tolist()}")
-    max_iterations = check_int("max_iterations", max_iterations, high=1000)
-    tol = check_real("tol", tol, low=0, high=1, low_open=True)
+    max_iterations = validate_int("max_iterations", max_iterations, high=1000)
+    tol = validate_real("tol", tol, low=0, high=1, low_open=True)
     A = np.vstack([X, np.ones((1, m))]).astype(np.float64)  # (n_x + 1, m): bias as a feature
     y = Y[0].astype(np.float64)
     w = np.zeros(A.shape[0])

@@ -22,14 +22,14 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ._checks import (
-    check_bool,
-    check_callable,
-    check_float_dtype,
-    check_int,
-    check_real,
-    check_seed,
-    check_sizes,
-    check_values,
+    validate_bool,
+    validate_callable,
+    validate_float_dtype,
+    validate_int,
+    validate_real,
+    validate_seed,
+    validate_sizes,
+    validate_values,
 )
 from .data import one_hot
 from .timing_plots import plot_power_of_two, plot_throughput, plot_time_per_example
@@ -52,10 +52,10 @@ def seconds_per_call(fn, min_seconds: float = 0.05, warm_up: bool = True) -> flo
     calls fill min_seconds, and those are timed together. min_seconds: > 0 and at most
     MAX_SECONDS (60 s), so that no measurement runs for long.
     """
-    check_callable("fn", fn)
-    min_seconds = check_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS,
-                             low_open=True)
-    if check_bool("warm_up", warm_up):
+    validate_callable("fn", fn)
+    min_seconds = validate_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS,
+                                low_open=True)
+    if validate_bool("warm_up", warm_up):
         fn()
     t0 = time.perf_counter()
     fn()
@@ -89,7 +89,7 @@ class StepTimes:
         """Raise unless batch_sizes are whole numbers >= 1 in increasing order and seconds is
         (repeats, sizes) of finite times > 0; returns the sizes as ints. Run when made, and
         again by readers (its arrays may have been replaced since)."""
-        b = check_values("batch_sizes", np.ravel(self.batch_sizes), low=1)
+        b = validate_values("batch_sizes", np.ravel(self.batch_sizes), low=1)
         if np.ndim(self.batch_sizes) != 1 or not np.all(b == np.round(b)) \
                 or not np.all(np.diff(b) > 0):
             raise ValueError(f"batch_sizes must be whole numbers in increasing order, got "
@@ -121,7 +121,7 @@ class StepTimes:
     @property
     def rel_spread(self) -> np.ndarray:
         """Run-to-run noise per batch size: std / mean of the repeats (at least 2)."""
-        _check_repeats(self, "rel_spread")
+        _validate_repeats(self, "rel_spread")
         return self.seconds.std(axis=0, ddof=1) / self.seconds.mean(axis=0)
 
     @property
@@ -144,7 +144,7 @@ class StepTimes:
         return np.array([self.batch_sizes[_first_staying_above(row, fraction)] for row in tp])
 
 
-def _check_repeats(times: StepTimes, what: str) -> None:
+def _validate_repeats(times: StepTimes, what: str) -> None:
     if len(times.seconds) < 2:
         raise ValueError(f"{what} needs at least 2 repeats (rounds) to measure noise, got "
                          f"{len(times.seconds)}")
@@ -153,7 +153,7 @@ def _check_repeats(times: StepTimes, what: str) -> None:
 def _first_staying_above(throughput, fraction: float) -> int:
     """Index of the first size from which every throughput up to the peak's size is
     >= fraction x the peak (fraction: of the peak, between 0 and 1)."""
-    fraction = check_real("fraction", fraction, low=0, high=1)
+    fraction = validate_real("fraction", fraction, low=0, high=1)
     throughput = np.asarray(throughput)
     peak = int(np.argmax(throughput))
     below = np.flatnonzero(throughput[:peak] < fraction * throughput[peak])
@@ -164,10 +164,10 @@ def random_batch(n_x: int, n_y: int, batch_size: int, dtype, seed=0):
     """A random mini-batch X (n_x, b) and one-hot Y (n_y, b), b = batch_size, laid out as the
     loaders and the mini-batch iterator lay them out (X example-major, Y in C order). dtype:
     float32 or float64; n_y = 1 gives 0/1 labels, n_y > 1 one-hot columns."""
-    n_x, n_y = check_int("n_x", n_x), check_int("n_y", n_y)
-    b = check_int("batch_size", batch_size)
-    dtype = check_float_dtype("dtype", dtype)
-    check_seed("seed", seed)
+    n_x, n_y = validate_int("n_x", n_x), validate_int("n_y", n_y)
+    b = validate_int("batch_size", batch_size)
+    dtype = validate_float_dtype("dtype", dtype)
+    validate_seed("seed", seed)
     rng = np.random.default_rng(seed)
     X = np.asfortranarray(rng.standard_normal((n_x, b)).astype(dtype))
     Y = one_hot(rng.integers(0, n_y, b), n_y).astype(dtype) if n_y > 1 else (
@@ -186,12 +186,12 @@ def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0
     interruption does not decide a round. batch_sizes: increasing, none twice; repeats >= 2
     (the noise needs two). Returns StepTimes with `repeats` rounds per size.
     """
-    check_callable("make_model", make_model)
-    batch_sizes = np.array(check_sizes("batch_sizes", batch_sizes, increasing=True))
-    repeats = check_int("repeats", repeats, low=2)
-    calls = check_int("calls", calls)
-    min_seconds = check_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS, low_open=True)
-    check_seed("seed", seed)
+    validate_callable("make_model", make_model)
+    batch_sizes = np.array(validate_sizes("batch_sizes", batch_sizes, increasing=True))
+    repeats = validate_int("repeats", repeats, low=2)
+    calls = validate_int("calls", calls)
+    min_seconds = validate_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS, low_open=True)
+    validate_seed("seed", seed)
     rng = np.random.default_rng(seed)
     steps = []
     for b in batch_sizes:
@@ -217,7 +217,7 @@ def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0
 
 def step_breakdown(model, batch_size: int = 1, min_seconds: float = 0.05, seed=0) -> dict:
     """Seconds spent in forward, cost, backward and update for one step at `batch_size`."""
-    b = check_int("batch_size", batch_size)
+    b = validate_int("batch_size", batch_size)
     X, Y = random_batch(model.layer_dims[0], model.layer_dims[-1], b, model.dtype, seed)
     _, cache = model.forward(X)
     grads = model.backward(Y, cache)
@@ -233,8 +233,8 @@ def step_breakdown(model, batch_size: int = 1, min_seconds: float = 0.05, seed=0
         }
 
 
-def _check_group(group) -> int:
-    group = check_sizes("group", group)
+def _validate_group(group) -> int:
+    group = validate_sizes("group", group)
     powers = [b for b in group if b & (b - 1) == 0]
     if len(group) != 3 or len(powers) != 1 or sorted(group)[1] != powers[0]:
         raise ValueError(f"each group must be three sizes with a power of two in the middle, "
@@ -256,13 +256,13 @@ def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
     """
     if not isinstance(times, StepTimes):
         raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
-    _check_repeats(times, "power_of_two_effect")
-    groups = _check_groups(groups)
+    _validate_repeats(times, "power_of_two_effect")
+    groups = _validate_groups(groups)
     index = {int(b): k for k, b in enumerate(times.batch_sizes)}
     per_ex = times.seconds / times.batch_sizes  # (repeats, n_sizes)
     rows = []
     for group in groups:
-        p = _check_group(group)
+        p = _validate_group(group)
         missing = [b for b in group if b not in index]
         if missing:
             raise ValueError(f"sizes {missing} of group {tuple(group)} were not timed")
@@ -285,16 +285,16 @@ def power_of_two_effect_one_run(batch_sizes, step_seconds, groups) -> list[dict]
     they differ by two examples, so without noise their times per example would be nearly
     equal. The verdict uses the same rule: "tie" when |advantage| <= 2 x that gap.
     """
-    sizes = check_values("batch_sizes", batch_sizes, low=1)
-    seconds = check_values("step_seconds", step_seconds, low=0, low_open=True)
+    sizes = validate_values("batch_sizes", batch_sizes, low=1)
+    seconds = validate_values("step_seconds", step_seconds, low=0, low_open=True)
     if sizes.size != seconds.size:
         raise ValueError(f"batch_sizes and step_seconds must have the same length, got "
                          f"{sizes.size} and {seconds.size}")
-    groups = _check_groups(groups)
+    groups = _validate_groups(groups)
     at = {int(b): float(t) for b, t in zip(sizes, seconds)}
     rows = []
     for group in groups:
-        p = _check_group(group)
+        p = _validate_group(group)
         if any(b not in at for b in group):
             continue  # not measured: skipped
         lo, hi = (b for b in group if b != p)
@@ -350,12 +350,12 @@ def count_verdicts(rows) -> dict:
             for v in ("power of 2 faster", "power of 2 slower", "tie")}
 
 
-def _check_groups(groups) -> list:
+def _validate_groups(groups) -> list:
     groups = list(groups)
     if not groups:
         raise ValueError("groups must hold at least one triple, e.g. [(127, 128, 129)], got none")
     for group in groups:
-        _check_group(group)
+        _validate_group(group)
     return groups
 
 

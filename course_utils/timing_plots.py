@@ -9,7 +9,7 @@ each function: importing `timing` never loads it.
 
 import numpy as np
 
-from ._checks import check_real, check_values
+from ._checks import validate_real, validate_values
 
 
 def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_kw):
@@ -55,7 +55,7 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
 
     if not isinstance(times, StepTimes):
         raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
-    fraction = check_real("fraction", fraction, low=0, high=1)
+    fraction = validate_real("fraction", fraction, low=0, high=1)
     references = dict(references or {})
     if len(references) > 3:
         raise ValueError(f"references must hold at most 3 curves, got {len(references)}")
@@ -63,9 +63,9 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
     for name, pair in references.items():
         if len(pair) != 2:
             raise ValueError(f"references[{name!r}] must be (batch sizes, examples per second)")
-        batch = check_values(f"references[{name!r}] batch sizes", pair[0], low=0, low_open=True)
-        per_s = check_values(f"references[{name!r}] examples per second", pair[1], low=0,
-                             low_open=True)
+        batch = validate_values(f"references[{name!r}] batch sizes", pair[0], low=0, low_open=True)
+        per_s = validate_values(f"references[{name!r}] examples per second", pair[1], low=0,
+                                low_open=True)
         if batch.size != per_s.size:
             raise ValueError(f"references[{name!r}] must hold one rate per batch size, got "
                              f"{batch.size} sizes and {per_s.size} rates")

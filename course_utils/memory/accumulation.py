@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_int, check_model_XY, check_seed, check_sizes
+from .._checks import validate_int, validate_model_XY, validate_seed, validate_sizes
 from .measure import measure_peak_bytes
 
 MAX_REPEATS = 100  # accumulation_costs: more rounds than this only make a long wait
@@ -45,12 +45,12 @@ class AccumulationCosts:
         return np.divide(second - best, best, out=np.full(best.shape, np.nan), where=best > 0)
 
 
-def _check_model_data(model, X, Y) -> int:
+def _validate_model_data(model, X, Y) -> int:
     """X (n_x, b) and Y (n_y, b) in the model's shape and dtype; returns b."""
     for attribute in ("loss_and_grads", "update", "params", "layer_dims", "dtype"):
         if not hasattr(model, attribute):
             raise TypeError(f"model must be a course_utils model (models.MLP), got {model!r}")
-    b = check_model_XY(model, X, Y)
+    b = validate_model_XY(model, X, Y)
     if X.dtype != model.dtype or Y.dtype != model.dtype:
         raise TypeError(f"X and Y must have the model's dtype {model.dtype.name} (else the step "
                         f"runs in another precision), got {X.dtype.name} and {Y.dtype.name}")
@@ -72,10 +72,10 @@ def accumulation_costs(model, X, Y, micro_batch_sizes, repeats: int = 5,
 
     from ..train import accumulated_gradients
 
-    b = _check_model_data(model, X, Y)
-    micros = np.array(check_sizes("micro_batch_sizes", micro_batch_sizes, high=b), dtype=int)
-    repeats = check_int("repeats", repeats, low=2, high=MAX_REPEATS)
-    check_seed("seed", seed)
+    b = _validate_model_data(model, X, Y)
+    micros = np.array(validate_sizes("micro_batch_sizes", micro_batch_sizes, high=b), dtype=int)
+    repeats = validate_int("repeats", repeats, low=2, high=MAX_REPEATS)
+    validate_seed("seed", seed)
     rng = np.random.default_rng(seed)
 
     start = {name: p.copy() for name, p in model.params.items()}

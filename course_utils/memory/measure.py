@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_int, check_seed, check_sizes
-from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _check_model, step_memory
+from .._checks import validate_int, validate_seed, validate_sizes
+from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _validate_model, step_memory
 
 
 def measure_peak_bytes(fn, *args, **kwargs) -> tuple[int, object]:
@@ -44,9 +44,9 @@ def measure_step_peak(layer_dims, batch_size: int, dtype="float64", output="soft
     from ..models import MLP
     from ..timing import random_batch
 
-    dims, _ = _check_model(layer_dims, dtype, output)
-    b = check_int("batch_size", batch_size)
-    check_seed("seed", seed)
+    dims, _ = _validate_model(layer_dims, dtype, output)
+    b = validate_int("batch_size", batch_size)
+    validate_seed("seed", seed)
     model = MLP(dims, output=output, dtype=dtype, seed=seed)
     X, Y = random_batch(dims[0], dims[-1], b, model.dtype, seed)
     before = sum(p.nbytes for p in model.params.values()) + X.nbytes + Y.nbytes
@@ -85,14 +85,14 @@ def compare_replay(layer_dims, output="softmax", batch_sizes=(1, 8, 64, 512, 819
                    dtype="float64") -> ReplayComparison:
     """Replay and measure one step of MLP(layer_dims, output) at each batch size (at least
     one: a check of no size would pass whatever the replay says)."""
-    _check_model(layer_dims, dtype, output)
-    sizes = check_sizes("batch_sizes", batch_sizes)
+    _validate_model(layer_dims, dtype, output)
+    sizes = validate_sizes("batch_sizes", batch_sizes)
     replay = [step_memory(layer_dims, b, dtype, output).peak_bytes for b in sizes]
     measured = [measure_step_peak(layer_dims, b, dtype, output) for b in sizes]
     return ReplayComparison(sizes, np.array(replay, float), np.array(measured, float))
 
 
-def _check_bytes_list(name, values, n):
+def _validate_bytes_list(name, values, n):
     values = list(values)
     if len(values) != n:
         raise ValueError(f"steps, measured_bytes and textbook must have one value per step: "
@@ -116,8 +116,8 @@ def step_table(steps, measured_bytes, textbook) -> str:
     for k, st in enumerate(steps):
         if not isinstance(st, StepMemory):
             raise TypeError(f"steps[{k}] must be a StepMemory (from step_memory), got {st!r}")
-    measured_bytes = _check_bytes_list("measured_bytes", measured_bytes, len(steps))
-    textbook = _check_bytes_list("textbook", textbook, len(steps))
+    measured_bytes = _validate_bytes_list("measured_bytes", measured_bytes, len(steps))
+    textbook = _validate_bytes_list("textbook", textbook, len(steps))
 
     def row(name, values):
         return f"  {name:42s}" + "".join(f"{v:>12s}" for v in values)

@@ -7,9 +7,9 @@ come from plotting.OTHER (never the three method colours), each with a hatch or 
 
 import numpy as np
 
-from .._checks import check_bytes, check_int
+from .._checks import validate_bytes, validate_int
 from .budget import largest_batch, smallest_budget
-from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _check_model
+from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _validate_model
 
 PHASES = ("before", "forward", "cost", "backward", "update")
 # Fill of each phase: a colour of plotting.OTHER and a hatch, so that colour is not the only cue.
@@ -19,7 +19,7 @@ PHASE_STYLES = {"before": ("light grey", ""), "forward": ("grey", "//"),
 STEP_STYLES = (("grey", "//"), ("black", ""))  # bars of the first and second step shown
 
 
-def _check_axes(axes, n):
+def _validate_axes(axes, n):
     if axes is not None and (not np.iterable(axes) or len(list(axes)) != n):
         raise ValueError(f"axes must be None or {n} matplotlib Axes, got {axes!r}")
 
@@ -49,12 +49,12 @@ def plot_step_memory(steps, measured_bytes=None, axes=None):
     if measured_bytes is not None:
         if not np.iterable(measured_bytes):
             measured_bytes = [measured_bytes]
-        measured_bytes = [check_bytes(f"measured_bytes[{k}]", v)
+        measured_bytes = [validate_bytes(f"measured_bytes[{k}]", v)
                           for k, v in enumerate(measured_bytes)]
         if len(measured_bytes) != len(steps):
             raise ValueError(f"measured_bytes must hold one value per step ({len(steps)}), "
                              f"got {len(measured_bytes)}")
-    _check_axes(axes, len(steps) + 1)
+    _validate_axes(axes, len(steps) + 1)
     import matplotlib.pyplot as plt  # here, after the checks: `import memory` stays light
 
     from ..plotting import OTHER, legend
@@ -116,10 +116,10 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     for k, t in enumerate(trials):
         if not isinstance(t, (tuple, list)) or len(t) < 2:
             raise TypeError(f"trials[{k}] must be (batch size, ..., fitted), got {t!r}")
-        check_int(f"trials[{k}][0] (the batch size)", t[0])
-    _check_model(layer_dims, dtype, output)
-    budget_bytes = check_bytes("budget_bytes", budget_bytes)
-    _check_axes(axes, 3)
+        validate_int(f"trials[{k}][0] (the batch size)", t[0])
+    _validate_model(layer_dims, dtype, output)
+    budget_bytes = validate_bytes("budget_bytes", budget_bytes)
+    _validate_axes(axes, 3)
     import matplotlib.pyplot as plt  # here, after the checks: `import memory` stays light
 
     from ..plotting import OTHER, plain_log_ticks
