@@ -10,12 +10,13 @@ re-exports, each readable in one sitting):
     models      logistic / softmax / linear regression and the MLP: forward, cost, backward
     gradcheck   numerical gradient check
     train       the one trainer for batch GD, SGD and mini-batch GD, and its History
-    curves      reading cost curves: rises, sharpness  (= curves, curves_contest: fair
-                comparisons at one budget, ties over seeds)
+    curves      reading cost curves: rises  (= curves, curves_contest: fair comparisons at
+                one budget, the lowest-cost learning rate, ties over seeds)
     timing      how long a training step takes against the mini-batch size  (= timing,
                 timing_plots)
     noise       gradient noise from exact per-example gradients
-    sweep       time to a target cost against the mini-batch size  (= sweep_tuning,
+    sweep       time to a target cost against the mini-batch size  (= sweep_tuning: the one
+                learning-rate grid walk and the fewest-updates rate,
                 sweep_comparison: batch GD against mini-batch GD, sweep_plots)
     curvature   Hessian-vector products and the largest eigenvalue: the 2/λ_max ceiling
     lr_scaling  the best learning rate against the mini-batch size; warm-up; growing b
@@ -25,7 +26,7 @@ re-exports, each readable in one sitting):
     oom         out of memory, safely: training steps in a child process with a hard limit
     surface     the two-parameter problem of notebook 03 and its paths
     printing    numbers printed so that they read the same on any machine (`robust`)
-    plotting    the figure convention and cost curves (each takes ax=None, returns the Axes)
+    plotting    the figure convention, cost curves, log_ticks (each takes ax=None, returns the Axes)
     widgets     sliders  (= parsing: typed values, reports: what a value means, widget_parts:
                 slider with a box and dashboard, live_figure, explorers: notebooks 04 and 05)
     lab         the interactive lab  (= lab_runs: the runs, lab_views: one class per view,
