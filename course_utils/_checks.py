@@ -216,6 +216,12 @@ def validate_learning_rates(name: str, values) -> list[float]:
     return rates
 
 
+def validate_instance(name: str, value, cls) -> None:
+    """Raise TypeError unless `value` is a `cls` (a result the library made, e.g. StepTimes)."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a {cls.__name__}, got {type(value).__name__}")
+
+
 def validate_callable(name: str, value) -> None:
     """Raise TypeError unless `value` can be called (a function, a lambda, a class)."""
     if not callable(value):

@@ -9,7 +9,7 @@ No widgets and no plotting here: the explorers (`explorers`) show these numbers.
 
 import math
 
-from ._checks import validate_int
+from ._checks import validate_instance, validate_int
 from .noise import relative_noise
 from .parsing import format_bytes
 from .timing import StepTimes
@@ -18,9 +18,7 @@ from .timing import StepTimes
 def validate_step_times(step_times) -> list[int]:
     """The sizes of a timing.StepTimes as ints, after `StepTimes.validate` (its arrays may
     have been replaced since it was made)."""
-    if not isinstance(step_times, StepTimes):
-        raise TypeError(f"step_times must be a course_utils.timing.StepTimes, got "
-                        f"{type(step_times).__name__}")
+    validate_instance("step_times", step_times, StepTimes)
     return step_times.validate()
 
 

@@ -24,7 +24,7 @@ loads it.
 
 import numpy as np
 
-from ._checks import validate_bool, validate_int, validate_real, validate_XY
+from ._checks import validate_bool, validate_instance, validate_int, validate_real, validate_XY
 from .minibatch import num_minibatches
 from .models import LinearRegression
 from .plotting import (
@@ -95,8 +95,7 @@ def _as_point(name: str, w) -> np.ndarray:
 
 
 def _validate_surface(surface) -> None:
-    if not isinstance(surface, LeastSquares2D):
-        raise TypeError(f"surface must be a LeastSquares2D, got {type(surface).__name__}")
+    validate_instance("surface", surface, LeastSquares2D)
 
 
 def train_path(X, Y, start, batch_size: int, learning_rate, *, epochs: int | None = None,

@@ -18,6 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from ._checks import (
     validate_callable,
+    validate_instance,
     validate_int,
     validate_positive_float,
     validate_seed,
@@ -94,8 +95,7 @@ class Comparison:
 
 
 def _validate_comparison(comparison) -> None:
-    if not isinstance(comparison, Comparison):
-        raise TypeError(f"comparison must be a Comparison, got {type(comparison).__name__}")
+    validate_instance("comparison", comparison, Comparison)
 
 
 def format_runs(comparison: Comparison) -> list:
@@ -122,8 +122,7 @@ def format_timing(comparison: Comparison) -> str:
 
 
 def _validate_reached(name: str, run) -> TargetResult:
-    if not isinstance(run, TargetResult):
-        raise TypeError(f"{name} must be a TargetResult, got {type(run).__name__}")
+    validate_instance(name, run, TargetResult)
     if not run.reached or run.updates < 1:
         raise ValueError(f"{name} (b = {run.batch_size}) did not reach its target (updates "
                          f"{run.updates}): there is no run to replay")

@@ -24,6 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from ._checks import (
     validate_callable,
+    validate_instance,
     validate_int,
     validate_learning_rates,
     validate_real,
@@ -72,8 +73,7 @@ def format_tried(result: TargetResult) -> str:
     ">N": that rate had not reached the target after N updates, the best run's count (it
     was stopped there: it could not win), or it diverged.
     """
-    if not isinstance(result, TargetResult):
-        raise TypeError(f"result must be a TargetResult, got {type(result).__name__}")
+    validate_instance("result", result, TargetResult)
     parts = []
     for rate, updates in result.tried.items():
         if updates is None:

@@ -25,6 +25,7 @@ from ._checks import (
     validate_bool,
     validate_callable,
     validate_float_dtype,
+    validate_instance,
     validate_int,
     validate_real,
     validate_seed,
@@ -254,8 +255,7 @@ def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
     advantage the rule can tell from noise) and "verdict": "tie" when |advantage| <= 2 x noise
     ("no measurable effect"), else "power of 2 faster" or "power of 2 slower".
     """
-    if not isinstance(times, StepTimes):
-        raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
+    validate_instance("times", times, StepTimes)
     _validate_repeats(times, "power_of_two_effect")
     groups = _validate_groups(groups)
     index = {int(b): k for k, b in enumerate(times.batch_sizes)}

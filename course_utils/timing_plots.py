@@ -9,7 +9,7 @@ each function: importing `timing` never loads it.
 
 import numpy as np
 
-from ._checks import validate_real, validate_values
+from ._checks import validate_instance, validate_real, validate_values
 
 
 def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_kw):
@@ -21,8 +21,7 @@ def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_
     from .plotting import OTHER, legend, log_ticks
     from .timing import StepTimes
 
-    if not isinstance(times, StepTimes):
-        raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
+    validate_instance("times", times, StepTimes)
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
     lo, hi = times.per_example_spread * 1e6
@@ -53,8 +52,7 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
     from .plotting import OTHER, legend, log_ticks
     from .timing import StepTimes
 
-    if not isinstance(times, StepTimes):
-        raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
+    validate_instance("times", times, StepTimes)
     fraction = validate_real("fraction", fraction, low=0, high=1)
     references = dict(references or {})
     if len(references) > 3:

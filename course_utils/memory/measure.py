@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import validate_int, validate_seed, validate_sizes
+from .._checks import validate_instance, validate_int, validate_seed, validate_sizes
 from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _validate_model, step_memory
 
 
@@ -114,8 +114,7 @@ def step_table(steps, measured_bytes, textbook) -> str:
     if not steps:
         raise ValueError("steps must hold at least one step_memory result, got none")
     for k, st in enumerate(steps):
-        if not isinstance(st, StepMemory):
-            raise TypeError(f"steps[{k}] must be a StepMemory (from step_memory), got {st!r}")
+        validate_instance(f"steps[{k}]", st, StepMemory)
     measured_bytes = _validate_bytes_list("measured_bytes", measured_bytes, len(steps))
     textbook = _validate_bytes_list("textbook", textbook, len(steps))
 

@@ -7,7 +7,7 @@ come from plotting.OTHER (never the three method colours), each with a hatch or 
 
 import numpy as np
 
-from .._checks import validate_bytes, validate_int
+from .._checks import validate_bytes, validate_instance, validate_int
 from .budget import largest_batch, smallest_budget
 from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _validate_model
 
@@ -44,8 +44,7 @@ def plot_step_memory(steps, measured_bytes=None, axes=None):
     if not 1 <= len(steps) <= len(STEP_STYLES):
         raise ValueError(f"steps must be 1 or 2 step_memory results, got {len(steps)}")
     for k, st in enumerate(steps):
-        if not isinstance(st, StepMemory):
-            raise TypeError(f"steps[{k}] must be a StepMemory (from step_memory), got {st!r}")
+        validate_instance(f"steps[{k}]", st, StepMemory)
     if measured_bytes is not None:
         if not np.iterable(measured_bytes):
             measured_bytes = [measured_bytes]
