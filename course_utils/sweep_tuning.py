@@ -206,25 +206,25 @@ def _log_residuals(log_B_noise, B: np.ndarray, log_S: np.ndarray) -> tuple:
     return np.sum((log_S - log_s_min[:, None] - log_shape) ** 2, axis=1), log_s_min
 
 
-def fit_steps_model(batch_sizes, steps) -> tuple[float, float]:
-    """Fit S = S_min (1 + B_noise / B) to measured steps; returns (S_min, B_noise).
+def fit_steps_model(batch_sizes, updates) -> tuple[float, float]:
+    """Fit S = S_min (1 + B_noise / B) to measured updates; returns (S_min, B_noise).
 
-    batch_sizes: B, numbers > 0, at least two different ones; steps: the updates measured at
+    batch_sizes: B, numbers > 0, at least two different ones; updates: S, those measured at
     each, numbers > 0. A size whose target was not reached (updates -1, None, inf or nan)
     says nothing about S(B) and is refused, by index: leave it out before fitting.
-    The steps span decades, so the fit minimises squared errors of log S (relative errors):
+    The updates span decades, so the fit minimises squared errors of log S (relative errors):
     for each B_noise the best S_min is closed-form (a geometric mean); B_noise is first found
     on a log grid from min(B) / 100 to max(B) * 100, then refined between the grid points
     around the best (golden-section search), so data made by the model give back its values.
-    Raises ValueError if the best B_noise is at an end of that range (steps that fall like
+    Raises ValueError if the best B_noise is at an end of that range (updates that fall like
     1 / B everywhere, or not at all: no B_noise in it describes them).
     """
     B = validate_values("batch_sizes", batch_sizes, low=0, low_open=True, min_size=2)
-    S = validate_values("steps", steps, low=0, low_open=True, min_size=2,
+    S = validate_values("updates", updates, low=0, low_open=True, min_size=2,
                         why="A size whose target was not reached (updates -1, None, inf or nan) "
                          "cannot be fitted: leave it out")
     if B.size != S.size:
-        raise ValueError(f"batch_sizes and steps must have the same length, got {B.size} and "
+        raise ValueError(f"batch_sizes and updates must have the same length, got {B.size} and "
                          f"{S.size}")
     if np.ptp(B) == 0:
         raise ValueError(f"batch_sizes must hold at least two different sizes, got {B.tolist()}")
@@ -232,7 +232,7 @@ def fit_steps_model(batch_sizes, steps) -> tuple[float, float]:
     grid = np.log(np.geomspace(B.min() / 100, B.max() * 100, 2000))
     k = int(np.argmin(_log_residuals(grid, B, log_S)[0]))
     if k in (0, len(grid) - 1):
-        raise ValueError(f"no B_noise between min(B) / 100 and max(B) * 100 fits steps "
+        raise ValueError(f"no B_noise between min(B) / 100 and max(B) * 100 fits updates "
                          f"{S.tolist()} at batch_sizes {B.tolist()}: they fall like 1 / B "
                          "everywhere (B_noise beyond the sizes) or not at all (B_noise ~ 0)")
     lo, hi = grid[k - 1], grid[k + 1]  # golden-section search for the minimum between them
@@ -248,7 +248,7 @@ def fit_steps_model(batch_sizes, steps) -> tuple[float, float]:
     return math.exp(float(_log_residuals(log_b_noise, B, log_S)[1][0])), math.exp(log_b_noise)
 
 
-def scaling_regimes(batch_sizes, steps, perfect: float = 0.7, diminishing: float = 1.5) -> list:
+def scaling_regimes(batch_sizes, updates, perfect: float = 0.7, diminishing: float = 1.5) -> list:
     """Name the regime of each step from one batch size to the next (Shallue et al. 2018).
 
     For consecutive sizes b0 < b1 with updates s0, s1: the updates fall s0 / s1 times for
@@ -257,16 +257,16 @@ def scaling_regimes(batch_sizes, steps, perfect: float = 0.7, diminishing: float
     no fall at all.
     Regime: "near-perfect scaling" if share >= perfect (0 < perfect <= 1), else "diminishing
     returns" if the updates still fall at least `diminishing` times (>= 1), else "little or
-    no gain". steps: whole numbers of updates >= 1 (a size that did not reach the target has
+    no gain". updates: whole numbers >= 1, one per size (a size that did not reach the target has
     no count: leave it out). Returns [(b0, b1, fall, share, regime), ...], one per step.
     """
     B = validate_sizes("batch_sizes", batch_sizes, increasing=True)
-    S = [validate_int(f"steps[{i}]", s) for i, s in enumerate(steps)]
+    S = [validate_int(f"updates[{i}]", s) for i, s in enumerate(updates)]
     perfect = validate_real("perfect", perfect, low=0, high=1, low_open=True)
     diminishing = validate_real("diminishing", diminishing, low=1)
     if len(B) != len(S) or len(B) < 2:
-        raise ValueError(f"need two or more increasing batch sizes, one steps count each; got "
-                         f"batch_sizes {B} and steps {S}")
+        raise ValueError(f"need two or more increasing batch sizes, one count of updates each; got "
+                         f"batch_sizes {B} and updates {S}")
     rows = []
     for b0, b1, s0, s1 in zip(B[:-1], B[1:], S[:-1], S[1:]):
         fall = s0 / s1

@@ -205,7 +205,7 @@ def test_fit_rate_model_recovers_noise_free_rates(eps_max, spread, sizes):
 
 
 def result(batch_size, tried, grid=(0.25, 0.5, 1.0, 2.0, 4.0)):
-    """A TargetResult as tune_learning_rate returns it, from {rate: updates or None}."""
+    """A TargetResult as fewest_updates_rate returns it, from {rate: updates or None}."""
     reached = {r: n for r, n in tried.items() if n is not None}
     if not reached:
         return sweep.TargetResult(batch_size, math.nan, False, -1, -1, math.nan,
@@ -255,7 +255,7 @@ def test_best_rates_tunes_each_seed_as_time_to_target():
 
 @settings(max_examples=30, deadline=None)
 @given(rate=st.floats(1e-4, 10.0), epochs=st.integers(1, 12))
-def test_linear_warmup_climbs_in_equal_steps_then_stays(rate, epochs):
+def test_warmup_climbs_in_equal_steps_then_stays(rate, epochs):
     schedule = lrs.LinearWarmup(rate, epochs)
     values = np.array([schedule(e) for e in range(epochs + 5)])
     assert values[0] == pytest.approx(rate / epochs)
@@ -264,7 +264,7 @@ def test_linear_warmup_climbs_in_equal_steps_then_stays(rate, epochs):
     assert repr(schedule) == f"LinearWarmup(learning_rate={rate:g}, warmup_epochs={epochs})"
 
 
-def test_linear_warmup_refuses_bad_input_and_trains():
+def test_warmup_refuses_bad_input_and_trains():
     with pytest.raises(ValueError, match="warmup_epochs"):
         lrs.LinearWarmup(0.1, 0)
     with pytest.raises(ValueError, match="learning_rate"):

@@ -46,9 +46,9 @@ def test_fit_steps_model_refuses_not_reached_entries_by_index(n, data):
     with pytest.raises(ValueError, match="not reached") as err:
         sweep.fit_steps_model(B, steps)
     for i in bad:
-        assert f"steps[{i}] = " in str(err.value)
+        assert f"updates[{i}] = " in str(err.value)
     for i in set(range(n)) - set(bad):
-        assert f"steps[{i}] = " not in str(err.value)
+        assert f"updates[{i}] = " not in str(err.value)
 
 
 @pytest.mark.parametrize("batch_sizes, steps, word", [
@@ -346,7 +346,7 @@ def test_scaling_regimes_names_each_step():
         sweep.scaling_regimes([4, 1], [10, 20])
     with pytest.raises(ValueError, match="increasing batch sizes"):
         sweep.scaling_regimes([1, 4], [10])
-    with pytest.raises(ValueError, match=r"steps\[1\]"):  # -1: that size missed its target
+    with pytest.raises(ValueError, match=r"updates\[1\]"):  # -1: that size missed its target
         sweep.scaling_regimes([1, 4], [10, -1])
     for name, kwargs in (("perfect", dict(perfect=0)), ("perfect", dict(perfect=1.5)),
                          ("diminishing", dict(diminishing=0.5)),
