@@ -9,7 +9,7 @@ AssertionError, so a stored output that another machine could print differently 
 first, where it is made.
 """
 
-from ..core.validate import check_real
+from ..core.validate import validate_real
 
 __all__ = ["robust", "stable"]
 
@@ -19,8 +19,8 @@ def robust(x, spec: str, rel: float = 1e-6) -> str:
 
     Use rel = 1e-6 for float64 results and 1e-4 for float32 ones (about 7 significant digits).
     """
-    x = check_real("x", x)
-    rel = check_real("rel", rel, low=0, high=0.1, low_open=True, high_open=True)
+    x = validate_real("x", x)
+    rel = validate_real("rel", rel, low=0, high=0.1, low_open=True, high_open=True)
     if not isinstance(spec, str):
         raise TypeError(f"spec must be a format string such as '.3f', got {spec!r}")
     shown = format(x, spec)
