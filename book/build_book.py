@@ -94,7 +94,8 @@ def fold_like_the_lab(cell: dict) -> dict:
         if (hidden.get("outputs_hidden") or PREDICT_ANSWER in tags) and "hide-output" not in tags:
             tags.append("hide-output")
         if PREDICT_ANSWER in tags:
-            metadata.setdefault("mystnb", {})["code_prompt_show"] = "Show the answer (the {type})"
+            metadata.setdefault("mystnb", {}).update(code_prompt_show="Show the answer ({type})",
+                                                     code_prompt_hide="Hide the answer")
         if tags:
             metadata["tags"] = tags
     elif cell["cell_type"] == "markdown" and hidden.get("source_hidden"):
