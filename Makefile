@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: venv lab test test-ui test-exercises test-unit test-notebooks lint notebooks exercises \
+.PHONY: venv lab lab-settings test test-ui test-exercises test-unit test-notebooks lint notebooks exercises \
 	bench clean book test-book book-figures stats
 
 $(STAMP): requirements.txt pyproject.toml
@@ -27,11 +27,23 @@ $(BOOK_STAMP): $(STAMP) requirements-book.txt
 	$(BIN)/python -m pip install --quiet -r requirements-book.txt
 	touch $(BOOK_STAMP)
 
+## JupyterLab's defaults for the course, in the venv's settings folder (JupyterLab reads
+## <prefix>/share/jupyter/lab/settings/overrides.json; a learner's own settings still win):
+## lab_settings/overrides.json turns off the "Would you like to get notified about official
+## Jupyter news?" pop-up that covers the lab on first start (fetchNews "false": never fetch
+## news, never ask), and the update check that would make a web request.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_SETTINGS): lab_settings/overrides.json
+	mkdir -p $(dir $@)
+	cp lab_settings/overrides.json $@
+
+lab-settings: $(LAB_SETTINGS)
+
 ## Start JupyterLab on the course, both editions: exercises/ (to work in) and notebooks/ (the
 ## complete course with solutions). Localhost only, token authentication on. Jupyter refuses
 ## to run as root (e.g. in a container) without --allow-root: added only for root.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
-lab: $(STAMP)
+lab: $(STAMP) $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. $(ROOT_ARGS) $(LAB_ARGS)
 
 ## Unit tests and every notebook under nbval (strict), two workers, a notebook per worker.
@@ -40,7 +52,7 @@ test: $(STAMP)
 
 ## The lab in a real browser: JupyterLab on a free local port, Debian's Chromium, Playwright.
 ## Needs `apt-get install chromium` (never `playwright install`). Screenshots in build/ui/.
-test-ui: $(UI_STAMP)
+test-ui: $(UI_STAMP) $(LAB_SETTINGS)
 	@test -x /usr/bin/chromium || { echo "make test-ui needs Debian's chromium: apt-get install chromium"; exit 1; }
 	$(BIN)/python -m pytest tests_ui -v $(PYTEST_ARGS)
 

@@ -9,6 +9,10 @@ sources are copied to build/book_src/ (the notebooks themselves are never touche
 copy gets, on each page, a header (how to run it live with `make lab`, and the source section),
 clear labels for the exercises edition, and the alt text of every figure from
 book/alt_text.yml. A figure without alt text stops the build, naming its notebook and cell.
+What JupyterLab folds is folded on the page too (see fold_like_the_lab): the hidden check cells
+(tag `remove-cell`) are not on the page at all, cells whose input or output JupyterLab hides
+show it behind a "Show" toggle, the answer of a "Predict before you run" prompt (tag
+`predict-answer`) stays behind one, and book/conf.py folds each "Going further" section.
 Then Sphinx (myst-nb, sphinx-book-theme, MathJax from the sphinx-mathjax-offline package, all
 from PyPI: nothing is fetched at build or view time) writes build/book/.
 A file of the copy is rewritten only when its content changed, so Sphinx rebuilds only the
@@ -57,9 +61,58 @@ def notebooks() -> list[Path]:
             + sorted((ROOT / "exercises").glob("[0-9]*.ipynb")))
 
 
+REMOVED = ("remove-cell", "remove_cell")  # myst-nb's tags for a cell left off the page
+PREDICT_ANSWER = "predict-answer"  # the code cell that answers a "Predict" prompt
+HEADING = re.compile(r"^#{1,6} ", re.MULTILINE)
+
+
+def tags_of(cell: dict) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def on_page(cell: dict) -> bool:
+    """Whether the website shows the cell at all (a hidden check cell is removed)."""
+    return not any(tag in REMOVED for tag in tags_of(cell))
+
+
+def fold_like_the_lab(cell: dict) -> dict:
+    """The cell as the website should show it, folded where JupyterLab folds it.
+
+    A code cell whose input (output) JupyterLab hides, `jupyter.source_hidden`
+    (`outputs_hidden`), gets myst-nb's tag `hide-input` (`hide-output`): a closed <details>
+    with a "Show" summary. A `predict-answer` cell's output is folded the same way, so the answer
+    is not visible below its prompt. A hidden markdown cell is wrapped in <details> (one with a
+    heading is left as it is: a section cannot sit inside <details>).
+    """
+    cell = json.loads(json.dumps(cell))  # a copy
+    metadata = cell.setdefault("metadata", {})
+    hidden = metadata.get("jupyter", {})
+    tags = list(metadata.get("tags", []))
+    if cell["cell_type"] == "code":
+        if hidden.get("source_hidden") and "hide-input" not in tags:
+            tags.append("hide-input")
+        if (hidden.get("outputs_hidden") or PREDICT_ANSWER in tags) and "hide-output" not in tags:
+            tags.append("hide-output")
+        if PREDICT_ANSWER in tags:
+            metadata.setdefault("mystnb", {}).update(code_prompt_show="Show the answer ({type})",
+                                                     code_prompt_hide="Hide the answer")
+        if tags:
+            metadata["tags"] = tags
+    elif cell["cell_type"] == "markdown" and hidden.get("source_hidden"):
+        source = cell["source"]
+        source = "".join(source) if isinstance(source, list) else source
+        if not HEADING.search(source):
+            cell["source"] = (f"<details class=\"hidden-markdown\"><summary>Show the hidden text"
+                              f"</summary>\n\n{source}\n\n</details>")
+    return cell
+
+
 def figures(nb: dict):
-    """Yield (cell id, output index, mime type, bytes) for every figure a notebook stores."""
+    """Yield (cell id, output index, mime type, bytes) for every figure the website shows (a
+    removed cell's figures are not on the page, so they need no alt text)."""
     for cell in nb["cells"]:
+        if not on_page(cell):
+            continue
         for index, output in enumerate(cell.get("outputs", [])):
             data = output.get("data", {})
             for mime in FIGURE_TYPES:
@@ -163,6 +216,7 @@ def copy_notebook(path: Path, alt_by_hash: dict, editions: set[str]) -> str:
         lines[title] += " (exercises edition)"
     lines[title + 1:title + 1] = ["", page_header(path, editions)]
     first["source"] = "\n".join(lines)
+    nb["cells"] = [fold_like_the_lab(cell) for cell in nb["cells"] if on_page(cell)]
     nb.setdefault("metadata", {})["book_alt_text"] = alt_by_hash
     return json.dumps(nb, ensure_ascii=False, indent=1)
 

@@ -76,5 +76,30 @@ def add_alt_text(app, doctree):
                            location=image)
 
 
+GOING_FURTHER = "going further"  # a section whose title starts so is optional: folded
+GOING_FURTHER_SUMMARY = "Open this section (optional: no later notebook needs it)"
+
+
+def fold_going_further(app, doctree):
+    """Fold each "Going further" section under its title, as JupyterLab folds it (the heading
+    cell's metadata `jp-MarkdownHeadingCollapsed`): its content goes inside a closed <details>.
+
+    Raw HTML around the section's content (not a new node type) keeps the doctree picklable
+    for Sphinx's parallel build; the section's subsections stay in the page's contents, and
+    Chromium opens the <details> when a link leads inside it.
+    """
+    for section in list(doctree.findall(nodes.section)):
+        if not (section.children and isinstance(section[0], nodes.title)):
+            continue
+        if not section[0].astext().strip().lower().startswith(GOING_FURTHER):
+            continue
+        if len(section.children) == 1:
+            continue
+        section.insert(1, nodes.raw("", '<details class="going-further"><summary>'
+                                    f"{GOING_FURTHER_SUMMARY}</summary>\n", format="html"))
+        section.append(nodes.raw("", "</details>\n", format="html"))
+
+
 def setup(app):
     app.connect("doctree-read", add_alt_text)
+    app.connect("doctree-read", fold_going_further)

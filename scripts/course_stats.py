@@ -7,13 +7,19 @@
 What counts, per notebook (notebooks/NN_*.ipynb):
 - the core path is every section but those whose heading starts with "Going further" (such a
   section runs to the next heading of its level or above);
-- prose: words of markdown outside folded `<details>` blocks (folded words are counted apart);
-- code: non-blank lines of code cells a learner sees (not hidden by the cell metadata
-  JupyterLab honours, `jupyter.source_hidden`), comments included;
-- figures: image outputs of visible cells; exercises: cells with `### BEGIN SOLUTION`;
+- prose: words of markdown outside folded `<details>` blocks (folded words are counted apart,
+  with the words of hidden markdown cells);
+- code: non-blank lines of code cells a learner sees, comments included. Hidden cells are not
+  counted at all (neither their lines nor their figures nor their guards): a cell whose
+  metadata has `jupyter.source_hidden` (JupyterLab folds it) or the tag `remove-cell` (the
+  website drops it), the course's hidden check cells;
+- figures: image outputs of visible cells whose outputs are not hidden (`jupyter.outputs_hidden`);
+  exercises: visible cells with `### BEGIN SOLUTION`;
 - time: 150 words a minute, 10 s a code line, 1 min a figure and 5 min an exercise;
-- machinery: visible code lines holding `assert`, `robust(`, `NBVAL` or `nbval`, outside a
-  section headed "How this course tests itself".
+- machinery: visible code lines holding `assert`, `robust(`, `NBVAL` or `nbval`, and visible
+  prose lines (outside `<details>`) holding `robust(`, `NBVAL`, `nbval` or `assert` in code
+  backticks, outside a section headed "How this course tests itself" (which runs, like "Going
+  further", to the next heading of its level or above).
 
 The budgets are the course's: 00 at most 10 minutes, 01-05 at most 25, 06 at most 35.
 """
@@ -33,6 +39,9 @@ BUDGET_MINUTES = {"00": 10, "01": 25, "02": 25, "03": 25, "04": 25, "05": 25, "0
 MACHINERY = re.compile(r"\bassert\b|robust\(|NBVAL|nbval")
 DETAILS = re.compile(r"<details>.*?</details>", re.DOTALL)
 HEADING = re.compile(r"^(#+)\s*(.*)$", re.MULTILINE)
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)  # a `#` there is no heading
+# In prose, the markers and robust( count; "assert" only as code (in backticks).
+PROSE_MACHINERY = re.compile(r"robust\(|NBVAL|nbval|`[^`]*\bassert\b[^`]*`")
 
 
 @dataclass
@@ -57,41 +66,77 @@ def _words(markdown: str) -> int:
     return len(re.findall(r"\w[\w'’.,-]*", text))
 
 
+def is_hidden(cell: dict) -> bool:
+    """A cell the learner does not see: source hidden in JupyterLab, or removed from the site."""
+    metadata = cell.get("metadata", {})
+    return (bool(metadata.get("jupyter", {}).get("source_hidden", False))
+            or "remove-cell" in metadata.get("tags", []))
+
+
 def stats(path: Path) -> tuple[Part, Part]:
     """(core path, going further) of the notebook at `path`."""
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return stats_of_cells(json.loads(path.read_text(encoding="utf-8"))["cells"])
+
+
+def stats_of_cells(cells: list[dict]) -> tuple[Part, Part]:
+    """(core path, going further) of a notebook's cells (as in its JSON)."""
     core, further = Part(), Part()
-    part, testing_section, further_level = core, False, 0
+    part, further_level, testing_level = core, 0, 0  # 0: not inside such a section
     for i, cell in enumerate(cells):
-        source = "".join(cell["source"])
+        source = cell["source"]
+        source = "".join(source) if isinstance(source, list) else source
+        hidden = is_hidden(cell)
         if cell["cell_type"] == "markdown":
-            for hashes, heading in HEADING.findall(source):
-                heading = heading.lower()
-                if heading.startswith("going further"):
-                    part, further_level = further, len(hashes)
-                elif part is further and len(hashes) <= further_level:
+            for hashes, heading in HEADING.findall(FENCE.sub("", source)):
+                heading, level = heading.lower(), len(hashes)
+                if part is further and level <= further_level:
                     part = core
-                testing_section = heading.startswith("how this course tests itself")
-            folded = " ".join(DETAILS.findall(source))
-            part.folded_words += _words(folded)
-            part.words += _words(DETAILS.sub(" ", source))
+                if testing_level and level <= testing_level:
+                    testing_level = 0
+                if heading.startswith("going further"):
+                    part, further_level = further, level
+                if heading.startswith("how this course tests itself"):
+                    testing_level = level
+            if hidden:
+                part.folded_words += _words(source)
+                continue
+            part.folded_words += _words(" ".join(DETAILS.findall(source)))
+            shown = DETAILS.sub(" ", source)
+            part.words += _words(shown)
+            if not testing_level:
+                part.machinery += [f"cell {i} (markdown): {line.strip()}"
+                                   for line in shown.splitlines() if PROSE_MACHINERY.search(line)]
             continue
-        if cell["cell_type"] != "code":
-            continue
-        hidden = cell.get("metadata", {}).get("jupyter", {}).get("source_hidden", False)
-        if hidden:
+        if cell["cell_type"] != "code" or hidden:
             continue
         lines = [line for line in source.splitlines() if line.strip()]
         part.code_lines += len(lines)
         if "### BEGIN SOLUTION" in source:
             part.exercises += 1
-        if not testing_section:
+        if not testing_level:
             part.machinery += [f"cell {i}: {line.strip()}" for line in lines
                                if MACHINERY.search(line)]
+        if cell.get("metadata", {}).get("jupyter", {}).get("outputs_hidden", False):
+            continue
         for out in cell.get("outputs", []):
             if any(k.startswith("image/") for k in out.get("data", {})):
                 part.figures += 1
     return core, further
+
+
+def problems_of(path: Path, core: Part, further: Part) -> list[str]:
+    """What is wrong with one notebook: a core path over its budget, visible machinery."""
+    budget = BUDGET_MINUTES.get(path.name[:2])
+    problems = []
+    if budget and core.minutes > budget:
+        problems.append(f"{path.name}: core path {core.minutes:.1f} min, budget {budget} min")
+    problems += [f"{path.name} {m}" for part in (core, further) for m in part.machinery]
+    return problems
+
+
+def over_budget(paths: list[Path]) -> list[str]:
+    """Every problem of these notebooks (see problems_of); empty when all are within budget."""
+    return [problem for path in paths for problem in problems_of(path, *stats(path))]
 
 
 def main(argv: list[str]) -> int:
@@ -103,17 +148,14 @@ def main(argv: list[str]) -> int:
     print("-" * len(header))
     problems = []
     for path in notebooks:
-        number = path.name[:2]
-        budget = BUDGET_MINUTES.get(number)
-        for name, part in zip(("core", "further"), stats(path)):
+        budget = BUDGET_MINUTES.get(path.name[:2])
+        parts = stats(path)
+        for name, part in zip(("core", "further"), parts):
             shown_budget = f"{budget:>6}" if name == "core" and budget else f"{'':>6}"
             print(f"{path.stem:<40} {name:<8} {part.words:>6} {part.folded_words:>6} "
                   f"{part.code_lines:>5} {part.figures:>4} {part.exercises:>3} "
                   f"{len(part.machinery):>6} {part.minutes:>5.1f} {shown_budget}")
-            if name == "core" and budget and part.minutes > budget:
-                problems.append(f"{path.name}: core path {part.minutes:.1f} min, "
-                                f"budget {budget} min")
-            problems += [f"{path.name} {m}" for m in part.machinery]
+        problems += problems_of(path, *parts)
     if check and problems:
         print("\n" + "\n".join(problems), file=sys.stderr)
         return 1

@@ -7,9 +7,12 @@ In each code cell, the lines from `### BEGIN SOLUTION` to `### END SOLUTION` (ma
 nbgrader's style; the notebooks are not set up for any autograder) become a stub at the same
 indentation that raises NotImplementedError, which the check reports as "not written yet". The
 outputs of those cells and of the check cells (cells that call `cu.checks.`, the closing
-`cu.checks.summary()` included) are cleared; everything else is copied as it is, outputs
-included. Links to files beside the notebooks (the glossary, images) are rewritten to reach
-them from exercises/.
+`cu.checks.summary()` included) are cleared, and so are the outputs of the cells tagged
+`predict-answer` (they answer a "Predict before you run" prompt: the learner predicts, then runs;
+the answer's text stays folded in `<details>` after the cell). Everything else is copied as it
+is, outputs included: the hidden check cells too (tag `remove-cell`, source and outputs hidden
+by their metadata), which still run and are still compared by nbval. Links to files beside
+the notebooks (the glossary, images) are rewritten to reach them from exercises/.
 """
 
 import re
@@ -21,6 +24,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE, TARGET = ROOT / "notebooks", ROOT / "exercises"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+PREDICT_ANSWER = "predict-answer"  # the tag of a cell that answers a "Predict" prompt
 STUB = ["# YOUR CODE HERE (the text above says what to write)",
         'raise NotImplementedError("not written yet")']
 # A markdown link or image to a relative file that is not a notebook: reach it in notebooks/.
@@ -49,14 +53,22 @@ def strip_solutions(source: str) -> str:
 
 
 def learner_edition(nb):
-    """A copy of the notebook with solutions stubbed and exercise/check outputs cleared."""
+    """A copy of the notebook with solutions stubbed and exercise, check and predict-answer
+    outputs cleared."""
     nb = nbformat.from_dict(nb)  # a deep copy
     for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if PREDICT_ANSWER in tags and cell.cell_type != "code":
+            raise ValueError(f"cell {cell.get('id')}: tag {PREDICT_ANSWER!r} is for the code cell "
+                             f"that answers a Predict prompt, not a {cell.cell_type} cell")
         if cell.cell_type == "markdown":
             cell.source = LOCAL_LINK.sub(r"\1../notebooks/\2\3", cell.source)
             continue
         if cell.cell_type != "code":
             continue
+        if PREDICT_ANSWER in tags:
+            cell.outputs = []
+            cell.execution_count = None
         if BEGIN in cell.source or "cu.checks." in cell.source:
             cell.source = strip_solutions(cell.source)
             cell.outputs = []

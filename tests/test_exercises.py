@@ -46,6 +46,51 @@ def test_learner_edition_clears_only_exercise_and_check_cells():
     assert nb.cells[3].outputs  # the solution notebook is untouched
 
 
+def predict_notebook():
+    """A synthetic notebook in the conventions of issue 19: a Predict prompt, the cell that
+    answers it (tag predict-answer), its folded answer, then a hidden check cell."""
+    hidden = {"jupyter": {"source_hidden": True, "outputs_hidden": True}, "tags": ["remove-cell"]}
+    return nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("**Predict before you run:** which curve is noisier?"),
+        nbformat.v4.new_code_cell("print(f'{noise:.2f}')", execution_count=4,
+                                  metadata={"tags": ["predict-answer"]},
+                                  outputs=[nbformat.v4.new_output("stream", text="0.42\n")]),
+        nbformat.v4.new_markdown_cell("<details><summary>Answer</summary>\n\nSGD's.\n\n"
+                                      "</details>"),
+        nbformat.v4.new_code_cell("assert noise > 0.1", execution_count=5, metadata=hidden,
+                                  outputs=[nbformat.v4.new_output("stream", text="ok\n")]),
+        nbformat.v4.new_code_cell("print('after')", execution_count=6,
+                                  outputs=[nbformat.v4.new_output("stream", text="after\n")]),
+    ])
+
+
+def test_predict_answers_are_cleared_and_hidden_checks_kept():
+    nb = predict_notebook()
+    out = make_exercises.learner_edition(nb)
+    assert out.cells[1].outputs == [] and out.cells[1].execution_count is None
+    assert out.cells[1].source == nb.cells[1].source  # the learner runs it to see the answer
+    assert out.cells[2].source == nb.cells[2].source  # the answer's text stays folded
+    assert out.cells[3] == nb.cells[3]  # the hidden check: source, metadata, output kept
+    assert out.cells[4].outputs == nb.cells[4].outputs and out.cells[4].execution_count == 6
+    assert nb.cells[1].outputs  # the solution notebook keeps its answer
+
+
+def test_predict_answer_tag_on_a_markdown_cell_is_an_error():
+    nb = predict_notebook()
+    nb.cells[2].metadata["tags"] = ["predict-answer"]
+    with pytest.raises(ValueError, match="predict-answer.*not a markdown cell"):
+        make_exercises.learner_edition(nb)
+
+
+def test_no_predict_answer_shows_its_output_in_the_exercises():
+    """The real learner edition: every cell tagged predict-answer has no stored output."""
+    for path in sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        shown = [c.get("id") for c in nb.cells if c.cell_type == "code" and c.outputs
+                 and "predict-answer" in c.get("metadata", {}).get("tags", [])]
+        assert not shown, f"exercises/{path.name}: predict-answer cells with output: {shown}"
+
+
 def test_exercises_are_up_to_date_with_the_notebooks(capsys):
     assert make_exercises.main(check=True) == 0, capsys.readouterr().out
 

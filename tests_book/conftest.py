@@ -41,16 +41,21 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def server(site):
-    """The site over HTTP on 127.0.0.1, a free port, in a thread; yields its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(site))
+def serve(directory: Path):
+    """Serve `directory` over HTTP on 127.0.0.1, a free port, in a thread; yields its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """The site over HTTP on 127.0.0.1, a free port, in a thread; yields its base URL."""
+    yield from serve(site)
 
 
 @pytest.fixture(scope="session")

@@ -145,3 +145,48 @@ def test_sources_are_laid_out_in_build_and_the_notebooks_are_untouched(tmp_path,
     assert (tmp_path / "src" / "index.md").stat().st_mtime_ns == mtime
     assert {p: p.read_bytes() for p in book.notebooks()} == before
     assert (ROOT / "notebooks").is_dir()
+
+
+HIDDEN = {"jupyter": {"source_hidden": True, "outputs_hidden": True}, "tags": ["remove-cell"]}
+
+
+def test_hidden_check_cells_are_left_off_the_page_and_need_no_alt_text(tmp_path):
+    nb = notebook("aaa", "bbb")
+    nb["cells"][2]["metadata"] = HIDDEN  # a hidden check that draws a figure
+    assert [c for c, _i, _m, _r in book.figures(nb)] == ["aaa"]
+    path = write(tmp_path, "notebooks", nb)
+    book.alt_text_for(path, nb, {"07_page": {"aaa/1": "A white pixel."}})  # no error for bbb
+    page = json.loads(book.copy_notebook(path, {}, set()))
+    assert [c["id"] for c in page["cells"]] == ["title", "aaa"]
+    with pytest.raises(book.MissingAltText, match="bbb/1: no such figure"):
+        book.check_no_leftover_alt_text({"07_page": {"bbb/1": "Hidden."}}, [path])
+
+
+@pytest.mark.parametrize("metadata, tags", [
+    ({}, []),
+    ({"jupyter": {"source_hidden": True}}, ["hide-input"]),
+    ({"jupyter": {"outputs_hidden": True}}, ["hide-output"]),
+    ({"jupyter": {"source_hidden": True, "outputs_hidden": True}}, ["hide-input", "hide-output"]),
+    ({"tags": ["predict-answer"]}, ["predict-answer", "hide-output"]),
+    ({"tags": ["nbval-ignore-output", "hide-output"]}, ["nbval-ignore-output", "hide-output"]),
+])
+def test_code_cells_are_folded_where_jupyterlab_folds_them(metadata, tags):
+    cell = {"cell_type": "code", "id": "c", "metadata": metadata, "source": "x",
+            "outputs": [], "execution_count": 1}
+    folded = book.fold_like_the_lab(cell)
+    assert folded["metadata"].get("tags", []) == tags
+    assert ("predict-answer" in tags) == ("mystnb" in folded["metadata"])
+    assert cell["metadata"] == metadata  # the source cell is not changed
+
+
+def test_a_hidden_markdown_cell_is_folded_unless_it_holds_a_heading():
+    cell = {"cell_type": "markdown", "id": "m", "metadata": {"jupyter": {"source_hidden": True}},
+            "source": ["A note ", "for authors."]}
+    source = book.fold_like_the_lab(cell)["source"]
+    assert source.startswith("<details") and "A note for authors." in source
+    assert source.endswith("</details>")
+    cell["source"] = "## A heading\n\ntext"
+    assert book.fold_like_the_lab(cell)["source"] == cell["source"]
+    cell["metadata"] = {}
+    cell["source"] = "Shown."
+    assert book.fold_like_the_lab(cell)["source"] == "Shown."
