@@ -34,7 +34,8 @@ class UpdateCoalescer:
     once no request has come for `delay` seconds (the burst is over), but at most `max_wait`
     seconds after the first request of the burst (a long drag still shows where it goes).
     Without a loop, it runs at once. requests / runs: counts, for tests and benchmarks.
-    pending: an update is waiting to run.
+    pending: an update is waiting to run. last_request: the loop time of the last request
+    (the lab starts a slow training run only once the sliders have been still a while).
     """
 
     def __init__(self, update, delay: float = 0.01, max_wait: float = 0.25):
@@ -49,6 +50,10 @@ class UpdateCoalescer:
     @property
     def pending(self) -> bool:
         return self._handle is not None
+
+    @property
+    def last_request(self) -> float:
+        return self._last
 
     def request(self):
         self.requests += 1
