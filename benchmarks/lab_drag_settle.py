@@ -1,14 +1,20 @@
 """How long the lab takes to show the final value after a drag across the mini-batch size
-slider is released, in a real browser.
+slider is released, in a real browser; against the same value typed in the size box.
 
 Starts JupyterLab over a copy of the notebooks and Debian's Chromium (Playwright; needs
 `apt-get install chromium` and requirements-ui.txt, as `make test-ui`), runs notebook 00 and
-then, N times: moves the learning-rate slider one stop down (a rate not used before: no
-training run is cached), puts the size slider at one end, and drags it to the other end in 40
-mouse moves and releases it. Timed in the page, from the mouse button's release to the
-moment the readout shows the final size with its run ("... ms per epoch on this machine"),
-which the kernel sends after the frame. Both directions: to b = m (cheap final run) and to
-b = 1 (SGD, the most expensive run of the lab: its own training is part of the time).
+then, N times in each direction:
+
+* drag: the learning-rate slider one stop down (a rate not used before: no training run is
+  cached), the size slider put at one end, then dragged to the other end in 40 mouse moves
+  and released; timed from the release;
+* typed (the peer: the final value's own training run and drawing, nothing passed on the
+  way): the rate one stop down again, the final size typed in the box; timed from Enter.
+
+Both timed in the page until the readout shows the final size with its run ("... ms per
+epoch on this machine"), which the kernel sends after the frame. Directions: to b = m (a
+cheap final run) and to b = 1 (SGD, the lab's longest run). The machine's load changes the
+runs' own time; the ratio drag / typed says what the values passed on the way still cost.
 
     .venv/bin/python benchmarks/lab_drag_settle.py [N]
 """
@@ -31,22 +37,24 @@ from lab_page import (  # noqa: E402
     serve_notebooks,
 )
 
-# Parks the time of the next mouse release and of the first time the readout matches on
-# window (performance.now(), ms).
+# Parks on window the time of the next `event` (a mouse release, a key press) and of the
+# first time the readout matches (performance.now(), ms); and of the drag's start.
 WATCH_JS = """
-(el, pattern) => {
+(el, [pattern, events]) => {
   const re = new RegExp(pattern);
-  window.__up = null; window.__shown = null;
+  window.__down = null; window.__start = null; window.__shown = null;
   const check = () => {
     if (window.__shown === null && re.test(el.innerText)) window.__shown = performance.now();
   };
   new MutationObserver(check).observe(el, {childList: true, subtree: true,
                                            characterData: true});
-  const up = () => { if (window.__up === null) window.__up = performance.now(); };
-  window.addEventListener("pointerup", up, {capture: true, once: true});
-  window.addEventListener("mouseup", up, {capture: true, once: true});
+  const start = () => { if (window.__start === null) window.__start = performance.now(); };
+  for (const name of events) window.addEventListener(name, start, {capture: true, once: true});
+  window.addEventListener("pointerdown", () => { window.__down = performance.now(); },
+                          {capture: true, once: true});
 }
 """
+FINALS = {"right": "4,000", "left": "1"}
 
 
 def shown_pattern(b: str) -> str:
@@ -54,7 +62,7 @@ def shown_pattern(b: str) -> str:
     return rf"^b = {re.escape(b)} ·.*per epoch on this machine"
 
 
-def wait_for(page, panel, pattern, timeout=60):
+def wait_for(panel, pattern, timeout=60):
     """Wait until the readout matches and stays the same for 1 s (the lab has settled)."""
     deadline, last, since = time.time() + timeout, None, time.time()
     while time.time() < deadline:
@@ -67,42 +75,69 @@ def wait_for(page, panel, pattern, timeout=60):
     raise AssertionError(f"the readout did not settle on {pattern!r}: {last!r}")
 
 
+def timed(page, panel, final, events, action) -> tuple[float, float]:
+    """Seconds from the first of `events` to the final value shown (0 if shown before), and
+    the drag's length in seconds (0 without one)."""
+    readout(panel).evaluate(WATCH_JS, [shown_pattern(final), events])
+    action()
+    deadline = time.time() + 60
+    while page.evaluate("window.__shown") is None and time.time() < deadline:
+        time.sleep(0.02)
+    shown, start, down = page.evaluate("[window.__shown, window.__start, window.__down]")
+    if shown is None or start is None:
+        raise AssertionError(f"the final value b = {final} was not shown")
+    wait_for(panel, shown_pattern(final))
+    return max(0.0, shown - start) / 1e3, (start - down) / 1e3 if down else 0.0
+
+
 def main(repeats: int = 5):
-    results = {"right": [], "left": []}
-    finals = {"right": "4,000", "left": "1"}
+    results = {(d, how): [] for d in FINALS for how in ("drag", "typed")}
     with serve_notebooks() as server, sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
         panel = open_notebook(page, server, "00_lab.ipynb")
         handles, _image = open_lab(page, panel)
         size, rate = handles.nth(0), handles.nth(1)
-        wait_for(page, panel, shown_pattern("64"))
+        entry = panel.locator(".widget-text input").first  # the size box
+        wait_for(panel, shown_pattern("64"))
+
+        def new_rate():  # one stop down: a rate not used before, every size cold again
+            rate.focus()
+            page.keyboard.press("ArrowLeft")
+
+        def type_size(text):
+            entry.fill(text)
+            entry.press("Enter")
+
         for k in range(repeats):
-            for direction in ("right", "left"):
-                start = "left" if direction == "right" else "right"
-                rate.focus()  # a rate never used before: every size cold again
-                page.keyboard.press("ArrowLeft")
-                drag_across(page, size, start)
-                wait_for(page, panel, shown_pattern(finals[start]))
-                readout(panel).evaluate(WATCH_JS, shown_pattern(finals[direction]))
-                drag_across(page, size, direction, steps=40)
-                deadline = time.time() + 60
-                while page.evaluate("window.__shown") is None and time.time() < deadline:
-                    time.sleep(0.02)
-                shown, up = page.evaluate("[window.__shown, window.__up]")
-                if shown is None or up is None:
-                    raise AssertionError(f"drag {k} to the {direction}: the final value "
-                                         f"b = {finals[direction]} was not shown")
-                results[direction].append(max(0.0, shown - up) / 1e3)
-                wait_for(page, panel, shown_pattern(finals[direction]))
-                print(f"drag {k + 1} to b = {finals[direction]}: "
-                      f"{results[direction][-1]:.2f} s", flush=True)
+            for d, final in FINALS.items():
+                start_end = "left" if d == "right" else "right"
+                new_rate()
+                drag_across(page, size, start_end)
+                wait_for(panel, shown_pattern(FINALS[start_end]))
+                dt, length = timed(page, panel, final, ["pointerup", "mouseup"],
+                                   lambda d=d: drag_across(page, size, d, steps=40))
+                results[d, "drag"].append(dt)
+                new_rate()
+                wait_for(panel, shown_pattern(final))
+                type_size(FINALS[start_end].replace(",", ""))  # not timed: back to the start
+                wait_for(panel, shown_pattern(FINALS[start_end]))
+                new_rate()
+                wait_for(panel, shown_pattern(FINALS[start_end]))
+                typed, _ = timed(page, panel, final, ["keydown"],
+                                 lambda final=final: type_size(final.replace(",", "")))
+                results[d, "typed"].append(typed)
+                print(f"{k + 1}: to b = {final}: drag ({length:.2f} s long) settled {dt:.2f} s "
+                      f"after the release; typed {typed:.2f} s after Enter", flush=True)
         browser.close()
-    med = {d: statistics.median(v) for d, v in results.items()}
-    for d, v in results.items():
-        print(f"to b = {finals[d]}: {', '.join(f'{x:.2f}' for x in v)} s; median {med[d]:.2f} s")
-    print(f"settle after a 40-step drag, median of {repeats}: to b = 4,000 {med['right']:.2f} s, "
-          f"to b = 1 {med['left']:.2f} s")
+    med = {key: statistics.median(v) for key, v in results.items()}
+    for (d, how), v in results.items():
+        print(f"to b = {FINALS[d]}, {how}: {', '.join(f'{x:.2f}' for x in v)} s; "
+              f"median {med[d, how]:.2f} s")
+    print(f"settle after a 40-step drag, median of {repeats} (typed: the final run alone): "
+          f"to b = 4,000 {med['right', 'drag']:.2f} s (typed {med['right', 'typed']:.2f} s); "
+          f"to b = 1 {med['left', 'drag']:.2f} s (typed {med['left', 'typed']:.2f} s, "
+          f"drag/typed {med['left', 'drag'] / med['left', 'typed']:.2f})")
 
 
 if __name__ == "__main__":

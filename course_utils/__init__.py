@@ -29,7 +29,8 @@ re-exports, each readable in one sitting):
     widgets     sliders  (= parsing: typed values, reports: what a value means, widget_parts:
                 slider with a box and dashboard, live_figure, explorers: notebooks 04 and 05)
     lab         the interactive lab  (= lab_runs: the runs, lab_views: one class per view,
-                coalesce: a burst of slider changes costs one update)
+                coalesce: a burst of slider changes costs one update, live_update: update,
+                status and drawn, the protocol the lab shares with the explorers)
     checks      the exercises' checks: plain-words feedback on a learner's answer
 
 Notebooks use `import course_utils as cu` and call `cu.train.train(...)`, so every name says

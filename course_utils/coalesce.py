@@ -9,6 +9,10 @@ update, when it runs, reads the sliders as they are then. Measured in a kernel
 (benchmarks/slider_latency.py, 20 size messages sent at once): 1 update and 1 training run,
 against 20 updates and 11 training runs (one per new size) when each message updates at once.
 
+The lab goes one step further for the values that need a training run (see lab.py): the run
+trains in a worker thread once the sliders have been still for a moment, and is cancelled if
+the slider moves on, so a passed value never delays the one shown last.
+
 Where no event loop runs in this thread (a script, the tests), the update runs at once. In a
 kernel, a cell's code runs on the loop too: a cell that sets a slider from code sees the views
 follow just after the cell ends (or calls the lab's `update()` to redraw at once).
