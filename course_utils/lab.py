@@ -187,14 +187,7 @@ class Lab(LiveUpdate):
             self._start_later = None
         loop = None if wait else running_loop()
         if key is not None and loop is not None and not self.runs.is_cached(*key):
-            still = loop.time() - self.updates.last_request
-            if self.training is None and still >= SETTLE:
-                self._train_in_background(key, loop)
-            elif self.training is None:  # a drag may go on: look again when it may be over
-                self._start_later = loop.call_later(SETTLE - still, self._still)
-            when = "…" if self.training else " when the slider stops"
-            self.readout.value = (f"<b>b = {key[0]:,}</b> · learning rate {key[1]:.3g} · "
-                                  f"<i>training at this size{when}</i>")
+            self._train_when_still(key, loop)
             return None
         s = self.state()
         for view in self.views.values():
@@ -214,6 +207,19 @@ class Lab(LiveUpdate):
         """Something is still to come: an update, a run's start, or a run training."""
         return (self.updates.pending or self._start_later is not None
                 or self.training is not None)
+
+    def _train_when_still(self, key, loop):
+        """Start the run at key in a worker thread once the sliders have been still for
+        SETTLE seconds (a drag starts no run for the values it passes); the readout says
+        that the views wait for it."""
+        still = loop.time() - self.updates.last_request
+        if self.training is None and still >= SETTLE:
+            self._train_in_background(key, loop)
+        elif self.training is None:  # a drag may go on: look again when it may be over
+            self._start_later = loop.call_later(SETTLE - still, self._still)
+        when = "…" if self.training else " when the slider stops"
+        self.readout.value = (f"<b>b = {key[0]:,}</b> · learning rate {key[1]:.3g} · "
+                              f"<i>training at this size{when}</i>")
 
     def _train_in_background(self, key, loop):
         """Compute the run at key in a worker thread; when it is done (or failed), update
