@@ -217,9 +217,12 @@ class Lab(LiveUpdate):
             self._train_in_background(key, loop)
         elif self.training is None:  # a drag may go on: look again when it may be over
             self._start_later = loop.call_later(SETTLE - still, self._still)
+        b, used = key
+        n = math.ceil(self.runs.m / b)
         when = "…" if self.training else " when the slider stops"
-        self.readout.value = (f"<b>b = {key[0]:,}</b> · learning rate {key[1]:.3g} · "
-                              f"<i>training at this size{when}</i>")
+        self.readout.value = (f"<b>b = {b:,}</b> · learning rate {used:.3g} · {n:,} "
+                              f"update{'s' if n > 1 else ''} per epoch · <i>training at this "
+                              f"size{when}</i>")
 
     def _train_in_background(self, key, loop):
         """Compute the run at key in a worker thread; when it is done (or failed), update
