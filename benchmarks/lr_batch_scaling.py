@@ -22,8 +22,8 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
-import course_utils.lr_scaling as lrs
-from course_utils import data, models
+import course_utils.measure.lr_scaling as lrs
+from course_utils.core import data, models
 
 SEEDS = (0, 1, 2, 3, 4)
 

@@ -1,6 +1,6 @@
 """The memory budget at full size (issue: memory budget).
 
-(a) course_utils.memory.step_memory against a real step under tracemalloc, for every model
+(a) course_utils.measure.memory.step_memory against a real step under tracemalloc, for every model
     of course_utils (logistic, softmax and linear regression, MLP) at b = 1 ... 8192,
     float32 and float64: worst relative error.
 (b) Training from a file 4x larger than the memory budget given to the process: a fresh
@@ -29,7 +29,7 @@ MODELS = [([784, 1], "sigmoid"), ([784, 1], "linear"), ([40, 10], "softmax"),
 
 
 def estimate_errors():
-    from course_utils import memory
+    from course_utils.measure import memory
 
     worst = (0.0, None)
     for dims, out in MODELS:
@@ -47,7 +47,8 @@ def estimate_errors():
 def worker(path, order, block_mb, max_examples):
     import numpy as np
 
-    from course_utils import memory, models, stream
+    from course_utils.core import models
+    from course_utils.measure import memory, stream
 
     m, n_x = stream.file_shape(path)
     model = models.LogisticRegression(n_x, dtype=np.float32, seed=MODEL_SEED)
@@ -64,7 +65,7 @@ def worker(path, order, block_mb, max_examples):
 
 
 def run_worker(path, order, block_mb, max_examples=None):
-    from course_utils import stream
+    from course_utils.measure import stream
 
     stream.drop_from_page_cache(path)
     cmd = [sys.executable, __file__, "--worker", order, "--file", path, "--block-mb",
@@ -90,7 +91,7 @@ def main():
     err, where = estimate_errors()
     print(f"  worst relative error {100 * err:+.2f}% at {where}")
 
-    from course_utils import stream
+    from course_utils.measure import stream
 
     budget = args.budget_mb * 2**20
     n_x = 100

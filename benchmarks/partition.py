@@ -22,9 +22,9 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from course_utils.memory import measure_peak_bytes
-from course_utils.minibatch import iterate_minibatches, random_mini_batches
-from course_utils.models import MLP
+from course_utils.core.minibatch import iterate_minibatches, random_mini_batches
+from course_utils.core.models import MLP
+from course_utils.measure.memory import measure_peak_bytes
 
 
 def read(batches) -> float:

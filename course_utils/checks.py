@@ -17,7 +17,8 @@ import math
 
 import numpy as np
 
-from . import data, lr_scaling, memory, minibatch, models, train
+from .core import data, minibatch, models, train
+from .measure import curves, lr_scaling, memory
 
 
 class Wrong(Exception):
@@ -205,19 +206,19 @@ def ewma(fn):
              (list(np.linspace(2, 1, 30)), 0.98)]
     for values, beta in cases:
         got = np.asarray(fn(np.array(values), beta), dtype=float)
-        want = train.ewma(values, beta)
+        want = curves.ewma(values, beta)
         if got.shape != want.shape:
             raise Wrong(f"for {len(values)} values return {len(values)} averages, one per "
                         f"value; yours has shape {got.shape}")
         if np.allclose(got, want):
             continue
-        raw = train.ewma(values, beta, bias_correction=False)
+        raw = curves.ewma(values, beta, bias_correction=False)
         if np.allclose(got, raw):
             raise Wrong(f"on {values[:4]} with beta = {beta} your first average is "
                         f"{_fmt(got[0])} = (1 - beta)·{_fmt(values[0])}: that is v_1 before "
                         f"bias correction. Divide v_t by 1 - beta^t: the first becomes "
                         f"{_fmt(want[0])}.")
-        if np.allclose(got, train.ewma(values, 1 - beta)):
+        if np.allclose(got, curves.ewma(values, 1 - beta)):
             raise Wrong(f"with beta = {beta} your averages follow each new value too closely: "
                         "v_t = beta·v_(t-1) + (1 - beta)·x_t gives weight beta to the past, "
                         "not to the new value.")
@@ -225,7 +226,7 @@ def ewma(fn):
         raise Wrong(f"on {values[:4]}... with beta = {beta}: average {k + 1} should be "
                     f"{_fmt(want[k])}, yours is {_fmt(got[k])}.")
     return ("4 cases: a constant sequence stays constant (bias corrected from the first "
-            "value), beta = 0.5 and 0.98, all equal to cu.train.ewma.")
+            "value), beta = 0.5 and 0.98, all equal to cu.curves.ewma.")
 
 
 # ---- 03: learning-rate decay ------------------------------------------------------------------

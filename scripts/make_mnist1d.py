@@ -7,7 +7,7 @@ Needs the `mnist1d` package, a development-only dependency:
 
 `make_dataset()` with its default arguments (seed 42) gives 4,000 training and 1,000 test
 examples of 40 features and 10 classes. We store them as the package returns them, examples
-as rows; `course_utils.data.load_mnist1d` turns them into the course's (n_x, m) convention.
+as rows; `course_utils.core.data.load_mnist1d` turns them into the course's (n_x, m) convention.
 """
 
 import hashlib

@@ -13,8 +13,8 @@ import sys
 
 from threadpoolctl import threadpool_limits
 
-from course_utils.models import MLP
-from course_utils.timing import random_batch
+from course_utils.core.data import random_batch
+from course_utils.core.models import MLP
 
 
 def status_bytes(field):

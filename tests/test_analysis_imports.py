@@ -8,9 +8,11 @@ import sys
 
 import pytest
 
+import course_utils
+
 HEAVY = ("matplotlib.pyplot", "ipywidgets", "IPython", "PIL")
-COMPUTE = ("noise", "sweep", "timing", "curves")
-PLOTTING_SIDE = ("surface", "plotting")
+COMPUTE = tuple(n for n, m in course_utils.MODULES.items() if m.startswith(("core.", "measure.")))
+PLOTTING_SIDE = tuple(n for n, m in course_utils.MODULES.items() if m.startswith("plots."))
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +23,11 @@ def loaded():
         "import importlib, json, sys",
         f"heavy = {list(HEAVY)!r}",
         "seen = {}",
+        f"modules = {course_utils.MODULES!r}",
         f"for group, names in (('compute', {list(COMPUTE)!r}), "
         f"('plotting side', {list(PLOTTING_SIDE)!r})):",
         "    for name in names:",
-        "        importlib.import_module('course_utils.' + name)",
+        "        importlib.import_module('course_utils.' + modules[name])",
         "    seen[group] = {m: m in sys.modules for m in heavy}",
         "print(json.dumps(seen))",
     ])
@@ -42,25 +45,24 @@ def test_plotting_side_modules_load_pyplot_only_to_draw(loaded):
     assert not seen["matplotlib.pyplot"] and not seen["ipywidgets"] and not seen["IPython"]
 
 
-def test_the_split_modules_keep_every_name_the_notebooks_call():
-    from course_utils import curves, surface, sweep, timing
+def test_every_name_the_notebooks_call_exists():
+    """Each cu.<module>.<name> in a notebook's code, a benchmark or a script is found where
+    the short name points."""
+    import importlib
+    import re
+    from pathlib import Path
 
-    names = {
-        sweep: ["compare_with_batch_gd", "describe_crossover", "fit_steps_model", "format_runs",
-                "format_timing", "format_tried", "min_logistic_cost", "plot_comparisons",
-                "plot_targets", "scaling_regimes", "time_to_target", "tune_learning_rate",
-                "TargetResult", "Comparison", "crossover", "replay_run", "time_runs"],
-        timing: ["StepTimes", "count_verdicts", "format_effect", "log_ticks",
-                 "plot_power_of_two", "plot_throughput", "plot_time_per_example",
-                 "power_of_two_effect", "power_of_two_effect_one_run", "power_of_two_summary",
-                 "step_breakdown", "time_steps", "random_batch", "seconds_per_call"],
-        curves: ["contest", "contest_table", "cost_rises", "label_noise_effect",
-                 "plot_cost_changes", "rank_with_ties", "ranking_text", "top_hessian_eigenvalue",
-                 "tune_learning_rate", "Tuning", "Entry", "KINDS"],
-        surface: ["LeastSquares2D", "OTHER_STYLES", "distance_per_epoch", "path_summary",
-                  "plot_distances", "plot_near_minimum", "plot_paths", "settled_epoch",
-                  "train_path"],
-    }
-    for module, wanted in names.items():
-        missing = [n for n in wanted if not hasattr(module, n)]
-        assert not missing, f"{module.__name__} lacks {missing}"
+    root = Path(__file__).resolve().parent.parent
+    called = set()
+    for nb in sorted((root / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(nb.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                called |= set(re.findall(r"\bcu\.(\w+)\.(\w+)", "".join(cell["source"])))
+    for path in sorted((root / "benchmarks").glob("*.py")) + sorted(
+            (root / "scripts").glob("*.py")):
+        called |= set(re.findall(r"\bcu\.(\w+)\.(\w+)", path.read_text()))
+    assert len(called) > 100, "the pattern found too few names: stale?"
+    missing = sorted(f"cu.{m}.{n}" for m, n in called
+                     if not hasattr(importlib.import_module(
+                         f"course_utils.{course_utils.MODULES[m]}"), n))
+    assert missing == []

@@ -4,7 +4,9 @@ answers get the intended message. A check never raises."""
 import numpy as np
 import pytest
 
-from course_utils import checks, minibatch, train
+from course_utils import checks
+from course_utils.core import minibatch
+from course_utils.measure import curves
 
 STATUS = {"right": True, "wrong": False, "not written": None}
 
@@ -170,8 +172,8 @@ WRONG = [
     ("minibatches_per_epoch", lambda m, b: m // b, "don't drop the smaller last mini-batch"),
     ("minibatches_per_epoch", lambda m, b: m // b + 1, "no extra, empty mini-batch"),
     ("minibatches_per_epoch", lambda m, b: m / b, "return a whole number"),
-    ("ewma", lambda v, beta: train.ewma(v, beta, bias_correction=False), "before bias correction"),
-    ("ewma", lambda v, beta: train.ewma(v, 1 - beta), "weight beta to the past"),
+    ("ewma", lambda v, beta: curves.ewma(v, beta, bias_correction=False), "before bias correction"),
+    ("ewma", lambda v, beta: curves.ewma(v, 1 - beta), "weight beta to the past"),
     ("lr_decay", lambda lr0, rate, epoch: lr0 / (1 + rate) ** epoch, "geometric decay"),
     ("lr_decay", lambda lr0, rate, epoch: lr0 * rate * epoch, "the rate should be 0.1"),
     ("gradient_variance",

@@ -10,7 +10,9 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from course_utils import curves, data, models, plotting, train  # noqa: E402
+from course_utils.core import data, models, train  # noqa: E402
+from course_utils.measure import curves  # noqa: E402
+from course_utils.plots import curves_plots, plotting  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +62,7 @@ def test_cost_rises_counts_every_rise(costs):
 
 def test_plot_cost_changes_marks_the_rises_and_meets_the_convention():
     fig, ax = plt.subplots(layout="constrained")
-    curves.plot_cost_changes([5.0, 4.0, 4.5, 3.0, 3.2, 2.0], ax=ax, label="rate 2",
+    curves_plots.plot_cost_changes([5.0, 4.0, 4.5, 3.0, 3.2, 2.0], ax=ax, label="rate 2",
                              color=plotting.OTHER["orange"], marker="^")
     change, rises = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
     np.testing.assert_allclose(change.get_ydata(), [-1.0, 0.5, -1.5, 0.2, -1.2])
@@ -68,7 +70,7 @@ def test_plot_cost_changes_marks_the_rises_and_meets_the_convention():
     assert rises.get_label() == "rate 2: a rise"
     assert plotting.convention_problems(ax) == []
     plt.close(fig)
-    ax = curves.plot_cost_changes([3.0, 2.0, 1.0])  # no rise: no "a rise" entry
+    ax = curves_plots.plot_cost_changes([3.0, 2.0, 1.0])  # no rise: no "a rise" entry
     assert not any("a rise" in line.get_label() for line in ax.get_lines())
     plt.close(ax.figure)
 

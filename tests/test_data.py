@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data
+from course_utils.core import data
 
 REPO_DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data, gradcheck, models
+from course_utils.core import data, gradcheck, models
 
 rng = np.random.default_rng(0)
 X4 = rng.standard_normal((4, 7))

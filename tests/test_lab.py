@@ -9,9 +9,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
-from course_utils import lab, lab_runs, lab_views, plotting, widget_parts  # noqa: E402
-from course_utils.live_figure import holds_data  # noqa: E402
-from course_utils.live_update import failure_message  # noqa: E402
+from course_utils.plots import plotting  # noqa: E402
+from course_utils.ui import lab, lab_runs, lab_views, widget_parts  # noqa: E402
+from course_utils.ui.live_figure import holds_data  # noqa: E402
+from course_utils.ui.live_update import failure_message  # noqa: E402
 
 # Building a lab renders its figure once (constrained layout, over a second): the labs are
 # built once per module and shared; `full_lab` puts the shared one's sliders back first.
@@ -63,10 +64,10 @@ def cost_lab(runs):
 def test_decimate_keeps_the_envelope():
     y = np.random.default_rng(0).standard_normal(10_000)
     x = np.arange(y.size)
-    xs, ys = lab.decimate(x, y, 1000)
+    xs, ys = plotting.decimate(x, y, 1000)
     assert len(ys) <= 1000 and ys.max() == y.max() and ys.min() == y.min()
     assert np.all(np.diff(xs) > 0)
-    assert lab.decimate(x[:10], y[:10])[1].tolist() == y[:10].tolist()
+    assert plotting.decimate(x[:10], y[:10])[1].tolist() == y[:10].tolist()
 
 
 @pytest.mark.parametrize("args, error, match", [
@@ -79,7 +80,7 @@ def test_decimate_keeps_the_envelope():
 ])
 def test_decimate_rejects_bad_input(args, error, match):
     with pytest.raises(error, match=match):
-        lab.decimate(*args)
+        plotting.decimate(*args)
 
 
 def test_views_follow_the_batch_slider(full_lab, runs):

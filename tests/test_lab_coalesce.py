@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from course_utils.coalesce import UpdateCoalescer, running_loop
+from course_utils.ui.coalesce import UpdateCoalescer, running_loop
 
 
 def test_without_an_event_loop_each_request_updates_at_once():

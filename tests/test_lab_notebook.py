@@ -8,11 +8,11 @@ from nbclient.exceptions import CellExecutionError
 
 CHECK = "assert {0}.status.value == '' and {0}.drawn(), {0}.status.value"
 CELLS = [
-    "import course_utils as cu\nimport course_utils.lab_views\n"
+    "import course_utils as cu\nimport course_utils.ui.lab_views\n"
     "lab = cu.lab.Lab(views=('memory',))\nlab.widget()",
     CHECK.format("lab"),  # a working lab: the check passes
     "def broken(self, state):\n    raise RuntimeError('memory view broken on purpose')\n\n\n"
-    "course_utils.lab_views.MemoryView.update = broken\n"
+    "course_utils.ui.lab_views.MemoryView.update = broken\n"
     "lab.update()  # what a slider change runs",
     CHECK.format("lab"),  # a broken view: the check fails, with the error
     "print('never reached')",

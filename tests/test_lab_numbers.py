@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils.lab_runs import decimate, scaled_rate
-from course_utils.parsing import format_bytes, parse_batch_size, parse_bytes, parse_rate
-from course_utils.reports import relative_noise
+from course_utils.plots.plotting import decimate
+from course_utils.ui.lab_runs import scaled_rate
+from course_utils.ui.parsing import format_bytes, parse_batch_size, parse_bytes, parse_rate
+from course_utils.ui.reports import relative_noise
 
 FAST = settings(max_examples=30, deadline=None)
 
@@ -134,12 +135,12 @@ def test_decimate_keeps_extremes_and_order(n, max_points, seed):
 
 def test_the_compute_behind_the_sliders_imports_no_ui():
     """The runs, the parsing, the reports and the coalescing are plain compute: importing them
-    loads neither widgets nor pyplot (only course_utils.lab and .widgets, the UI, do)."""
+    loads neither widgets nor pyplot (only course_utils.ui.lab and .widgets, the UI, do)."""
     import subprocess
     import sys
 
-    code = ("import sys\nimport course_utils.lab_runs, course_utils.parsing, "
-            "course_utils.reports, course_utils.coalesce\n"
+    code = ("import sys\nimport course_utils.ui.lab_runs, course_utils.ui.parsing, "
+            "course_utils.ui.reports, course_utils.ui.coalesce\n"
             "print(sorted(m for m in ('matplotlib.pyplot', 'ipywidgets', 'IPython', 'PIL') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

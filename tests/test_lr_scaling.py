@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import curvature, curves, data, models, sweep, train
-from course_utils import lr_scaling as lrs
+from course_utils.core import data, models, train
+from course_utils.measure import curvature, curves, sweep
+from course_utils.measure import lr_scaling as lrs
 
 # ---- the closed form, against a brute-force expectation ---------------------------------------
 

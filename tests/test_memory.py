@@ -1,6 +1,6 @@
-"""course_utils.memory: what the replay counts, the budget search, accumulation, the machine's
-memory and the figures. The replay against tracemalloc and models.py: test_memory_replay.py;
-bad arguments and properties over many numbers: test_memory_inputs.py."""
+"""course_utils.measure.memory: what the replay counts, the budget search, accumulation, the
+machine's memory and the figures. The replay against tracemalloc and models.py:
+test_memory_replay.py; bad arguments and properties over many numbers: test_memory_inputs.py."""
 
 import subprocess
 import sys
@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from course_utils import memory, models, train
+from course_utils.core import models, train
+from course_utils.measure import memory
+from course_utils.plots import memory_plots
 
 
 @pytest.fixture(autouse=True)
@@ -151,7 +153,7 @@ def test_machine_memory_helpers_read_proc_on_linux():
 
 
 def test_machine_memory_helpers_read_the_right_fields(monkeypatch, tmp_path):
-    from course_utils.memory import machine
+    from course_utils.measure.memory import machine
 
     status = tmp_path / "status"
     status.write_text("Name:\tpython\nVmPeak:\t  900 kB\nVmHWM:\t  123 kB\n")
@@ -166,7 +168,7 @@ def test_machine_memory_helpers_read_the_right_fields(monkeypatch, tmp_path):
 
 
 def test_machine_memory_helpers_fall_back_off_linux(monkeypatch):
-    from course_utils.memory import machine
+    from course_utils.measure.memory import machine
 
     monkeypatch.setattr(machine, "_proc_bytes", lambda path, field: None)
     rss = machine.peak_rss_bytes()  # getrusage: KiB on Linux, bytes on macOS
@@ -261,7 +263,7 @@ def test_global_random_state_untouched():
 
 
 def test_import_loads_no_plotting_or_widgets():
-    code = ("import sys, course_utils.memory as m; m.largest_batch([4, 3], 10**6); "
+    code = ("import sys, course_utils.measure.memory as m; m.largest_batch([4, 3], 10**6); "
             "print([k for k in ('matplotlib', 'matplotlib.pyplot', 'ipywidgets', 'IPython', "
             "'PIL') if k in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -274,13 +276,13 @@ def test_plots_follow_the_figure_convention():
     matplotlib.use("Agg")  # tests only: no display needed
     import matplotlib.pyplot as plt
 
-    from course_utils import plotting
+    from course_utils.plots import plotting
 
     dims = [784, 256, 10]
     steps = [memory.step_memory(dims, b, "float32") for b in (64, 1024)]
     measured = [memory.measure_step_peak(dims, b, "float32") for b in (64, 1024)]
-    axes = list(memory.plot_step_memory(steps, measured))
-    axes += list(memory.plot_step_memory(steps[0], measured[0]))
+    axes = list(memory_plots.plot_step_memory(steps, measured))
+    axes += list(memory_plots.plot_step_memory(steps[0], measured[0]))
     labels = [t.get_text() for t in axes[2].get_yticklabels()]
     assert "optimizer state\n(0: plain GD keeps none)" in labels  # an empty category says why
     calls = []
@@ -292,7 +294,7 @@ def test_plots_follow_the_figure_convention():
 
     budget = memory.smallest_budget(dims, 300, "float32")
     memory.find_largest_batch(run_step)
-    search = memory.plot_search(calls, dims, budget, "float32")
+    search = memory_plots.plot_search(calls, dims, budget, "float32")
     assert len(search) == 3 and min(search[2].get_ylim()) > 100  # the zoom: bisection only
     axes += list(search)
     for ax in axes:  # no method colour, and no sky blue (too close to batch GD's blue)

@@ -1,5 +1,5 @@
-"""Bad arguments to course_utils.memory and oom: each raises TypeError or ValueError naming the
-argument, before any work; and properties of the budget search over many numbers."""
+"""Bad arguments to course_utils.measure.memory and oom: each raises TypeError or ValueError
+naming the argument, before any work; and properties of the budget search over many numbers."""
 
 import math
 
@@ -8,7 +8,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from course_utils import memory, models, oom
+from course_utils.core import models
+from course_utils.measure import memory, oom
+from course_utils.plots import memory_plots
 
 DIMS = [784, 256, 10]
 NAN, INF = float("nan"), float("inf")
@@ -150,19 +152,19 @@ def test_bad_argument_is_named(call, error, name):
 def test_bad_plot_arguments_are_named():
     steps = [_step(8), _step(64)]
     with pytest.raises(ValueError, match="1 or 2"):
-        memory.plot_step_memory(steps + steps[:1])
+        memory_plots.plot_step_memory(steps + steps[:1])
     with pytest.raises(TypeError, match=r"steps\[1\]"):
-        memory.plot_step_memory([steps[0], "b = 64"])
+        memory_plots.plot_step_memory([steps[0], "b = 64"])
     with pytest.raises(ValueError, match="measured_bytes"):
-        memory.plot_step_memory(steps, [1000])
+        memory_plots.plot_step_memory(steps, [1000])
     with pytest.raises(ValueError, match="axes"):
-        memory.plot_step_memory(steps, axes=[None, None])
+        memory_plots.plot_step_memory(steps, axes=[None, None])
     with pytest.raises(ValueError, match="trials"):
-        memory.plot_search([], DIMS, 10**6)
+        memory_plots.plot_search([], DIMS, 10**6)
     with pytest.raises(TypeError, match=r"trials\[0\]"):
-        memory.plot_search([64], DIMS, 10**6)
+        memory_plots.plot_search([64], DIMS, 10**6)
     with pytest.raises(ValueError, match="budget_bytes"):
-        memory.plot_search([(64, True)], DIMS, NAN)
+        memory_plots.plot_search([(64, True)], DIMS, NAN)
 
 
 def test_good_spellings_give_the_same_numbers():

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from course_utils import memory
-from course_utils.memory import replay
+from course_utils.measure import memory
+from course_utils.measure.memory import replay
 
 
 @pytest.fixture(autouse=True)

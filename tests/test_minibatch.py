@@ -3,7 +3,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import minibatch as mb
+from course_utils.core import minibatch as mb
+from course_utils.measure import memory
+from course_utils.plots import minibatch_plots
 
 
 def index_valued(n_x, m):
@@ -202,16 +204,16 @@ def test_shuffled_order_seed_range_is_randomstates():
 def test_epoch_extra_memory_copy_costs_the_data_iterator_one_batch():
     rng = np.random.default_rng(0)
     X, Y = np.asfortranarray(rng.standard_normal((50, 4000))), np.zeros((1, 4000))
-    extra = mb.epoch_extra_memory(X, Y, 64, seed=0)
+    extra = memory.epoch_extra_memory(X, Y, 64, seed=0)
     assert list(extra) == ["shuffled copy", "lazy iterator"]
     data = X.nbytes + Y.nbytes
     assert 0.95 * data < extra["shuffled copy"] < 1.2 * data  # a second copy of X and Y
     # the permutation (m int64) plus about one mini-batch, far below a copy
     assert extra["lazy iterator"] < 4000 * 8 + 4 * X[:, :64].nbytes < data / 10
     with pytest.raises(ValueError, match="batch_size must satisfy 1 <= batch_size <= 4000, got 0"):
-        mb.epoch_extra_memory(X, Y, 0)
+        memory.epoch_extra_memory(X, Y, 0)
     with pytest.raises(TypeError, match="seed"):
-        mb.epoch_extra_memory(X, Y, 64, seed="0")
+        memory.epoch_extra_memory(X, Y, 64, seed="0")
 
 
 def test_plot_partition_meets_the_figure_convention():
@@ -221,11 +223,11 @@ def test_plot_partition_meets_the_figure_convention():
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
 
-    from course_utils import plotting
+    from course_utils.plots import plotting
 
     labels = np.array([[0] * 5 + [1] * 6, [1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0]])
     before = dict(plt.rcParams)
-    ax = mb.plot_partition(labels, 4, ["as collected", "shuffled"])
+    ax = minibatch_plots.plot_partition(labels, 4, ["as collected", "shuffled"])
     try:
         assert plotting.convention_problems(ax) == []
         assert dict(plt.rcParams) == before
@@ -240,7 +242,8 @@ def test_plot_partition_meets_the_figure_convention():
         colors = {to_hex(h.get_facecolor()).upper() for h in ax.get_legend().legend_handles[:2]}
         assert colors == {plotting.OTHER["orange"], plotting.OTHER["grey"]}
         assert not colors & set(plotting.COLORS.values())  # classes are not methods
-        assert "sky" not in mb.CLASS_COLORS and set(mb.CLASS_COLORS) <= set(plotting.OTHER)
+        classes = minibatch_plots.CLASS_COLORS
+        assert "sky" not in classes and set(classes) <= set(plotting.OTHER)
         (boundaries,) = ax.collections[1:]  # vlines after the white row separator
         assert sorted(seg[0][0] for seg in boundaries.get_segments()) == [3.5, 7.5]
     finally:
@@ -261,6 +264,6 @@ def test_plot_partition_meets_the_figure_convention():
 )
 def test_plot_partition_rejects_bad_input_clearly(labels, b, names, exc, words):
     with pytest.raises(exc) as err:
-        mb.plot_partition(labels, b, names)
+        minibatch_plots.plot_partition(labels, b, names)
     for w in words:
         assert w in str(err.value)

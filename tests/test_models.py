@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data, models
-from course_utils.gradcheck import gradient_check
+from course_utils.core import data, models
+from course_utils.core.gradcheck import gradient_check
 
 rng = np.random.default_rng(0)
 X5 = rng.standard_normal((5, 11))

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from course_utils import memory, oom
+from course_utils.measure import memory, oom
 
 SUPPORTED, WHY = oom.limit_supported()
 needs_limit = pytest.mark.skipif(not SUPPORTED, reason=f"no hard memory limit here: {WHY}")
@@ -100,3 +100,23 @@ def test_bad_arguments_are_refused_before_a_child_starts(monkeypatch):
 def test_signal_names():
     assert oom._signal_name(9) == "SIGKILL"
     assert oom._signal_name(999) == "signal 999"
+
+
+def test_compare_with_formula_says_in_plain_words_what_each_child_did():
+    ran = oom.ChildResult(1000, LIMIT, "ran", steps_done=3)
+    oom_step = oom.ChildResult(3000, LIMIT, "MemoryError", failed_at="in step 1")
+    ok, lines = oom.compare_with_formula([ran, oom_step], [True, False])
+    assert ok and lines == ["b = 1,000: ran all 3 steps, as the formula says",
+                            "b = 3,000: ran out of memory in step 1, as the formula says"]
+    ok, lines = oom.compare_with_formula([ran, oom_step], [False, True])
+    assert ok and "although the formula says it does not fit" in lines[0]
+    assert "although the formula says it fits" in lines[1]
+    # a child that neither ran nor ran out of memory (an OpenBLAS error): no comparison,
+    # a sentence saying the demonstration could not run here
+    broken = oom.ChildResult(1000, LIMIT, "exit code 1")
+    ok, lines = oom.compare_with_formula([broken, oom_step], [True, False])
+    assert not ok and len(lines) == 1
+    assert "could not run on this machine" in lines[0] and "'exit code 1'" in lines[0]
+    assert oom.compare_with_formula([], []) == (True, [])
+    with pytest.raises(ValueError, match="results and fits"):
+        oom.compare_with_formula([ran], [True, False])

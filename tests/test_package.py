@@ -33,14 +33,15 @@ def run_python(code: str, **kw) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def lean_imports():
     """Import course_utils and each compute module, each in a fresh interpreter, in parallel."""
-    modules = ["course_utils"] + [f"course_utils.{m}" for m in COMPUTE]
+    modules = ["course_utils"] + [f"course_utils.{course_utils.MODULES[m]}" for m in COMPUTE]
     procs = {m: subprocess.Popen([sys.executable, "-c", LEAN_CHECK.format(module=m)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for m in modules}
     return {m: p.communicate(timeout=120) + (p.returncode,) for m, p in procs.items()}
 
 
-@pytest.mark.parametrize("module", ["course_utils"] + [f"course_utils.{m}" for m in COMPUTE])
+@pytest.mark.parametrize("module", ["course_utils"] + [f"course_utils.{course_utils.MODULES[m]}"
+                                                       for m in COMPUTE])
 def test_import_pulls_in_no_plotting_widgets_or_images(lean_imports, module):
     out, err, rc = lean_imports[module]
     assert rc == 0, err
@@ -51,7 +52,7 @@ def test_heavy_modules_load_on_first_use_and_say_what_is_missing():
     code = """
 import sys
 import course_utils as cu
-assert "course_utils.lab" not in sys.modules and "course_utils.plotting" not in sys.modules
+assert "course_utils.ui.lab" not in sys.modules and "course_utils.plots.plotting" not in sys.modules
 assert set(cu.__all__) <= set(dir(cu))
 sys.modules["ipywidgets"] = None  # as if ipywidgets were not installed
 try:
@@ -69,7 +70,7 @@ else:
     raise AssertionError("cu.not_a_module did not raise")
 import matplotlib
 matplotlib.use("Agg")
-assert cu.plotting is sys.modules["course_utils.plotting"]
+assert cu.plotting is sys.modules["course_utils.plots.plotting"]
 assert isinstance(cu.widgets.BatchSizeExplorer, type) and "ipywidgets" in sys.modules
 assert isinstance(cu.widgets.MemoryBudgetExplorer, type) and isinstance(cu.lab.Lab, type)
 from course_utils import checks
@@ -86,9 +87,9 @@ def test_all_lists_every_module_the_notebooks_use():
         used |= set(re.findall(r"\bcu\.([a-z_]+)\.", nb.read_text()))
     assert used, "no cu.<module>. found in notebooks/: the pattern is stale"
     assert used <= set(course_utils.__all__), used - set(course_utils.__all__)
-    for name in course_utils.__all__:
-        assert (ROOT / "course_utils" / f"{name}.py").exists() or \
-            (ROOT / "course_utils" / name / "__init__.py").exists(), name
+    for name, module in course_utils.MODULES.items():
+        path = ROOT / "course_utils" / Path(*module.split("."))
+        assert path.with_suffix(".py").exists() or (path / "__init__.py").exists(), name
 
 
 # --- every direct import is declared -----------------------------------------------------
@@ -159,8 +160,9 @@ def test_every_direct_import_is_declared():
         extra = next((e for e, deps in extras.items() if dist in deps), None)
         assert extra is not None, f"{dist} (imported by {sorted(files)}) is not in pyproject"
         # an extra is optional: no compute module may need it
-        needing = {Path(f).parts[1].removesuffix(".py") for f in files}
-        assert not needing & set(COMPUTE), f"{dist} (extra {extra}) imported by {sorted(files)}"
+        needing = {Path(f).parts[1] for f in files}  # the layer folder
+        assert not needing & {"core", "measure"}, \
+            f"{dist} (extra {extra}) imported by {sorted(files)}"
     declared = set(core) | {d for deps in extras.values() for d in deps} | set(
         requirements_files())
     for folder in ("scripts", "tests", "tests_ui", "tests_exercises", "benchmarks"):

@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_utils import data, models, plotting, train  # noqa: E402
+from course_utils.core import data, models, train  # noqa: E402
+from course_utils.plots import plotting  # noqa: E402
 
 
 @pytest.fixture(scope="module")

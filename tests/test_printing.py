@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import printing
+from course_utils.measure import printing
 
 
 def test_prints_digits_far_from_a_rounding_edge():

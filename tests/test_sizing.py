@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data, models, noise, timing
+from course_utils.core import data, models
+from course_utils.measure import noise, timing
+from course_utils.plots import noise_plots, plotting, timing_plots
 
 
 def test_time_steps_shapes_and_derived_quantities():
@@ -122,26 +124,26 @@ def test_log_ticks_label_the_whole_range_in_plain_numbers():
 
     _, ax = plt.subplots()
     ax.set_yscale("log")
-    assert timing.log_ticks(ax.yaxis, [50, 7557]) == [50, 100, 200, 500, 1000, 2000, 5000, 10_000]
+    assert plotting.log_ticks(ax.yaxis, [50, 7557]) == [50, 100, 200, 500, 1000, 2000, 5000, 10_000]
     assert [t.get_text() for t in ax.yaxis.get_ticklabels()][-2:] == ["5,000", "10,000"]
     assert ax.get_ylim()[1] >= 10_000  # the axis widens to the last label, above the data
-    assert timing.log_ticks(ax.yaxis, [1, 100_000]) == [1, 10, 100, 1000, 10_000, 100_000]
-    assert timing.log_ticks(ax.yaxis, [0.007, 0.03]) == [0.005, 0.01, 0.02, 0.05]
-    assert timing.log_ticks(ax.yaxis, [12, 18]) == [10, 20]  # a narrow range: its neighbours
-    assert timing.log_ticks(ax.yaxis, [12, 230]) == [10, 20, 50, 100, 200, 500]
-    assert timing.log_ticks(ax.xaxis, [1, 4096], steps=(1,)) == [1, 10, 100, 1000, 10_000]
-    assert timing.log_ticks(ax.xaxis, [1, 4096], steps=(1,), beyond=False) == [1, 10, 100, 1000]
+    assert plotting.log_ticks(ax.yaxis, [1, 100_000]) == [1, 10, 100, 1000, 10_000, 100_000]
+    assert plotting.log_ticks(ax.yaxis, [0.007, 0.03]) == [0.005, 0.01, 0.02, 0.05]
+    assert plotting.log_ticks(ax.yaxis, [12, 18]) == [10, 20]  # a narrow range: its neighbours
+    assert plotting.log_ticks(ax.yaxis, [12, 230]) == [10, 20, 50, 100, 200, 500]
+    assert plotting.log_ticks(ax.xaxis, [1, 4096], steps=(1,)) == [1, 10, 100, 1000, 10_000]
+    assert plotting.log_ticks(ax.xaxis, [1, 4096], steps=(1,), beyond=False) == [1, 10, 100, 1000]
     # no tick inside the range: the neighbours outside it
-    assert timing.log_ticks(ax.xaxis, [12, 18], steps=(1,), beyond=False) == [10, 100]
-    assert timing.log_ticks(ax.yaxis, [3, 3000, 7e6]) == [1, 10, 100, 1000, 10_000, 100_000,
+    assert plotting.log_ticks(ax.xaxis, [12, 18], steps=(1,), beyond=False) == [10, 100]
+    assert plotting.log_ticks(ax.yaxis, [3, 3000, 7e6]) == [1, 10, 100, 1000, 10_000, 100_000,
                                                             1_000_000, 10_000_000]
     with pytest.raises(ValueError, match="values"):
-        timing.log_ticks(ax.yaxis, [0, -1])
+        plotting.log_ticks(ax.yaxis, [0, -1])
     for bad in ((2, 1), (0.5, 1), (1, 10), ()):
         with pytest.raises(ValueError, match="steps"):
-            timing.log_ticks(ax.yaxis, [1, 10], steps=bad)
+            plotting.log_ticks(ax.yaxis, [1, 10], steps=bad)
     with pytest.raises(ValueError, match="max_ticks"):
-        timing.log_ticks(ax.yaxis, [1, 10], max_ticks=1)
+        plotting.log_ticks(ax.yaxis, [1, 10], max_ticks=1)
     plt.close("all")
 
 
@@ -158,7 +160,7 @@ def log_axis():
 @given(low=st.floats(1e-3, 1e7), ratio=st.floats(1.0, 1e4))
 def test_log_ticks_reach_beyond_both_ends(log_axis, low, ratio):
     values = [low, low * ratio]
-    ticks = timing.log_ticks(log_axis, values)
+    ticks = plotting.log_ticks(log_axis, values)
     assert ticks == sorted(ticks) and len(ticks) <= 9
     assert ticks[0] <= min(values) * (1 + 1e-9) and ticks[-1] >= max(values) * (1 - 1e-9)
 
@@ -220,9 +222,9 @@ def test_timing_arguments_are_checked():
     with pytest.raises(ValueError, match="min_seconds"):
         timing.time_steps(make, [1, 2], min_seconds=-1.0)
     with pytest.raises(ValueError, match="dtype"):
-        timing.random_batch(3, 2, 4, "float")  # 64 bits to numpy, 32 to C: refused
+        data.random_batch(3, 2, 4, "float")  # 64 bits to numpy, 32 to C: refused
     with pytest.raises(ValueError, match="b must satisfy"):
-        timing.random_batch(3, 2, 0, np.float64)
+        data.random_batch(3, 2, 0, np.float64)
     with pytest.raises(ValueError, match="same length"):
         timing.power_of_two_effect_one_run([63, 64, 65], [1.0, 1.0], [(63, 64, 65)])
     with pytest.raises(ValueError, match=r"step_seconds\[1\]"):
@@ -312,7 +314,7 @@ def test_minibatch_variance_arguments_are_checked():
         noise.minibatch_gradient_variance(g, [2], seed=-1)
     v = noise.minibatch_gradient_variance(g, [10], draws=2)
     with pytest.raises(ValueError, match="below m"):  # b = m has no noise to draw
-        noise.plot_minibatch_variance(v, 10)
+        noise_plots.plot_minibatch_variance(v, 10)
 
 
 @settings(max_examples=30, deadline=None)
@@ -360,26 +362,26 @@ def test_timing_and_noise_figures_follow_the_convention():
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
 
-    from course_utils import plotting
+    from course_utils.plots import plotting
 
     sizes = np.array([1, 2, 4, 8, 16, 32, 64, 128])
     t = timing.StepTimes(sizes, np.outer([1.0, 1.1, 0.9], 1e-4 + 1e-6 * sizes))
-    ax = timing.plot_time_per_example(t)
+    ax = timing_plots.plot_time_per_example(t)
     assert ax.get_xscale() == "log" and not plotting.convention_problems(ax)
     ref = (np.array([1, 10, 100, 1000]), np.array([1.0, 10, 90, 100]))
-    ax = timing.plot_throughput(t, {"reference": ref}, fraction=0.9)
+    ax = timing_plots.plot_throughput(t, {"reference": ref}, fraction=0.9)
     assert not plotting.convention_problems(ax)
     texts = [text.get_text() for text in ax.get_legend().get_texts()]
     assert any(f"b = {t.size_reaching(0.9):,}" in text for text in texts)
     assert any("reference (peak 100 examples/s)" == text for text in texts)
     rows = [{"power": p, "advantage_pct": a, "detectable_pct": d}
             for p, a, d in ((64, 3.0, 4.0), (128, -1.0, 8.0))]
-    ax = timing.plot_power_of_two([(rows, "this machine"), (rows[:1], "reference")])
+    ax = timing_plots.plot_power_of_two([(rows, "this machine"), (rows[:1], "reference")])
     assert not plotting.convention_problems(ax)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["64", "128"]
     g = np.random.default_rng(0).standard_normal((64, 3))
     var = noise.minibatch_gradient_variance(g, [1, 4, 16, 64], draws=20, seed=0)
-    ax = noise.plot_minibatch_variance(var, 64)
+    ax = noise_plots.plot_minibatch_variance(var, 64)
     assert len(ax.get_lines()[0].get_xdata()) == 3  # b = m is left out: its variance is 0
     assert not plotting.convention_problems(ax)
     used = {to_hex(line.get_color()).upper() for f in plt.get_fignums()

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import models, stream
+from course_utils.core import models
+from course_utils.measure import stream
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,7 @@ def test_read_speed_counts_examples_per_second(data_file, monkeypatch):
 
 
 def test_cost_on_file_is_the_cost_on_all_rows(data_file):
-    from course_utils import models
+    from course_utils.core import models
 
     path, _ = data_file
     rows = np.load(path)

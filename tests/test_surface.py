@@ -8,7 +8,9 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from course_utils import data, plotting, surface, train  # noqa: E402
+from course_utils.core import data, train  # noqa: E402
+from course_utils.measure import surface  # noqa: E402
+from course_utils.plots import plotting, surface_plots  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +176,7 @@ def test_plot_distances_meets_the_convention(problem):
     X, Y, cost = problem
     runs = {b: surface.train_path(X, Y, (-1.0, 0.0), b, 0.25, num_epochs=5, seed=0)
             for b in (1, 10, 100)}
-    ax = surface.plot_distances(runs, cost.w_min, 100, threshold=0.3, threshold_label="10 %")
+    ax = surface_plots.plot_distances(runs, cost.w_min, 100, threshold=0.3, threshold_label="10 %")
     assert plotting.convention_problems(ax) == []
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts == ["SGD (b = 1), after every update", "SGD (b = 1), mean over each epoch",
@@ -188,7 +190,7 @@ def test_plot_distances_meets_the_convention(problem):
     np.testing.assert_array_equal(mean.get_xdata(), [0, 100, 200, 300, 400, 500])
     assert ax.get_yscale() == "log" and ax.get_xscale() == "symlog"
     with pytest.raises(ValueError, match="at least one"):
-        surface.plot_distances({}, cost.w_min, 100)
+        surface_plots.plot_distances({}, cost.w_min, 100)
     plt.close("all")
 
 
@@ -207,7 +209,7 @@ def test_plot_paths_meets_the_convention(problem):
     paths = {b: surface.train_path(X, Y, (-1.0, 0.0), b, 0.25, updates=40).path
              for b in (1, 10, 100)}
     before = dict(plt.rcParams)
-    ax = surface.plot_paths(paths, 100, cost)
+    ax = surface_plots.plot_paths(paths, 100, cost)
     assert plotting.convention_problems(ax) == []
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts[:3] == ["SGD (b = 1)", "mini-batch GD (b = 10)", "batch GD (b = m = 100)"]
@@ -229,13 +231,13 @@ def test_plot_paths_meets_the_convention(problem):
     assert x0 < -1.0 < x1  # the start is in view
     assert dict(plt.rcParams) == before
     with pytest.raises(ValueError, match="at least one"):
-        surface.plot_paths({}, 100, cost)
+        surface_plots.plot_paths({}, 100, cost)
     with pytest.raises(ValueError, match="a batch size of paths"):  # b > m is no method
-        surface.plot_paths({101: paths[1]}, 100, cost)
+        surface_plots.plot_paths({101: paths[1]}, 100, cost)
     with pytest.raises(ValueError, match="limits"):
-        surface.plot_paths(paths, 100, cost, limits=((1, 0), (0, 1)))
+        surface_plots.plot_paths(paths, 100, cost, limits=((1, 0), (0, 1)))
     with pytest.raises(ValueError, match="pad"):
-        surface.plot_paths(paths, 100, cost, pad=-1)
+        surface_plots.plot_paths(paths, 100, cost, pad=-1)
     plt.close("all")
 
 
@@ -243,17 +245,17 @@ def test_plot_near_minimum(problem):
     X, Y, cost = problem
     h = surface.train_path(X, Y, (-1.0, 0.0), 1, 0.25, num_epochs=3)
     style = dict(color=plotting.OTHER["black"], marker=".", ls="-")
-    ax = surface.plot_near_minimum(cost, {"last epoch": (h.path[-100:], style)}, radius=0.5)
+    ax = surface_plots.plot_near_minimum(cost, {"last epoch": (h.path[-100:], style)}, radius=0.5)
     assert plotting.convention_problems(ax) == []
     assert ax.get_xlim() == pytest.approx((cost.w_min[0] - 0.5, cost.w_min[0] + 0.5))
     with pytest.raises(ValueError, match="radius must be a finite number > 0"):
-        surface.plot_near_minimum(cost, {}, radius=-1)
+        surface_plots.plot_near_minimum(cost, {}, radius=-1)
     plt.close("all")
 
 
 def test_other_styles_are_no_method_and_all_distinct():
-    colors = [s["color"] for s in surface.OTHER_STYLES]
+    colors = [s["color"] for s in surface_plots.OTHER_STYLES]
     assert set(colors) <= set(plotting.OTHER.values()) - set(plotting.COLORS.values())
     assert "#56B4E9" not in colors  # sky blue, too close to batch GD's blue, is not used
     for key in ("color", "ls", "marker"):
-        assert len({s[key] for s in surface.OTHER_STYLES}) == len(surface.OTHER_STYLES)
+        assert len({s[key] for s in surface_plots.OTHER_STYLES}) == len(surface_plots.OTHER_STYLES)

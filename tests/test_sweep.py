@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data, models, sweep, train
+from course_utils.core import data, models, train
+from course_utils.measure import sweep
+from course_utils.plots import sweep_plots
 
 
 def make_logistic():
@@ -301,7 +303,7 @@ def test_sweep_figures_follow_the_convention():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from course_utils import plotting
+    from course_utils.plots import plotting
 
     comparisons = []
     for m, batch_seconds in ((250, 1.0), (500, 2.0), (1000, 4.0)):
@@ -309,27 +311,27 @@ def test_sweep_figures_follow_the_convention():
                 sweep.TargetResult(m, 3.0, True, 3, 3 * m, 0.0)]
         seconds = np.column_stack([np.full(5, 2.0), np.full(5, batch_seconds)]) * 1e-3
         comparisons.append(sweep.Comparison(m, 0.5, runs, seconds))
-    ax_t, ax_e = sweep.plot_comparisons(comparisons, rule_m=400)
+    ax_t, ax_e = sweep_plots.plot_comparisons(comparisons, rule_m=400)
     for ax in (ax_t, ax_e):
         assert not plotting.convention_problems(ax)
     labels = [t.get_text() for t in ax_t.get_legend().get_texts()]
     assert "crossover bracket" in labels and "the rule's m = 400" in labels
     results = [sweep.TargetResult(b, 0.1, True, u, u * b, 1e-3 * u) for b, u in
                ((1, 1000), (4, 260), (16, 80), (64, 40), (256, 35))]
-    ax = sweep.plot_targets(results, "updates", fit=(30, 40))
+    ax = sweep_plots.plot_targets(results, "updates", fit=(30, 40))
     assert not plotting.convention_problems(ax)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "SGD (b = 1)" in labels and "batch GD (b = m = 256)" in labels
-    assert not plotting.convention_problems(sweep.plot_targets(results, "seconds"))
+    assert not plotting.convention_problems(sweep_plots.plot_targets(results, "seconds"))
     with pytest.raises(ValueError, match="y must be"):
-        sweep.plot_targets(results, "epochs")
+        sweep_plots.plot_targets(results, "epochs")
     missed = results[:-1] + [sweep.TargetResult(512, float("nan"), False, -1, -1, float("nan"))]
     with pytest.raises(ValueError, match=r"batch sizes \[512\] did not"):  # no -1 on a log axis
-        sweep.plot_targets(missed)
+        sweep_plots.plot_targets(missed)
     with pytest.raises(ValueError, match=r"fit\[1\] \(B_noise\)"):
-        sweep.plot_targets(results, fit=(30, -1))
+        sweep_plots.plot_targets(results, fit=(30, -1))
     with pytest.raises(TypeError, match="comparisons"):
-        sweep.plot_comparisons([])
+        sweep_plots.plot_comparisons([])
     plt.close("all")
 
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import data, models, train
+from course_utils.core import data, models, train
+from course_utils.measure import curves
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +212,7 @@ def test_schedules_refuse_bad_arguments_and_are_made_by_functions():
 @settings(max_examples=30, deadline=None)
 @given(c=st.floats(-1e6, 1e6), n=st.integers(1, 40), beta=st.floats(0, 0.999))
 def test_ewma_of_a_constant_is_that_constant(c, n, beta):
-    np.testing.assert_allclose(train.ewma([c] * n, beta), c, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(curves.ewma([c] * n, beta), c, rtol=1e-9, atol=1e-9)
 
 
 @settings(max_examples=30, deadline=None)
@@ -219,19 +220,19 @@ def test_ewma_of_a_constant_is_that_constant(c, n, beta):
 def test_ewma_refuses_beta_outside_0_1(beta):
     with pytest.raises(ValueError, match=rf"beta must be a finite number with 0 <= beta < 1, "
                                          rf"got {beta!r}"):
-        train.ewma([1.0, 2.0], beta)
+        curves.ewma([1.0, 2.0], beta)
 
 
 def test_ewma_refuses_bad_values():
     with pytest.raises(ValueError, match=r"values\[1\] = nan"):
-        train.ewma([1.0, float("nan")])
+        curves.ewma([1.0, float("nan")])
     with pytest.raises(TypeError, match="values must be a 1-D sequence"):
-        train.ewma(np.ones((2, 2)))
+        curves.ewma(np.ones((2, 2)))
     with pytest.raises(TypeError, match="bias_correction must be True or False"):
-        train.ewma([1.0], bias_correction="no")
+        curves.ewma([1.0], bias_correction="no")
     with pytest.raises(TypeError, match="beta must be a number"):
-        train.ewma([1.0], beta="0.9")
-    assert train.ewma([]).shape == (0,)
+        curves.ewma([1.0], beta="0.9")
+    assert curves.ewma([]).shape == (0,)
 
 
 @settings(max_examples=25, deadline=None)
@@ -265,13 +266,13 @@ def test_accumulation_and_evaluation_refuse_bad_sizes():
 def test_ewma_against_direct_computation():
     x = np.random.default_rng(0).standard_normal(50)
     beta = 0.9
-    got = train.ewma(x, beta)
+    got = curves.ewma(x, beta)
     for t in (1, 2, 10, 50):
         weights = (1 - beta) * beta ** np.arange(t - 1, -1, -1)
         direct = np.sum(weights * x[:t]) / (1 - beta**t)
         assert got[t - 1] == pytest.approx(direct, rel=1e-12)
-    assert train.ewma([5.0, 5.0], 0.9)[0] == pytest.approx(5.0)  # corrected: no pull to 0
-    assert train.ewma([5.0], 0.9, bias_correction=False)[0] == pytest.approx(0.5)
+    assert curves.ewma([5.0, 5.0], 0.9)[0] == pytest.approx(5.0)  # corrected: no pull to 0
+    assert curves.ewma([5.0], 0.9, bias_correction=False)[0] == pytest.approx(0.5)
 
 
 def test_max_seconds_stops_at_the_budget_never_past_it(moons):

@@ -8,18 +8,18 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
-from course_utils import (  # noqa: E402
+from course_utils.measure import timing  # noqa: E402
+from course_utils.plots import plotting  # noqa: E402
+from course_utils.ui import (  # noqa: E402
     explorers,
     lab_views,
     live_figure,
-    plotting,
     reports,
-    timing,
     widget_parts,
     widgets,
 )
-from course_utils.live_figure import holds_data  # noqa: E402
-from course_utils.live_update import failure_message  # noqa: E402
+from course_utils.ui.live_figure import holds_data  # noqa: E402
+from course_utils.ui.live_update import failure_message  # noqa: E402
 
 # Each explorer renders its figure once when built (about a second): built once per module,
 # put back to their starting values by the fixtures.
@@ -172,7 +172,7 @@ def test_explorer_marker_where_a_curve_has_no_value(times):
 
 
 def test_memory_explorer_follows_budget_and_size(budget_explorer):
-    from course_utils import memory
+    from course_utils.measure import memory
 
     ex = budget_explorer
     b_max = memory.largest_batch([784, 256, 10], 10**8, "float32")
@@ -334,7 +334,7 @@ def test_importing_the_sliders_leaves_the_matplotlib_backend_alone(backend):
 
     setup = f"import matplotlib; matplotlib.use({backend!r})" if backend else "import matplotlib"
     code = (f"{setup}\nbefore = matplotlib.rcParams._get_backend_or_none()\n"
-            "import course_utils.lab, course_utils.widgets\n"
+            "import course_utils.ui.lab, course_utils.ui.widgets\n"
             "after = matplotlib.rcParams._get_backend_or_none()\n"
             "print(repr(before), repr(after))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,0 +1,44 @@
+"""Time to a target cost against the mini-batch size, the learning rate tuned per size.
+
+The notebooks call everything here as cu.sweep.<name>; the code lives in three modules, one
+concept each, each short enough to read in one sitting:
+
+* `sweep_tuning`: updates to a target cost per batch size.
+    `tune_learning_rate` -> `TargetResult` (one size: the grid walked from a start rate),
+    `time_to_target` (every size), `format_tried` (the rates tried, as text),
+    `fit_steps_model` (McCandlish et al.'s S(B) = S_min (1 + B_noise / B)),
+    `scaling_regimes` (near-perfect scaling, diminishing returns or little gain),
+    `min_logistic_cost` (the lowest cost J*, to set a target "J* + tolerance").
+* `sweep_comparison`: claim C7, mini-batch GD against batch GD, timed.
+    `compare_with_batch_gd` -> `Comparison` (its `verdict`), `replay_run`, `time_runs`,
+    `crossover` and `describe_crossover` (over several m), `format_runs`, `format_timing`.
+Their figures, `plot_comparisons` and `plot_targets`, are in plots/sweep_plots.py.
+"""
+
+from .sweep_comparison import (
+    VERDICTS,
+    Comparison,
+    compare_with_batch_gd,
+    crossover,
+    describe_crossover,
+    format_runs,
+    format_timing,
+    replay_run,
+    time_runs,
+)
+from .sweep_tuning import (
+    TargetResult,
+    fit_steps_model,
+    format_tried,
+    min_logistic_cost,
+    scaling_regimes,
+    time_to_target,
+    tune_learning_rate,
+)
+
+__all__ = [
+    "VERDICTS", "Comparison", "TargetResult", "compare_with_batch_gd", "crossover",
+    "describe_crossover", "fit_steps_model", "format_runs", "format_timing", "format_tried",
+    "min_logistic_cost", "replay_run", "scaling_regimes",
+    "time_runs", "time_to_target", "tune_learning_rate",
+]

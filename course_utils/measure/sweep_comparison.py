@@ -1,0 +1,292 @@
+"""Claim C7: mini-batch GD against batch GD, timed, for one training set at a time.
+
+Part of `sweep` (notebooks call these as cu.sweep.<name>; see sweep.py for the whole map).
+
+`compare_with_batch_gd` tunes every mini-batch size and batch GD (b = m) on one training
+set, then times each tuned run again, `repeats` rounds, interleaved (`time_runs`; each
+repeat replays the run with `replay_run`), and `Comparison.verdict` says which is faster.
+Over several m, `crossover` brackets the m from which mini-batch GD wins at every larger m,
+and `describe_crossover` sets it against the rule's m. `format_runs` and `format_timing`
+are the lines notebook 04 prints.
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from ..core.minibatch import iterate_minibatches, num_minibatches
+from ..core.validate import (
+    check_callable,
+    check_int,
+    check_positive_float,
+    check_seed,
+    check_sizes,
+    check_XY,
+)
+from .sweep_tuning import TargetResult, check_target_cost, format_tried, tune_learning_rate
+
+VERDICTS = ("batch GD", "mini-batch", "tie")
+
+
+@dataclass
+class Comparison:
+    """Mini-batch GD against batch GD on one training set of m examples (claim C7).
+
+    runs: one tuned TargetResult per batch size, batch GD (b = m) last, at least one
+    mini-batch size before it. seconds[r, k]: round r of the time runs[k] takes to reach the
+    target (s), the fastest of that round's calls (see `time_runs`); (rounds, len(runs)).
+    """
+
+    m: int
+    target_cost: float
+    runs: list
+    seconds: np.ndarray
+
+    def __post_init__(self):
+        self.m = check_int("m", self.m)
+        if len(self.runs) < 2 or not all(isinstance(r, TargetResult) for r in self.runs):
+            raise ValueError(f"runs must hold TargetResults of at least one mini-batch size and "
+                             f"of batch GD, got {len(self.runs)} runs")
+        if self.runs[-1].batch_size != self.m:
+            raise ValueError(f"the last run must be batch GD (b = m = {self.m}), got b = "
+                             f"{self.runs[-1].batch_size}")
+        self.seconds = np.asarray(self.seconds, dtype=np.float64)
+        if self.seconds.ndim != 2 or self.seconds.shape[1] != len(self.runs):
+            raise ValueError(f"seconds must have shape (rounds, {len(self.runs)}), one column "
+                             f"per run, got {self.seconds.shape}")
+        if not np.all(np.isfinite(self.seconds) & (self.seconds >= 0)):
+            raise ValueError("seconds must hold finite times >= 0 (s)")
+
+    @property
+    def median(self) -> np.ndarray:
+        """Median seconds to the target, per run."""
+        return np.median(self.seconds, axis=0)
+
+    @property
+    def spread(self) -> np.ndarray:
+        """Run-to-run spread per run, (2, n_runs) in seconds: the 2nd fastest and the 2nd
+        slowest round (with 5 rounds: the middle three of five span from one to the other).
+        One outlier round, fast or slow, does not move it."""
+        if len(self.seconds) < 3:
+            raise ValueError(f"spread needs at least 3 rounds, got {len(self.seconds)}")
+        ordered = np.sort(self.seconds, axis=0)
+        return np.stack([ordered[1], ordered[-2]])
+
+    @property
+    def best_minibatch(self) -> int:
+        """Index in runs of the mini-batch size with the smallest median time."""
+        return int(np.argmin(self.median[:-1]))
+
+    @property
+    def verdict(self) -> str:
+        """"batch GD", "mini-batch" or "tie": a method wins only if its spread lies entirely
+        below the other's (with 5 rounds: its middle three all faster than the other's
+        middle three); otherwise a tie."""
+        lo, hi = self.spread
+        k = self.best_minibatch
+        if hi[-1] < lo[k]:
+            return "batch GD"
+        if hi[k] < lo[-1]:
+            return "mini-batch"
+        return "tie"
+
+
+def _check_comparison(comparison) -> None:
+    if not isinstance(comparison, Comparison):
+        raise TypeError(f"comparison must be a Comparison, got {type(comparison).__name__}")
+
+
+def format_runs(comparison: Comparison) -> list:
+    """One line per tuned run of a Comparison: its size, rate, updates, examples and the rates
+    tried, e.g. "b = 256   rate    3,   4 updates,   1,024 examples   (rates tried: ...)"."""
+    _check_comparison(comparison)
+    lines = []
+    for r in comparison.runs:
+        name = "batch GD" if r.batch_size == comparison.m else f"b = {r.batch_size:,}"
+        lines.append(f"{name:9s} rate {r.learning_rate:4g}, {r.updates:3d} updates, "
+                     f"{r.examples:7,d} examples   (rates tried: {format_tried(r)})")
+    return lines
+
+
+def format_timing(comparison: Comparison) -> str:
+    """One line for a Comparison's timings (ms): m; batch GD's median [middle of the rounds];
+    the best mini-batch size's; the ratio of the medians; the verdict."""
+    _check_comparison(comparison)
+    c, k = comparison, comparison.best_minibatch
+    (b_lo, k_lo), (b_hi, k_hi) = c.spread[:, [-1, k]] * 1e3
+    return (f"{c.m:7,d}   {c.median[-1] * 1e3:6.2f} [{b_lo:6.2f}, {b_hi:6.2f}]   "
+            f"b = {c.runs[k].batch_size:5,d}: {c.median[k] * 1e3:6.2f} [{k_lo:6.2f}, {k_hi:6.2f}]"
+            f"   {c.median[-1] / c.median[k]:5.1f}x   {c.verdict}")
+
+
+def _check_reached(name: str, run) -> TargetResult:
+    if not isinstance(run, TargetResult):
+        raise TypeError(f"{name} must be a TargetResult, got {type(run).__name__}")
+    if not run.reached or run.updates < 1:
+        raise ValueError(f"{name} (b = {run.batch_size}) did not reach its target (updates "
+                         f"{run.updates}): there is no run to replay")
+    return run
+
+
+def replay_run(make_model, X, Y, run: TargetResult, seed=0) -> tuple:
+    """Replay a tuned run's updates exactly as `train` makes them (same start, learning rate
+    and shuffles) and time its steps as `train` does; returns (seconds, model).
+
+    No cost is evaluated, so a replay costs only its steps: `train` would also evaluate the
+    full training cost before the first update and after the last one (not timed, but on a
+    large m the evaluations cost more than the short runs being timed).
+    """
+    check_callable("make_model", make_model)
+    m = check_XY(X, Y)
+    run = _check_reached("run", run)
+    b = check_int("run.batch_size", run.batch_size, high=m)
+    check_positive_float("run.learning_rate", run.learning_rate)
+    check_seed("seed", seed)
+    updates = run.updates
+    model = make_model()
+    X = X.astype(model.dtype, copy=False)  # as train does, once
+    Y = Y.astype(model.dtype, copy=False)
+    rng = np.random.default_rng(seed)
+    seconds, done = 0.0, 0
+    while done < updates:  # one epoch per pass; batch GD (b = m) is not shuffled, as in train
+        batches = iterate_minibatches(X, Y, b, seed=rng, shuffle=b < m)
+        while done < updates:
+            t0 = time.perf_counter()
+            batch = next(batches, None)
+            if batch is None:
+                break
+            _, grads = model.loss_and_grads(*batch)
+            model.update(grads, run.learning_rate)
+            seconds += time.perf_counter() - t0
+            done += 1
+    return seconds, model
+
+
+def time_runs(make_model, X, Y, runs, repeats: int = 3, seed=0, calls: int = 1,
+              min_seconds: float = 0.005) -> np.ndarray:
+    """Time each tuned run again from scratch: seconds[r, k] for round r of runs[k].
+
+    Each call replays the same updates (`replay_run`), so only the time changes. A round
+    makes up to `calls` passes over the runs, each pass in a new random order, and keeps each
+    run's fastest pass: a slow moment of the machine spreads over all runs instead of
+    biasing one, and one interruption does not decide a round. A run whose fastest call
+    already lasts min_seconds (s) is not called again in that round: a long run is timed
+    once, a short one, which one interruption can double, up to `calls` times.
+    runs: at least one TargetResult, each of which reached its target.
+    """
+    check_callable("make_model", make_model)
+    m = check_XY(X, Y)
+    runs = list(runs)
+    if not runs:
+        raise ValueError("runs must hold at least one TargetResult, got none")
+    for k, run in enumerate(runs):
+        check_int(f"runs[{k}].batch_size", _check_reached(f"runs[{k}]", run).batch_size, high=m)
+    repeats = check_int("repeats", repeats, low=1)
+    calls = check_int("calls", calls)
+    min_seconds = check_positive_float("min_seconds", min_seconds)
+    check_seed("seed", seed)
+    order_rng = np.random.default_rng(seed)
+    seconds = np.full((repeats, len(runs)), np.inf)
+    with threadpool_limits(1):
+        for r in range(repeats):
+            for _ in range(calls):
+                for k in order_rng.permutation(len(runs)):
+                    if seconds[r, k] < min_seconds or np.isinf(seconds[r, k]):
+                        t, _ = replay_run(make_model, X, Y, runs[k], seed)
+                        seconds[r, k] = min(seconds[r, k], t)
+    return seconds
+
+
+def compare_with_batch_gd(make_model, X, Y, minibatch_sizes, learning_rates,
+                          target_cost: float, repeats: int = 5, eval_examples: int = 1024,
+                          start=None, max_epochs: int = 200, seed=0,
+                          calls: int = 1) -> Comparison:
+    """Tune the learning rate of each mini-batch size below m and of batch GD (b = m) on
+    (X, Y), then time every tuned run in `repeats` rounds of `calls` calls (see `time_runs`).
+
+    minibatch_sizes: sizes (none twice); those >= m are left out (one list serves every m),
+    but at least one must lie below m. eval_examples: examples between evaluations of the
+    full cost (at least one evaluation per epoch, at most one per update), so that every
+    mini-batch size is resolved to about the same number of examples; with eval_examples <=
+    the smallest b, every update is checked and the updates counted are exact. start: the
+    rate to try first for the smallest size (each next size starts at the best rate of the
+    one before). RuntimeError if a size reaches the target at no rate of the grid.
+    """
+    m = check_XY(X, Y)
+    target_cost = check_target_cost(target_cost)
+    eval_examples = check_int("eval_examples", eval_examples)
+    below = [b for b in check_sizes("minibatch_sizes", minibatch_sizes) if b < m]
+    if not below:
+        raise ValueError(f"minibatch_sizes must hold at least one size below m = {m:,}, got "
+                         f"{list(minibatch_sizes)}")
+    repeats = check_int("repeats", repeats)
+    calls = check_int("calls", calls)
+    runs = []
+    for b in sorted(below) + [m]:
+        every = max(1, min(num_minibatches(m, b), eval_examples // b))
+        r = tune_learning_rate(make_model, X, Y, b, learning_rates, target_cost, start=start,
+                               eval_every=every, max_epochs=max_epochs, seed=seed)
+        if not r.reached:
+            raise RuntimeError(f"batch size {b} reached no target {target_cost:.4f} with the "
+                               f"rates {r.grid}; widen learning_rates or raise max_epochs")
+        start = r.learning_rate
+        runs.append(r)
+    seconds = time_runs(make_model, X, Y, runs, repeats, seed, calls)
+    return Comparison(m, target_cost, runs, seconds)
+
+
+def crossover(ms, verdicts) -> tuple:
+    """Where mini-batch GD starts to win, as a bracket (low, high) of training-set sizes.
+
+    ms: increasing training-set sizes; verdicts: one Comparison.verdict per m ("batch GD",
+    "mini-batch" or "tie"). high: the smallest m from which mini-batch GD wins at every
+    larger m measured; low: the m just below it (batch GD won or tied there). (None, ms[0])
+    if mini-batch wins everywhere, (ms[-1], None) if it does not win at the largest m.
+    """
+    ms = check_sizes("ms", ms, increasing=True)
+    verdicts = list(verdicts)
+    if len(ms) != len(verdicts):
+        raise ValueError(f"need one verdict per m: got {len(ms)} sizes, {len(verdicts)} verdicts")
+    wrong = [(i, v) for i, v in enumerate(verdicts) if v not in VERDICTS]
+    if wrong:
+        raise ValueError(f"verdicts must each be one of {list(VERDICTS)}; got "
+                         + ", ".join(f"verdicts[{i}] = {v!r}" for i, v in wrong))
+    k = len(ms)
+    while k > 0 and verdicts[k - 1] == "mini-batch":
+        k -= 1
+    if k == len(ms):
+        return ms[-1], None
+    return (ms[k - 1] if k else None), ms[k]
+
+
+def describe_crossover(ms, verdicts, rule_m: int = 2000) -> str:
+    """Where batch GD stops being competitive, in words, set against the rule "m <= rule_m:
+    use batch GD" (rule_m: an integer >= 1). The bracket is `crossover`'s: mini-batch GD must
+    win at every m from its top up to the largest m measured, so one win followed by a tie
+    does not count."""
+    low, high = crossover(ms, verdicts)
+    rule_m = check_int("rule_m", rule_m)
+    ms, verdicts = [int(m) for m in ms], list(verdicts)
+    there = {"tie": "a tie there", "batch GD": "batch GD won there"}
+    if high is None:
+        return (f"mini-batch GD did not win at the largest m, {low:,} "
+                f"({there[verdicts[-1]]}): no crossover in this range, and batch GD stayed "
+                f"competitive beyond the rule's {rule_m:,}")
+    if low is None:
+        return (f"mini-batch GD won at every m measured, from {high:,} up: batch GD was not "
+                f"competitive even at the smallest m, below the rule's {rule_m:,}")
+    text = (f"batch GD stops being competitive between m = {low:,} "
+            f"({there[verdicts[ms.index(low)]]}) and m = {high:,}: mini-batch GD won at every "
+            f"m from {high:,} to {ms[-1]:,}")
+    if high <= rule_m:
+        lost = f"m = {high:,}" if high == rule_m else f"every m from {high:,} to {rule_m:,}"
+        closer = ", though by less than one step of m" if high == rule_m else ""
+        return text + (f"; at {lost}, where the rule still says batch GD, mini-batch GD won: "
+                       f"here the rule's {rule_m:,} is too generous to batch GD{closer}")
+    if low >= rule_m:
+        return text + (f"; batch GD stayed competitive up to m = {low:,}, past the rule's "
+                       f"{rule_m:,}: here the rule is too cautious")
+    return text + (f"; the rule's {rule_m:,} lies strictly inside this bracket: the run agrees "
+                   "with it, to within one step of m")

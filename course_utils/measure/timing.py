@@ -1,0 +1,337 @@
+"""How long one training step takes, against the mini-batch size (claims C5 and C8).
+
+All timings pin BLAS to one thread (threadpoolctl) and interleave the batch sizes, so a slow
+moment of the machine spreads over all sizes instead of biasing one. Each round keeps, for
+every size, the fastest of a few interleaved measurements: other programs can only add time
+to a measurement, never remove it.
+
+* `time_steps` -> `StepTimes`: seconds per step, every size, every round.
+* `power_of_two_effect`: is p faster per example than p - 1 and p + 1, beyond the noise?
+  (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` for C8;
+  `format_effect` and `count_verdicts` to print them.)
+* Their figures are in plots/timing_plots.py.
+"""
+
+import copy
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from ..core.data import random_batch
+from ..core.validate import (
+    check_bool,
+    check_callable,
+    check_int,
+    check_real,
+    check_seed,
+    check_sizes,
+    check_values,
+)
+
+__all__ = [
+    "StepTimes", "count_verdicts", "format_effect", "power_of_two_effect",
+    "power_of_two_effect_one_run", "power_of_two_summary", "seconds_per_call",
+    "step_breakdown", "time_steps",
+]
+
+MAX_SECONDS = 60.0  # the longest min_seconds a measurement may ask for (s)
+
+
+def seconds_per_call(fn, min_seconds: float = 0.05, warm_up: bool = True) -> float:
+    """Mean seconds per call of fn(), over enough calls to last about min_seconds.
+
+    A warm-up call (first-call allocations, caches; skip it with warm_up=False if fn ran just
+    before), then one timed call; if it lasted less than min_seconds, that call sets how many
+    calls fill min_seconds, and those are timed together. min_seconds: > 0 and at most
+    MAX_SECONDS (60 s), so that no measurement runs for long.
+    """
+    check_callable("fn", fn)
+    min_seconds = check_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS,
+                             low_open=True)
+    if check_bool("warm_up", warm_up):
+        fn()
+    t0 = time.perf_counter()
+    fn()
+    one = time.perf_counter() - t0
+    if one >= min_seconds:
+        return one
+    n = math.ceil(min_seconds / max(one, 1e-9))
+    t0 = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return (time.perf_counter() - t0) / n
+
+
+@dataclass
+class StepTimes:
+    """seconds[r, k]: repeat r of the per-step time at batch_sizes[k] (seconds per step).
+
+    batch_sizes: (n_sizes,) whole numbers >= 1 in increasing order (ints, or floats such as
+    1.0, 2.0 as a loaded file holds them); seconds: (repeats, n_sizes), finite times > 0.
+    """
+
+    batch_sizes: np.ndarray
+    seconds: np.ndarray
+
+    def __post_init__(self):
+        b = check_values("batch_sizes", self.batch_sizes, low=1)
+        if not np.all(b == np.round(b)) or not np.all(np.diff(b) > 0):
+            raise ValueError(f"batch_sizes must be whole numbers in increasing order, got "
+                             f"{b.tolist()}")
+        self.batch_sizes = np.asarray(self.batch_sizes)
+        self.seconds = np.asarray(self.seconds)
+        if self.seconds.ndim != 2 or self.seconds.shape[1] != b.size or not len(self.seconds):
+            raise ValueError(f"seconds must have shape (repeats, {b.size}), one column per batch "
+                             f"size, got {self.seconds.shape}")
+        if not np.all(np.isfinite(self.seconds) & (self.seconds > 0)):
+            raise ValueError("seconds must hold finite times > 0 (s)")
+
+    @property
+    def median(self) -> np.ndarray:
+        """Median seconds per step, per batch size."""
+        return np.median(self.seconds, axis=0)
+
+    @property
+    def per_example(self) -> np.ndarray:
+        """Median seconds per example: step time / b."""
+        return self.median / self.batch_sizes
+
+    @property
+    def throughput(self) -> np.ndarray:
+        """Median examples per second."""
+        return self.batch_sizes / self.median
+
+    @property
+    def rel_spread(self) -> np.ndarray:
+        """Run-to-run noise per batch size: std / mean of the repeats (at least 2)."""
+        _check_repeats(self, "rel_spread")
+        return self.seconds.std(axis=0, ddof=1) / self.seconds.mean(axis=0)
+
+    @property
+    def per_example_spread(self) -> np.ndarray:
+        """Run-to-run spread of the seconds per example: (2, n_sizes), the lowest and the
+        highest of the repeats."""
+        per_ex = self.seconds / self.batch_sizes
+        return np.stack([per_ex.min(axis=0), per_ex.max(axis=0)])
+
+    def size_reaching(self, fraction: float = 0.9) -> int:
+        """The smallest batch size from which the (median) throughput stays at or above
+        `fraction` of the peak at every size up to the peak's: a high point followed by a
+        dip below the line does not count. Always defined: the peak itself qualifies."""
+        return int(self.batch_sizes[_first_staying_above(self.throughput, fraction)])
+
+    def size_reaching_each_repeat(self, fraction: float = 0.9) -> np.ndarray:
+        """size_reaching computed from each repeat alone: one batch size per repeat, to show
+        how much the answer moves from run to run."""
+        tp = self.batch_sizes / self.seconds  # (repeats, n_sizes)
+        return np.array([self.batch_sizes[_first_staying_above(row, fraction)] for row in tp])
+
+
+def _check_repeats(times: StepTimes, what: str) -> None:
+    if len(times.seconds) < 2:
+        raise ValueError(f"{what} needs at least 2 repeats (rounds) to measure noise, got "
+                         f"{len(times.seconds)}")
+
+
+def _first_staying_above(throughput, fraction: float) -> int:
+    """Index of the first size from which every throughput up to the peak's size is
+    >= fraction x the peak (fraction: of the peak, between 0 and 1)."""
+    fraction = check_real("fraction", fraction, low=0, high=1)
+    throughput = np.asarray(throughput)
+    peak = int(np.argmax(throughput))
+    below = np.flatnonzero(throughput[:peak] < fraction * throughput[peak])
+    return int(below[-1] + 1) if below.size else 0
+
+
+def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0.002,
+               seed=0, calls: int = 1) -> StepTimes:
+    """Time one training step (forward, cost, backward, update) at each batch size.
+
+    make_model(): returns a fresh course_utils model; its layer_dims and dtype set the data.
+    Each of the `repeats` rounds makes `calls` passes over all sizes, each pass in a new
+    random order; one measurement is `seconds_per_call(step, min_seconds)`. A round keeps each
+    size's fastest pass (other programs only ever add time), so that with calls >= 2 one
+    interruption does not decide a round. batch_sizes: increasing, none twice; repeats >= 2
+    (the noise needs two). Returns StepTimes with `repeats` rounds per size.
+    """
+    check_callable("make_model", make_model)
+    batch_sizes = np.array(check_sizes("batch_sizes", batch_sizes, increasing=True))
+    repeats = check_int("repeats", repeats, low=2)
+    calls = check_int("calls", calls)
+    min_seconds = check_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS, low_open=True)
+    check_seed("seed", seed)
+    rng = np.random.default_rng(seed)
+    steps = []
+    for b in batch_sizes:
+        model = make_model()
+        X, Y = random_batch(model.layer_dims[0], model.layer_dims[-1], int(b), model.dtype)
+
+        def step(model=model, X=X, Y=Y):
+            _, grads = model.loss_and_grads(X, Y)
+            model.update(grads, 1e-6)  # tiny rate: the parameters stay sane over many calls
+
+        steps.append(step)
+    seconds = np.full((repeats, len(batch_sizes)), np.inf)
+    with threadpool_limits(1):
+        for step in steps:
+            step()  # warm-up, once per size
+        for r in range(repeats):
+            for _ in range(calls):
+                for k in rng.permutation(len(batch_sizes)):  # a new order every pass
+                    t = seconds_per_call(steps[k], min_seconds, warm_up=False)
+                    seconds[r, k] = min(seconds[r, k], t)
+    return StepTimes(batch_sizes, seconds)
+
+
+def step_breakdown(model, b: int = 1, min_seconds: float = 0.05, seed=0) -> dict:
+    """Seconds spent in forward, cost, backward and update for one step at batch size b."""
+    b = check_int("b", b)
+    X, Y = random_batch(model.layer_dims[0], model.layer_dims[-1], b, model.dtype, seed)
+    _, cache = model.forward(X)
+    grads = model.backward(Y, cache)
+    scratch = copy.deepcopy(model)
+    with threadpool_limits(1):
+        return {
+            "forward": seconds_per_call(lambda: model.forward(X), min_seconds),
+            "cost": seconds_per_call(lambda: model.cost(Y, cache), min_seconds),
+            "backward": seconds_per_call(lambda: model.backward(Y, cache), min_seconds),
+            # on a copy: an update must move the parameters (a rate of 0 is refused), and
+            # the caller's model stays as it was
+            "update": seconds_per_call(lambda: scratch.update(grads, 1e-3), min_seconds),
+        }
+
+
+def _check_group(group) -> int:
+    group = check_sizes("group", group)
+    powers = [b for b in group if b & (b - 1) == 0]
+    if len(group) != 3 or len(powers) != 1 or sorted(group)[1] != powers[0]:
+        raise ValueError(f"each group must be three sizes with a power of two in the middle, "
+                         f"e.g. (127, 128, 129); got {tuple(group)}")
+    return powers[0]
+
+
+def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
+    """Is a power of two faster per example than its two neighbours, beyond the noise?
+
+    groups: triples with a power of two in the middle, e.g. (127, 128, 129) or (112, 128, 144).
+    For each group and each repeat (round) r, the power's advantage in time per example over
+    the mean of its neighbours, in percent (positive: the power of two is faster). Returns one
+    dict per group: "group", "power", "rounds_pct" (the advantage in each round),
+    "advantage_pct" (their median), "noise_pct" (their standard deviation: how much the
+    advantage itself moves from run to run), "detectable_pct" (2 x noise: the smallest
+    advantage the rule can tell from noise) and "verdict": "tie" when |advantage| <= 2 x noise
+    ("no measurable effect"), else "power of 2 faster" or "power of 2 slower".
+    """
+    if not isinstance(times, StepTimes):
+        raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
+    _check_repeats(times, "power_of_two_effect")
+    groups = _check_groups(groups)
+    index = {int(b): k for k, b in enumerate(times.batch_sizes)}
+    per_ex = times.seconds / times.batch_sizes  # (repeats, n_sizes)
+    rows = []
+    for group in groups:
+        p = _check_group(group)
+        missing = [b for b in group if b not in index]
+        if missing:
+            raise ValueError(f"sizes {missing} of group {tuple(group)} were not timed")
+        lo, hi = (b for b in group if b != p)
+        t_neighbours = (per_ex[:, index[lo]] + per_ex[:, index[hi]]) / 2
+        rounds = 100 * (1 - per_ex[:, index[p]] / t_neighbours)
+        advantage = float(np.median(rounds))
+        noise = float(np.std(rounds, ddof=1))
+        rows.append({"group": tuple(group), "power": p, "rounds_pct": rounds,
+                     "advantage_pct": advantage, "noise_pct": noise,
+                     "detectable_pct": 2 * noise, "verdict": _verdict(advantage, noise)})
+    return rows
+
+
+def power_of_two_effect_one_run(batch_sizes, step_seconds, groups) -> list[dict]:
+    """power_of_two_effect for measurements without repeats (one time per size).
+
+    With one run there is no run-to-run spread; the noise stands in as the gap between the
+    two neighbours themselves (|t(p-1) - t(p+1)| per example, in percent of their mean):
+    they differ by two examples, so without noise their times per example would be nearly
+    equal. The verdict uses the same rule: "tie" when |advantage| <= 2 x that gap.
+    """
+    sizes = check_values("batch_sizes", batch_sizes, low=1)
+    seconds = check_values("step_seconds", step_seconds, low=0, low_open=True)
+    if sizes.size != seconds.size:
+        raise ValueError(f"batch_sizes and step_seconds must have the same length, got "
+                         f"{sizes.size} and {seconds.size}")
+    groups = _check_groups(groups)
+    at = {int(b): float(t) for b, t in zip(sizes, seconds)}
+    rows = []
+    for group in groups:
+        p = _check_group(group)
+        if any(b not in at for b in group):
+            continue  # not measured: skipped
+        lo, hi = (b for b in group if b != p)
+        e_lo, e_p, e_hi = at[lo] / lo, at[p] / p, at[hi] / hi
+        mean = (e_lo + e_hi) / 2
+        advantage = 100 * (1 - e_p / mean)
+        noise = 100 * abs(e_lo - e_hi) / mean
+        rows.append({"group": tuple(group), "power": p, "advantage_pct": advantage,
+                     "noise_pct": noise, "detectable_pct": 2 * noise,
+                     "verdict": _verdict(advantage, noise)})
+    return rows
+
+
+def power_of_two_summary(odd_rows, aligned_rows) -> str:
+    """One verdict for claim C8 from power_of_two_effect rows of the same powers against odd
+    neighbours (p - 1, p + 1) and against aligned ones (e.g. p - 16, p + 16).
+
+    When no power of two is measurably faster, it says how large an effect could have been
+    detected (2 x the noise of each odd group): a tie at a large noise is no evidence either way.
+    """
+    odd_rows, aligned_rows = list(odd_rows), list(aligned_rows)
+    if not odd_rows:
+        raise ValueError("odd_rows must hold at least one row of power_of_two_effect, got none")
+    aligned = {r["power"]: r for r in aligned_rows}
+    faster = [r for r in odd_rows if r["verdict"] == "power of 2 faster"]
+    if not faster:
+        lo, hi = (f(r["detectable_pct"] for r in odd_rows) for f in (min, max))
+        return ("no power of two was measurably faster than its odd neighbours (a tie or slower "
+                "in every group): no effect detectable at this noise level; an effect smaller "
+                f"than 2 x the noise ({lo:.0f} % to {hi:.0f} % here, by group) would be missed")
+    beyond = [r for r in faster
+              if aligned.get(r["power"], {}).get("verdict") == "power of 2 faster"]
+    names = ", ".join(f"{r['power']:,}" for r in faster)
+    if not beyond:
+        return (f"faster than odd neighbours at p = {names}, but not measurably faster than "
+                "neighbours that are multiples of 16: the gain looks like alignment, not a "
+                "power-of-two effect")
+    return ("faster than both odd and multiple-of-16 neighbours at p = "
+            + ", ".join(f"{r['power']:,}" for r in beyond) + ": a power-of-two effect here")
+
+
+def format_effect(row: dict) -> str:
+    """One row of power_of_two_effect(_one_run) as text: the group, the advantage, the noise
+    and the verdict, e.g. "(127, 128, 129)      +1.2 %    3.4 %   tie"."""
+    return (f"{str(row['group']):20s} {row['advantage_pct']:+6.1f} %  {row['noise_pct']:6.1f} %"
+            f"   {row['verdict']}")
+
+
+def count_verdicts(rows) -> dict:
+    """How many rows got each verdict: {"power of 2 faster": n, "power of 2 slower": n,
+    "tie": n}."""
+    return {v: sum(r["verdict"] == v for r in rows)
+            for v in ("power of 2 faster", "power of 2 slower", "tie")}
+
+
+def _check_groups(groups) -> list:
+    groups = list(groups)
+    if not groups:
+        raise ValueError("groups must hold at least one triple, e.g. [(127, 128, 129)], got none")
+    for group in groups:
+        _check_group(group)
+    return groups
+
+
+def _verdict(advantage_pct: float, noise_pct: float) -> str:
+    """The course's rule: an effect counts only when it is more than twice the noise."""
+    if abs(advantage_pct) <= 2 * noise_pct:
+        return "tie"
+    return "power of 2 faster" if advantage_pct > 0 else "power of 2 slower"

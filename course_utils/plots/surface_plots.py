@@ -1,0 +1,217 @@
+"""The figures of notebook 03: paths on the cost surface of a two-parameter model
+(measure/surface.py computes the surface and the paths).
+
+* `plot_paths`: the contour figure, each method in its own colour, line style and marker.
+* `plot_distances`: the epoch-mean distance to w* of several runs against examples seen.
+* `plot_near_minimum`: the contours close to w*, with pieces of paths (e.g. a last epoch).
+
+matplotlib's pyplot is imported inside the plot functions.
+"""
+
+import numpy as np
+
+from ..core.validate import check_bool, check_int, check_real
+from ..measure.surface import (
+    LeastSquares2D,
+    _as_path,
+    _as_point,
+    _check_surface,
+    distance_per_epoch,
+)
+from .plotting import (
+    OTHER,
+    legend,
+    log_x,
+    method_label,
+    method_of,
+    method_style,
+    plain_log_ticks,
+    plot_contours,
+    plot_path,
+)
+
+# Draw order of the paths, bottom to top: batch GD's smooth, wide line under the others, so
+# that mini-batch GD's green stays visible where the two share the valley floor.
+PATH_ZORDER = {"batch": 2.1, "sgd": 2.2, "minibatch": 2.3}
+
+END_ZORDER = {"batch": 5.1, "sgd": 5.2, "minibatch": 5.3}
+
+W_STAR_STYLE = dict(marker="+", color=OTHER["black"], ms=12, mew=1.0, ls="none")
+
+# Looks for runs that are not one method against another (e.g. one method at three learning
+# rates): OTHER colours, never a method's, each with its own line style and marker too.
+OTHER_STYLES = (dict(color=OTHER["black"], ls="-", marker="."),
+                dict(color=OTHER["orange"], ls="--", marker="D"),
+                dict(color=OTHER["vermillion"], ls="-.", marker="v"))
+
+
+def _mark_minimum(ax, surface):
+    """w* as a thin black cross over everything: thin, so markers under it still show."""
+    ax.plot(*surface.w_min, **W_STAR_STYLE, zorder=6, label="minimum w* of J")
+
+
+def _label_contours(ax, n: int, avoid, limits):
+    """Write the value of J on `n` contour lines, every third from the outside in (the inner
+    ones crowd together around w*). Each label sits at the point of its line, inside the
+    view, farthest from every point in `avoid` (k, 2), so that it covers no path."""
+    cs = [c for c in ax.collections if hasattr(c, "levels")][-1]
+    avoid = np.asarray(avoid, dtype=float)
+    (x0, x1), (y0, y1) = limits
+    margin = 0.08 * min(x1 - x0, y1 - y0)  # keep labels off the frame
+    levels, spots = [], []
+    for i in range(len(cs.levels) - 2, -1, -3)[:n]:  # the top level is a corner of the grid
+        pts = np.vstack([seg for seg in cs.allsegs[i] if len(seg)] or [np.empty((0, 2))])
+        inside = ((pts[:, 0] > x0 + margin) & (pts[:, 0] < x1 - margin)
+                  & (pts[:, 1] > y0 + margin) & (pts[:, 1] < y1 - margin))
+        pts = pts[inside]
+        if len(pts) == 0:
+            continue
+        gap = np.min(np.linalg.norm(pts[:, None, :] - avoid[None, :, :], axis=2), axis=1)
+        levels.append(cs.levels[i])
+        spots.append(pts[np.argmax(gap)])
+    if levels:
+        ax.clabel(cs, levels=levels, manual=spots, fmt=lambda v: f"J = {v:.2f}", fontsize=8,
+                  inline=True, colors=OTHER["grey"])
+
+
+def _annotate_ends(ax, ends: dict):
+    """Name each path's end beside it, with a thin arrow in the path's colour: ends close to
+    each other (and to w*) stay apart. ends: {text: ((w1, w2), colour)}; the arrows fan out
+    below the points, one direction per end, so the texts never overlap each other."""
+    offsets = [(45, -40), (-10, -55), (-75, -40), (70, -15)]
+    for (text, (xy, color)), offset in zip(ends.items(), offsets, strict=False):
+        ax.annotate(text, xy, xytext=offset, textcoords="offset points", fontsize=8,
+                    ha="center", va="top", zorder=7,
+                    bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=color, lw=0.8),
+                    arrowprops=dict(arrowstyle="-", color=color, lw=0.8, shrinkA=0, shrinkB=4))
+
+
+def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float = 0.4,
+               lw: float = 1.6, limits=None, labels: int = 4, annotate_ends: bool = True):
+    """Contours of `surface` with one path per batch size drawn on them, in the method styles;
+    returns the Axes (never calls plt.show()).
+
+    paths: {batch_size: path (k, 2)}, listed in the legend in that order; m: the training set
+    size (b = m is batch GD). Batch GD is drawn lowest, mini-batch GD on top (PATH_ZORDER).
+    The view is the box around all the paths and w*, widened by `pad` (parameter units),
+    unless limits = ((w1_lo, w1_hi), (w2_lo, w2_hi)). lw: width of the path lines (points).
+    `labels` contour lines carry their value of J. w* is a thin black cross, distinct from
+    the paths' end stars, which are drawn smaller than in the legend and, with
+    annotate_ends, named beside them ("SGD ends"), so that ends close together stay apart.
+    """
+    import matplotlib.pyplot as plt
+
+    if not paths:
+        raise ValueError("paths must hold at least one {batch_size: path} entry, got none")
+    _check_surface(surface)
+    m = check_int("m", m)
+    Ps = {check_int("a batch size of paths", b, high=m): _as_path(P, f"paths[{b}]")
+          for b, P in paths.items()}
+    pad = check_real("pad", pad, low=0)
+    lw = check_real("lw", lw, low=0, low_open=True)
+    labels = check_int("labels", labels, low=0)
+    annotate_ends = check_bool("annotate_ends", annotate_ends)
+    if limits is not None:
+        limits = np.asarray(limits, dtype=float)
+        if (limits.shape != (2, 2) or not np.all(np.isfinite(limits))
+                or not np.all(limits[:, 0] < limits[:, 1])):
+            raise ValueError(f"limits must be ((w1_lo, w1_hi), (w2_lo, w2_hi)), finite, each lo "
+                             f"< hi; got {limits.tolist()}")
+        limits = tuple(map(tuple, limits))
+    if limits is None:
+        pts = np.vstack([*Ps.values(), surface.w_min[None, :]])
+        lo, hi = pts.min(axis=0) - pad, pts.max(axis=0) + pad
+        limits = ((lo[0], hi[0]), (lo[1], hi[1]))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+    plot_contours(surface, *limits, ax=ax)
+    if labels:
+        _label_contours(ax, labels, np.vstack([*Ps.values()]), limits)
+    ends = {}
+    for b, P in Ps.items():
+        style = method_style(b, m)
+        method = method_of(b, m)
+        plot_path(P, ax=ax, label=method_label(b, m), **style)
+        path_line, start, end = ax.get_lines()[-3:]  # plot_path draws these three
+        path_line.set(linewidth=lw if method != "batch" else lw * 0.8, zorder=PATH_ZORDER[method],
+                      markersize=4 if style["marker"] != "x" else 5)
+        end.set(markersize=8, zorder=END_ZORDER[method])
+        ends[f"{method_label(b, m).split(' (')[0]} ends"] = (P[-1], style["color"])
+    _mark_minimum(ax, surface)
+    if annotate_ends:
+        _annotate_ends(ax, ends)
+    ax.set(xlim=limits[0], ylim=limits[1])
+    legend(ax)
+    return ax
+
+
+def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
+                   threshold_label: str = "threshold", every_update=(1,)):
+    """Mean distance to w* in each epoch of several runs, against the examples seen, on a
+    log-log figure; returns the Axes (never calls plt.show()).
+
+    runs: {batch_size: History recorded with record_path=True}. Each curve starts at the
+    start (0 examples seen) and has one point per epoch, at the examples seen by its end, in
+    the method's style. For the batch sizes in `every_update` the distance after every single
+    update is drawn too, thin and light, behind everything: it shows how far a single update
+    strays from the epoch's mean. threshold: a distance drawn as a grey dashed line, named
+    `threshold_label` in the legend.
+    """
+    import matplotlib.pyplot as plt
+
+    if not runs:
+        raise ValueError("runs must hold at least one {batch_size: History} entry, got none")
+    w_min = _as_point("w_min", w_min)
+    m = check_int("m", m)
+    if threshold is not None:
+        threshold = check_real("threshold", threshold, low=0, low_open=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4), layout="constrained")
+    for b, h in runs.items():
+        dist = np.linalg.norm(np.asarray(h.path, dtype=float) - w_min, axis=1)
+        style = method_style(b, m)
+        if b in every_update:
+            seen = np.concatenate([[0], h.step_examples])
+            ax.plot(seen, dist, lw=0.4, alpha=0.25, zorder=1.5, marker="none",
+                    color=style["color"], ls=style["ls"],
+                    label=f"{method_label(b, m)}, after every update")
+        d_epoch = np.concatenate([[dist[0]], distance_per_epoch(h.path, w_min, m, b)])
+        seen = np.arange(len(d_epoch)) * m
+        marks = np.unique(np.geomspace(1, len(seen) - 1, 8).astype(int))  # even on a log axis
+        ax.plot(seen, d_epoch, lw=1.4, ms=6, markevery=[0, *marks], zorder=3,
+                label=f"{method_label(b, m)}, mean over each epoch", **style)
+        log_x(ax, seen)
+    if threshold is not None:
+        ax.axhline(threshold, color=OTHER["grey"], ls="--", lw=1, zorder=1,
+                   label=f"{threshold_label} ({threshold:.2f})")
+    ax.set_yscale("log")
+    plain_log_ticks(ax.yaxis)
+    ax.set(xlabel="examples seen (count)", ylabel="distance to w*, ||w - w*|| (no unit)")
+    leg = legend(ax)
+    for handle in leg.legend_handles:  # the light lines' legend entries: visible, still lighter
+        if handle.get_alpha() is not None:
+            handle.set(alpha=0.6, linewidth=1.0)
+    return ax
+
+
+def plot_near_minimum(surface: LeastSquares2D, paths: dict, radius: float, ax=None):
+    """Contours within `radius` (parameter units) of w*, with w* marked and some paths on them.
+
+    paths: {label: (path (k, 2), style)}, style a dict of keywords for ax.plot (the caller
+    chooses method or OTHER colours). Draws no start or end markers: for pieces of paths,
+    such as a run's last epoch. Returns the Axes (never calls plt.show()).
+    """
+    import matplotlib.pyplot as plt
+
+    _check_surface(surface)
+    radius = check_real("radius", radius, low=0, low_open=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5), layout="constrained")
+    lims = [(c - radius, c + radius) for c in surface.w_min]
+    plot_contours(surface, *lims, ax=ax)
+    _mark_minimum(ax, surface)
+    for label, (path, style) in paths.items():
+        ax.plot(*_as_path(path).T, label=label, **style)
+    ax.set(xlim=lims[0], ylim=lims[1])
+    legend(ax)
+    return ax

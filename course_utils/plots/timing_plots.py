@@ -1,0 +1,119 @@
+"""The figures of notebook 04's timings (measure/timing.py computes them).
+
+matplotlib's pyplot is imported inside each function.
+
+* `plot_time_per_example`, `plot_throughput`: a StepTimes against the batch size.
+* `plot_power_of_two`: each power of two's advantage over its neighbours, with 2 x noise.
+"""
+
+import numpy as np
+
+from ..core.validate import check_real, check_values
+from ..measure.timing import StepTimes
+from .plotting import OTHER, legend, log_ticks
+
+
+def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_kw):
+    """Median time per example of a StepTimes against the batch size (log-log, plain ticks),
+    over a band from the lowest to the highest repeat. legend_kw go to plotting.legend.
+    Returns the Axes."""
+    import matplotlib.pyplot as plt  # here, not at the top: timing never needs matplotlib
+
+
+    if not isinstance(times, StepTimes):
+        raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
+    lo, hi = times.per_example_spread * 1e6
+    ax.fill_between(times.batch_sizes, lo, hi, color=OTHER["light grey"],
+                    label=f"spread: lowest to highest of {len(times.seconds)} rounds")
+    ax.plot(times.batch_sizes, times.per_example * 1e6, "o-", color=OTHER["black"],
+            label=f"median, {label}")
+    ax.set(xscale="log", yscale="log", xlabel="mini-batch size b (examples)",
+           ylabel="time per example (µs)")
+    log_ticks(ax.xaxis, times.batch_sizes, steps=(1,), beyond=False)
+    log_ticks(ax.yaxis, np.concatenate([lo, hi]))
+    legend(ax, **legend_kw)
+    return ax
+
+
+def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
+                    label: str = "this machine", **legend_kw):
+    """Throughput against the batch size, each curve divided by its own peak (so curves of
+    different devices and networks compare in shape, not in height), with the `fraction` of
+    the peak and, circled, the size of `times` from which it stays above it (size_reaching).
+
+    references: {label: (batch sizes, examples per second)} drawn next to `times` (at most
+    three), e.g. the course's H100 measurements. Each legend entry gives that curve's own
+    peak. legend_kw go to plotting.legend. Returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+
+
+    if not isinstance(times, StepTimes):
+        raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
+    fraction = check_real("fraction", fraction, low=0, high=1)
+    references = dict(references or {})
+    if len(references) > 3:
+        raise ValueError(f"references must hold at most 3 curves, got {len(references)}")
+    curves = {}
+    for name, pair in references.items():
+        if len(pair) != 2:
+            raise ValueError(f"references[{name!r}] must be (batch sizes, examples per second)")
+        batch = check_values(f"references[{name!r}] batch sizes", pair[0], low=0, low_open=True)
+        per_s = check_values(f"references[{name!r}] examples per second", pair[1], low=0,
+                             low_open=True)
+        if batch.size != per_s.size:
+            raise ValueError(f"references[{name!r}] must hold one rate per batch size, got "
+                             f"{batch.size} sizes and {per_s.size} rates")
+        curves[name] = (batch, per_s)
+    b_f = times.size_reaching(fraction)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
+    tp = times.throughput
+    ax.plot(times.batch_sizes, tp / tp.max(), "o-", color=OTHER["black"],
+            label=f"{label} (peak {tp.max():,.0f} examples/s)")
+    all_b = [times.batch_sizes]
+    for (name, (batch, per_s)), color, marker, ls in zip(
+            curves.items(), ("orange", "vermillion", "grey"), "sdv", ("--", "-.", ":")):
+        ax.plot(batch, per_s / per_s.max(), ls=ls, marker=marker, ms=3, color=OTHER[color],
+                label=f"{name} (peak {per_s.max():,.0f} examples/s)")
+        all_b.append(batch)
+    ax.axhline(fraction, color=OTHER["grey"], ls=":", lw=1, label=f"{fraction:.0%} of each peak")
+    k = int(np.flatnonzero(times.batch_sizes == b_f)[0])
+    ax.plot(b_f, tp[k] / tp.max(), "o", ms=13, mfc="none", mec=OTHER["black"], mew=1.5,
+            label=f"{label}: at or above {fraction:.0%} from b = {b_f:,} on")
+    ax.set(xscale="log", xlabel="mini-batch size b (examples)",
+           ylabel="throughput / that curve's own peak (fraction)")
+    log_ticks(ax.xaxis, np.concatenate(all_b), steps=(1,), beyond=False)
+    legend(ax, **legend_kw)
+    return ax
+
+
+def plot_power_of_two(series, ax=None, **legend_kw):
+    """Each power of two's advantage over its neighbours, with error bars of 2 x noise (a bar
+    across 0 is a tie). series: list of (rows from power_of_two_effect(_one_run), label),
+    one to four of them; each series gets its own colour and marker, shifted a little
+    sideways so bars do not overlap. Returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    looks = [("black", "o"), ("grey", "s"), ("orange", "d"), ("vermillion", "v")]
+    series = list(series)
+    if not 1 <= len(series) <= len(looks):
+        raise ValueError(f"series must hold 1 to {len(looks)} entries, got {len(series)}")
+    for i, entry in enumerate(series):
+        if len(entry) != 2 or not entry[0]:
+            raise ValueError(f"series[{i}] must be (a non-empty list of rows, label)")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 4.2), layout="constrained")
+    shifts = np.linspace(-0.15, 0.15, len(series)) if len(series) > 1 else [0.0]
+    powers = sorted({r["power"] for rows, _ in series for r in rows})
+    for (rows, label), (color, marker), shift in zip(series, looks, shifts):
+        ax.errorbar(np.log2([r["power"] for r in rows]) + shift,
+                    [r["advantage_pct"] for r in rows], yerr=[r["detectable_pct"] for r in rows],
+                    fmt=marker, color=OTHER[color], capsize=3, label=label)
+    ax.axhline(0, color=OTHER["light grey"], lw=1, zorder=0)
+    ax.set_xticks(np.log2(powers), [f"{p:,}" for p in powers])
+    ax.set(xlabel="power of two p (examples)", ylabel="advantage of p over its neighbours (%)")
+    legend(ax, **legend_kw)
+    return ax

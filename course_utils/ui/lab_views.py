@@ -1,0 +1,247 @@
+"""The lab's views: one small class per panel, each drawing what the sliders chose.
+
+Every view has the same three methods:
+
+    build(live, slot)  make its Axes in a LiveFigure's grid slot, draw what never changes,
+                       and register the artists that follow the sliders (live.animate)
+    update(state)      move those artists to the lab's state (Lab.state(): batch_size,
+                       the run of LabRuns, the memory report, ...)
+    drawn()            True if those artists hold finite data (a blank panel is False)
+
+and `needs_run`: whether it shows a training run (cost, path, speed) or only memory.
+The figures follow the course's convention (`plotting`): the three methods in their colours
+and line styles, everything else in OTHER colours, legends right of the Axes.
+"""
+
+import numpy as np
+from matplotlib.ticker import FixedLocator, NullFormatter
+
+from ..plots.plotting import (
+    COLORS,
+    END_STYLE,
+    LINESTYLES,
+    MARKERS,
+    OTHER,
+    START_STYLE,
+    decimate,
+    legend,
+    method_color,
+    method_style,
+    plain_log_ticks,
+)
+from .live_figure import holds_data
+
+
+def add_method_key(ax, prefix="", short=False):
+    """Empty lines that put the three methods' styles in the legend: the line that follows
+    the sliders takes the style of the method its mini-batch size makes."""
+    names = {"batch": "batch GD", "sgd": "SGD", "minibatch": "mini-batch GD"}
+    if not short:
+        names = {"batch": "batch GD (b = m)", "sgd": "SGD (b = 1)",
+                 "minibatch": "mini-batch GD (other b)"}
+    for method, name in names.items():
+        ax.plot([], [], color=COLORS[method], ls=LINESTYLES[method], marker=MARKERS[method],
+                label=prefix + name)
+
+
+class PanelView:
+    """What the views share: the artists that must hold data once drawn."""
+
+    needs_run = True
+    filled = ()
+
+    def drawn(self) -> bool:
+        return bool(self.filled) and all(holds_data(a) for a in self.filled)
+
+    def clear(self):
+        """Empty the artists that follow the sliders (a state this view cannot show)."""
+        for artist in self.filled:
+            if hasattr(artist, "set_data"):
+                artist.set_data([], [])
+
+
+class CostView(PanelView):
+    """Cost while training: the cost of each mini-batch (grey) and the epoch averages, in the
+    style of the method the mini-batch size makes."""
+
+    def __init__(self, runs):
+        self.runs = runs
+
+    def build(self, live, slot):
+        runs = self.runs
+        ax = self.ax = live.fig.add_subplot(slot)
+        dims = "-".join(str(d) for d in runs.layer_dims)
+        ax.set(yscale="log", xlim=(0, runs.epochs), ylim=(0.05, 10),
+               xlabel="epochs (passes over the training set)",
+               ylabel="cost J, cross-entropy (no unit)",
+               title=f"Cost while training (MNIST-1D, MLP {dims})")
+        plain_log_ticks(ax.yaxis)
+        self.step_line = live.animate(ax.plot([], [], color=OTHER["grey"], lw=0.7,
+                                              label="cost of each mini-batch")[0])
+        self.epoch_line = live.animate(ax.plot([], [], lw=2.5, drawstyle="steps-post",
+                                               label="_epoch average")[0])
+        add_method_key(ax, "epoch average, ", short=True)
+        legend(ax)
+        self.filled = (self.step_line, self.epoch_line)
+
+    def update(self, state):
+        run, b = state["run"], state["batch_size"]
+        # two points (a bucket's min and max) per pixel column: the envelope at the screen's
+        # resolution, and a quick redraw even for SGD's thousands of steps
+        columns = int(self.ax.get_window_extent().width)
+        x, y = decimate(run["step_epochs"], run["step_cost"], max_points=max(2, 2 * columns))
+        self.step_line.set_data(x, y)
+        ec = run["epoch_cost"]  # drawn across its epoch: from epoch e to e + 1
+        self.epoch_line.set_data(np.arange(len(ec) + 1), np.append(ec, ec[-1:]))
+        self.epoch_line.set(**method_style(b, self.runs.m))
+
+
+class PathView(PanelView):
+    """The path of the two-parameter regression on its cost's contours, from the start (a
+    square) to the end (a star), in the style of the method its mini-batch size makes."""
+
+    LIMITS = ((-1.5, 3.5), (-3.5, 1.0))  # (w1, w2) ranges shown
+
+    def __init__(self, runs):
+        self.runs = runs
+
+    def build(self, live, slot):
+        runs = self.runs
+        ax = self.ax = live.fig.add_subplot(slot)
+        (x0, x1), (y0, y1) = self.LIMITS
+        w1, w2 = np.meshgrid(np.linspace(x0, x1, 120), np.linspace(y0, y1, 120))
+        J = runs.path_cost(w1, w2)  # (120, 120)
+        ax.contour(w1, w2, J, levels=J.min() + (J.max() - J.min()) * np.geomspace(1e-4, 1, 18),
+                   colors=OTHER["light grey"], linewidths=0.8)
+        add_method_key(ax)
+        ax.plot(*runs.w_min, "P", color=OTHER["vermillion"], ms=10, ls="none",
+                label="minimum of the cost")
+        ax.plot(*runs.start, **START_STYLE, gid="path-start", zorder=5)
+        self.path_line = live.animate(ax.plot([], [], lw=1, ms=5, label="_path")[0])
+        self.path_end = live.animate(ax.plot([], [], **END_STYLE, gid="path-end", zorder=5)[0])
+        ax.set(xlim=self.LIMITS[0], ylim=self.LIMITS[1], xlabel="parameter w1 (no unit)",
+               ylabel="parameter w2 (no unit)", aspect="equal")
+        ax.set_title(f"Path on the cost of a 2-parameter regression (m = {runs.m_path}, "
+                     f"{runs.path_epochs} epochs)", fontsize=10)
+        legend(ax)  # also names the start and end markers
+        # what this panel's b means, under the legend, outside the data
+        self.path_note = live.animate(ax.text(1.03, 0.0, "", transform=ax.transAxes,
+                                              va="bottom", fontsize=8))
+        self.path_note.set_in_layout(False)
+        self.filled = (self.path_line, self.path_end, self.path_note)
+
+    def update(self, state):
+        run, m_path = state["run"], self.runs.m_path
+        P, b_path = run["path"], run["path_batch_size"]  # P: (updates + 1, 2)
+        self.path_line.set_data(P[:, 0], P[:, 1])
+        self.path_line.set(**method_style(b_path, m_path), markevery=max(1, len(P) // 12))
+        self.path_end.set_data(P[-1:, 0], P[-1:, 1])
+        self.path_end.set_markerfacecolor(method_color(b_path, m_path))
+        note = f"path: b = {b_path}"
+        if b_path == m_path:
+            note += f"\n(batch GD: this problem\nhas m = {m_path})"
+        if run["path_message"]:
+            note += "\n" + run["path_message"]
+        self.path_note.set_text(note)
+
+    def clear(self):
+        super().clear()
+        self.path_note.set_text("")
+
+
+class SpeedView(PanelView):
+    """Two Axes, one above the other: updates per epoch (⌈m / b⌉, every size), then the time
+    per epoch of the sizes tried so far, on this machine."""
+
+    def __init__(self, runs, sizes):
+        self.runs, self.sizes = runs, np.array(sizes)
+
+    def build(self, live, slot):
+        runs, fig = self.runs, live.fig
+        top_slot, bottom_slot = slot.subgridspec(2, 1)
+        top = self.ax_updates = fig.add_subplot(top_slot)
+        ax = self.ax = fig.add_subplot(bottom_slot, sharex=top)
+        lims = (0.7, runs.m * 1.4)
+        top.plot(self.sizes, np.ceil(runs.m / self.sizes), "-", color=OTHER["black"],
+                 label="every size: ⌈m / b⌉")
+        self.updates_marker = live.animate(top.plot([], [], "o", color=OTHER["vermillion"],
+                                                    ms=9, label="your size")[0])
+        top.set(xscale="log", yscale="log", xlim=lims, ylim=lims,
+                xlabel="mini-batch size b (examples)",
+                ylabel=f"updates per epoch\n(count, m = {runs.m:,})",
+                title="Updates and time per epoch")
+        self.speed_points = live.animate(ax.plot([], [], "s", color=OTHER["orange"], ms=5,
+                                                 label="sizes tried so far")[0])
+        self.speed_marker = live.animate(ax.plot([], [], "s", color=OTHER["vermillion"], ms=9,
+                                                 label="your size")[0])
+        ax.set(yscale="log", ylim=(1e-4, 10), xlabel="mini-batch size b (examples)",
+               ylabel="time per epoch\n(s, this machine)")
+        for axis in (top.xaxis, top.yaxis, ax.xaxis, ax.yaxis):
+            plain_log_ticks(axis)
+        legend(top)
+        legend(ax)
+        self.filled = (self.updates_marker, self.speed_points, self.speed_marker)
+
+    def update(self, state):
+        run, b = state["run"], state["batch_size"]
+        self.updates_marker.set_data([b], [run["updates_per_epoch"]])
+        xs, ys = self.runs.measured_speeds(state["learning_rate"], state["rate_scaling"],
+                                           state["reference_batch_size"])
+        self.speed_points.set_data(xs, ys)
+        self.speed_marker.set_data([b], [run["seconds_per_epoch"]])
+
+
+def _decade_bytes(x, _pos=None) -> str:
+    """Tick label for a power of 1,000 bytes: 1 kB, 1 MB, 1 GB, 1 TB."""
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if x >= size:
+            return f"{x / size:,.0f} {unit}"
+    return f"{x:,.0f} bytes"
+
+
+class MemoryView(PanelView):
+    """Horizontal bars on a log axis: fixed and per-example bytes of the chosen size and of
+    the largest size that fits, against the budget (a dashed line). Reads state["memory"],
+    a memory.budget_report with a chosen batch size."""
+
+    needs_run = False
+
+    def __init__(self, title="Memory of one step", low=1e3, high=1e13):
+        self.title, self.low, self.high = title, low, high
+
+    def build(self, live, slot):
+        low, high = self.low, self.high
+        ax = self.ax = live.fig.add_subplot(slot)
+        ax.set(xscale="log", xlim=(low, high), ylim=(-0.6, 1.6),
+               xlabel="peak memory of one training step (bytes)",
+               ylabel="mini-batch size b (examples)", title=self.title)
+        ax.set_yticks([0, 1], ["largest b\nthat fits", "your b"])
+        # bytes read best in kB, MB, GB, TB: a labelled tick every 3 decades, unlabelled between
+        decades = 10.0 ** np.arange(np.ceil(np.log10(low)), np.floor(np.log10(high)) + 1)
+        ax.xaxis.set_major_locator(FixedLocator([d for d in decades if np.log10(d) % 3 == 0]))
+        ax.xaxis.set_major_formatter(_decade_bytes)
+        ax.xaxis.set_minor_locator(FixedLocator(decades))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        self.fixed = live.animate(*ax.barh([0, 1], [1, 1], color=OTHER["grey"],
+                                           label="fixed: parameters, gradients, ..."))
+        largest = ax.barh([0], [1], color=OTHER["vermillion"], label="per example × largest b")
+        yours = ax.barh([1], [1], color=OTHER["orange"], label="per example × your b")
+        self.per_ex = live.animate(largest[0], yours[0])
+        self.budget = live.animate(ax.axvline(1, color=OTHER["black"], ls="--", label="budget"))
+        legend(ax)
+        self.filled = (*self.fixed, self.per_ex[1], self.budget)  # largest b may be 0
+
+    def update(self, state):
+        report = state["memory"]
+        fixed, per_ex = report["fixed_bytes"], report["per_example_bytes"]
+        for bar in self.fixed:
+            bar.set_width(fixed)
+        for bar, b in zip(self.per_ex, (report["largest_batch"], report["chosen_batch"])):
+            bar.set_x(fixed)
+            bar.set_width(max(per_ex * b, 1e-9))
+        self.budget.set_xdata([report["budget_bytes"]] * 2)
+
+    def clear(self):
+        for bar in (*self.fixed, *self.per_ex):
+            bar.set_width(0)
+        self.budget.set_xdata([np.nan] * 2)

