@@ -9,7 +9,8 @@ then, N times in each direction:
   cached), the size slider put at one end, then dragged to the other end in 40 mouse moves
   and released; timed from the release;
 * typed (the peer: the final value's own training run and drawing, nothing passed on the
-  way): the rate one stop down again, the final size typed in the box; timed from Enter.
+  way): the starting size typed in the box, the rate one stop down again, then the final
+  size typed; timed from Enter.
 
 Both timed in the page until the readout shows the final size with its run ("... ms per
 epoch on this machine"), which the kernel sends after the frame. Directions: to b = m (a
@@ -91,6 +92,9 @@ def timed(page, panel, final, events, action) -> tuple[float, float]:
 
 
 def main(repeats: int = 5):
+    if not 1 <= repeats <= 9:  # 4 new rates a repeat, 40 stops below the starting rate
+        raise ValueError(f"repeats must be from 1 to 9 (each uses 4 rates not used before), "
+                         f"got {repeats}")
     results = {(d, how): [] for d in FINALS for how in ("drag", "typed")}
     with serve_notebooks() as server, sync_playwright() as p:
         browser = launch_chromium(p)
@@ -118,11 +122,9 @@ def main(repeats: int = 5):
                 dt, length = timed(page, panel, final, ["pointerup", "mouseup"],
                                    lambda d=d: drag_across(page, size, d, steps=40))
                 results[d, "drag"].append(dt)
-                new_rate()
-                wait_for(panel, shown_pattern(final))
                 type_size(FINALS[start_end].replace(",", ""))  # not timed: back to the start
                 wait_for(panel, shown_pattern(FINALS[start_end]))
-                new_rate()
+                new_rate()  # the final size cold again
                 wait_for(panel, shown_pattern(FINALS[start_end]))
                 typed, _ = timed(page, panel, final, ["keydown"],
                                  lambda final=final: type_size(final.replace(",", "")))
