@@ -32,8 +32,8 @@ def softmax_slopes(X, Y):
     m = X.shape[1]
     sizes = [2**k for k in range(12)] + [m]  # 1 ... 2048, and m
     grid = [2.0 ** (k / 2) for k in range(-20, 7)]  # 0.001 ... 8, a factor √2 apart
-    sweep = lrs.best_rates(lambda s: models.SoftmaxRegression(40, 10, seed=s), X, Y, sizes,
-                           grid, 1.75, seeds=SEEDS, start=0.01, evals_per_epoch=100)
+    makes = {s: (lambda s=s: models.SoftmaxRegression(40, 10, seed=s)) for s in SEEDS}
+    sweep = lrs.best_rates(makes, X, Y, sizes, grid, 1.75, start=0.01, evals_per_epoch=100)
     best = sweep.best  # (seeds, sizes)
     print("softmax regression, MNIST-1D, best rate to J = 1.75 (per seed; * not bracketed):")
     for k, b in enumerate(sweep.batch_sizes):

@@ -18,14 +18,14 @@ import course_utils as cu
 def softmax_run(split, seed):
     model = cu.models.SoftmaxRegression(40, 10, seed=seed)
     cu.train.train(model, split.X_train, split.Y_train, batch_size=64, learning_rate=0.1,
-                   num_epochs=20, seed=seed)
+                   epochs=20, seed=seed)
     return model.accuracy(split.X_test, split.Y_test)
 
 
 def mlp_run(split, seed):
     model = cu.models.MLP([40, 100, 100, 10], output="softmax", seed=seed)
-    cu.train.train(model, split.X_train, split.Y_train, batch_size=64, num_epochs=12,
-                   learning_rate=cu.train.inverse_time_decay(1.0, decay_rate=0.3), seed=seed)
+    cu.train.train(model, split.X_train, split.Y_train, batch_size=64, epochs=12,
+                   learning_rate=cu.train.InverseTimeDecay(1.0, decay_rate=0.3), seed=seed)
     return model.accuracy(split.X_test, split.Y_test)
 
 

@@ -4,11 +4,12 @@
     .venv/bin/python scripts/make_exercises.py --check  # exit 1 if exercises/ is out of date
 
 In each code cell, the lines from `### BEGIN SOLUTION` to `### END SOLUTION` (markers in
-nbgrader's style; the notebooks are not set up for any autograder) become a stub at the same indentation that raises
-NotImplementedError, which the check reports as "not written yet". The outputs of those cells
-and of the check cells (cells that call `cu.checks.`) are cleared; everything else is copied
-as it is, outputs included. Links to files beside the notebooks (the glossary, images) are
-rewritten to reach them from exercises/.
+nbgrader's style; the notebooks are not set up for any autograder) become a stub at the same
+indentation that raises NotImplementedError, which the check reports as "not written yet". The
+outputs of those cells and of the check cells (cells that call `cu.checks.`, the closing
+`cu.checks.summary()` included) are cleared; everything else is copied as it is, outputs
+included. Links to files beside the notebooks (the glossary, images) are rewritten to reach
+them from exercises/.
 """
 
 import re

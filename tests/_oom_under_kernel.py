@@ -11,7 +11,7 @@ import json
 
 from threadpoolctl import threadpool_info
 
-from course_utils import memory, oom
+from course_utils.measure import memory, oom
 
 DIMS = [784, 256, 10]
 LIMIT = 16 * 2**20

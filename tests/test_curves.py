@@ -11,7 +11,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from course_utils.core import data, models, train  # noqa: E402
-from course_utils.measure import curves  # noqa: E402
+from course_utils.measure import curvature, curves  # noqa: E402
 from course_utils.plots import curves_plots, plotting  # noqa: E402
 
 
@@ -75,35 +75,25 @@ def test_plot_cost_changes_marks_the_rises_and_meets_the_convention():
     plt.close(ax.figure)
 
 
-def test_top_hessian_eigenvalue_of_least_squares(regression):
+def test_top_eigenvalue_of_least_squares(regression):
     X, Y = regression
     model = models.LinearRegression(2, seed=0)
     before = model.get_flat()
     # cost (1/2m) |W X + b - Y|^2: Hessian (1/m) [X; 1][X; 1]^T, whatever the parameters
     X1 = np.vstack([X, np.ones((1, X.shape[1]))])
     exact = np.linalg.eigvalsh(X1 @ X1.T / X.shape[1]).max()
-    got = curves.top_hessian_eigenvalue(model, X, Y, iters=100)
-    assert got == pytest.approx(exact, rel=1e-5)
-    np.testing.assert_array_equal(model.get_flat(), before)  # parameters restored
-
-
-def test_top_hessian_eigenvalue_bad_arguments(regression):
-    X, Y = regression
-    with pytest.raises(ValueError, match="iters"):
-        curves.top_hessian_eigenvalue(models.LinearRegression(2), X, Y, iters=0)
-    with pytest.raises(ValueError, match="eps"):
-        curves.top_hessian_eigenvalue(models.LinearRegression(2), X, Y, eps=-1.0)
-    with pytest.raises(ValueError, match="n_x=3"):
-        curves.top_hessian_eigenvalue(models.LinearRegression(3), X, Y)
+    got = curvature.top_eigenvalue(model, X, Y, steps=3)  # 3 parameters: exact in 3 steps
+    assert got == pytest.approx(exact, rel=1e-10)
+    np.testing.assert_array_equal(model.get_flat(), before)  # parameters untouched
     zero = np.zeros_like(X)  # a Hessian of 0 for a bias-free model: no division by 0
-    assert curves.top_hessian_eigenvalue(models.LinearRegression(2, bias=False), zero, Y) == 0
+    assert curvature.top_eigenvalue(models.LinearRegression(2, bias=False), zero, Y) == 0
 
 
-def test_tune_learning_rate_brackets_the_best(regression):
+def test_lowest_cost_rate_brackets_the_best(regression):
     X, Y = regression
     grid = [0.001, 0.01, 0.1, 0.3, 1.0, 1.9, 3.0]
-    t = curves.tune_learning_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200, grid,
-                                  start=0.01, num_epochs=5)
+    t = curves.lowest_cost_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200, grid,
+                                  start=0.01, epochs=5)
     # the costs recorded are real runs, and the walk found the best rate of the whole grid
     every = {lr: train.train(models.LinearRegression(2, seed=0), X, Y, 200, lr, 5).final_cost
              for lr in grid}
@@ -116,27 +106,25 @@ def test_tune_learning_rate_brackets_the_best(regression):
     assert set(t.runs) == set(t.costs)
 
 
-def test_tune_learning_rate_at_the_edge_is_not_bracketed(regression):
+def test_lowest_cost_rate_at_the_edge_is_not_bracketed(regression):
     X, Y = regression
-    t = curves.tune_learning_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200,
-                                  [0.001, 0.002, 0.004], start=0.002, num_epochs=3)
+    t = curves.lowest_cost_rate(lambda: models.LinearRegression(2, seed=0), X, Y, 200,
+                                  [0.001, 0.002, 0.004], start=0.002, epochs=3)
     assert t.best_rate == 0.004 and not t.bracketed
 
 
-def test_tune_learning_rate_bad_arguments(regression):
+def test_lowest_cost_rate_bad_arguments(regression):
     X, Y = regression
     make = lambda: models.LinearRegression(2)  # noqa: E731
-    with pytest.raises(ValueError, match="grid"):
-        curves.tune_learning_rate(make, X, Y, 10, [0.1, 0.01, 1.0], 0.1, num_epochs=1)
-    with pytest.raises(ValueError, match="start"):
-        curves.tune_learning_rate(make, X, Y, 10, [0.01, 0.1, 1.0], 0.5, num_epochs=1)
     for bad in ([0.01, 0.01, 0.1], [0.0, 0.1, 1.0], [0.01, 0.1, np.inf]):
-        with pytest.raises(ValueError, match="grid"):
-            curves.tune_learning_rate(make, X, Y, 10, bad, 0.1, num_epochs=1)
+        with pytest.raises(ValueError, match="learning_rates"):
+            curves.lowest_cost_rate(make, X, Y, 10, bad, 0.1, epochs=1)
     with pytest.raises(TypeError, match="start"):
-        curves.tune_learning_rate(make, X, Y, 10, [0.01, 0.1, 1.0], "0.1", num_epochs=1)
+        curves.lowest_cost_rate(make, X, Y, 10, [0.01, 0.1, 1.0], "0.1", epochs=1)
+    with pytest.raises(ValueError, match="start"):
+        curves.lowest_cost_rate(make, X, Y, 10, [0.01, 0.1, 1.0], -0.1, epochs=1)
     with pytest.raises(ValueError, match="batch_size"):
-        curves.tune_learning_rate(make, X, Y, 201, [0.01, 0.1, 1.0], 0.1, num_epochs=1)
+        curves.lowest_cost_rate(make, X, Y, 201, [0.01, 0.1, 1.0], 0.1, epochs=1)
     with pytest.raises(ValueError, match="costs is empty"):
         _ = curves.Tuning(batch_size=10, grid=[0.1, 0.2, 0.3]).best_rate
 
@@ -176,7 +164,7 @@ def test_contest_tunes_each_method_and_repeats_over_seeds(regression):
     X, Y = regression
     grid = [0.01, 0.03, 0.1, 0.3, 1.0, 1.9, 3.0]
     res = curves.contest(lambda: models.LinearRegression(2, seed=0), X, Y, [200, 20],
-                         grid, starts={200: 0.3, 20: 0.1}, seeds=(0, 1, 2), num_epochs=2)
+                         grid, starts={200: 0.3, 20: 0.1}, seeds=(0, 1, 2), epochs=2)
     assert set(res) == {200, 20}
     for b, entry in res.items():
         assert entry.runs[0] is entry.tuning.runs[entry.tuning.best_rate]
@@ -189,14 +177,14 @@ def test_contest_tunes_each_method_and_repeats_over_seeds(regression):
     assert "one run (no shuffling" in table and "(seed 0)" in table and "(one run each)" in table
     with pytest.raises(ValueError, match="starts"):
         curves.contest(lambda: models.LinearRegression(2), X, Y, [10], grid, starts={},
-                       num_epochs=1)
+                       epochs=1)
     for bad in ([10, 10], [0], [201], []):
         with pytest.raises(ValueError, match="batch_sizes"):
             curves.contest(lambda: models.LinearRegression(2), X, Y, bad, grid, starts={},
-                           num_epochs=1)
+                           epochs=1)
     with pytest.raises(ValueError, match=r"seeds\[1\]"):
         curves.contest(lambda: models.LinearRegression(2), X, Y, [10], grid, starts={10: 0.1},
-                       seeds=(0, -1), num_epochs=1)
+                       seeds=(0, -1), epochs=1)
     with pytest.raises(ValueError, match="names has no name"):
         curves.contest_table(res, {200: "batch GD"})
     with pytest.raises(ValueError, match="digits"):
@@ -209,7 +197,7 @@ def test_contest_in_time_repeats_batch_gd_and_stays_within_the_budget(regression
     X, Y = regression
     res = curves.contest(lambda: models.LinearRegression(2, seed=0), X, Y, [200],
                          [0.1, 0.3, 1.0, 1.9, 3.0], starts={200: 1.0}, seeds=(0, 1),
-                         num_epochs=10_000, max_seconds=0.05, eval_every=5)
+                         epochs=10_000, max_seconds=0.05, eval_every=5)
     entry = res[200]
     assert entry.kind == "repeats" and len(entry.runs) == 2
     runs = [*entry.runs, *entry.tuning.runs.values()]

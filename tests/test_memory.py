@@ -206,7 +206,7 @@ def test_accumulation_costs_memory_falls_with_the_micro_batch():
     before = {k: v.copy() for k, v in model.params.items()}
     acc = memory.accumulation_costs(model, X, Y, (2048, 256, 16), repeats=2)
     assert acc.seconds.shape == (2, 3) and acc.batch_size == 2048
-    assert acc.micro_sizes.tolist() == [2048, 256, 16]
+    assert acc.micro_batch_sizes.tolist() == [2048, 256, 16]
     assert np.all(np.diff(acc.peak_bytes) < 0)  # a smaller micro-batch, a smaller peak
     assert np.all(acc.seconds > 0)
     np.testing.assert_array_equal(acc.per_example, acc.seconds.min(axis=0) / 2048)
@@ -238,7 +238,7 @@ def test_step_table_and_replay_check():
         memory.step_table(steps, measured[:1], textbook)
     with pytest.raises(ValueError, match=r"textbook\[1\]"):
         memory.step_table(steps, measured, [textbook[0], 0])  # no division by zero
-    check = memory.check_replay([40, 10], "softmax", (1, 64), "float32")
+    check = memory.compare_replay([40, 10], "softmax", (1, 64), "float32")
     assert check.ok.all() and check.batch_sizes == [1, 64]
     replayed = [memory.step_memory([40, 10], b, "float32").peak_bytes for b in (1, 64)]
     np.testing.assert_array_equal(check.replay_bytes, replayed)

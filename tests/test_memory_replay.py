@@ -47,7 +47,7 @@ TINY_SIZES = [4096, 65536]
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("dims, output", MODELS)
 def test_replay_within_5_percent_of_tracemalloc(dims, output, dtype):
-    check = memory.check_replay(dims, output, SIZES, dtype)
+    check = memory.compare_replay(dims, output, SIZES, dtype)
     for b, est, meas, ok in zip(SIZES, check.replay_bytes, check.measured_bytes, check.ok):
         # within 5 % once a step needs 8 KB; below, the uncounted Python bookkeeping is bounded
         bound = 0.05 * meas if meas >= 8192 else 1024
@@ -59,7 +59,7 @@ def test_replay_within_5_percent_of_tracemalloc(dims, output, dtype):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("dims, output", TINY_INPUT)
 def test_replay_within_1_percent_where_the_output_layer_decides(dims, output, dtype):
-    check = memory.check_replay(dims, output, TINY_SIZES, dtype)
+    check = memory.compare_replay(dims, output, TINY_SIZES, dtype)
     worst = np.max(np.abs(check.relative))
     assert worst <= 0.01, (f"{dims} {output} {dtype}: replay off by "
                            f"{[f'{100 * v:+.2f}%' for v in check.relative]} at b = {TINY_SIZES}")
@@ -119,10 +119,10 @@ def test_numpy_buffers_what_the_replay_says(make, buffered):
 
 
 def test_replay_check_flags_a_replay_off_by_more_than_5_percent():
-    check = memory.ReplayCheck([64, 1024, 1], np.array([105_100.0, 94_000.0, 2_100.0]),
+    check = memory.ReplayComparison([64, 1024, 1], np.array([105_100.0, 94_000.0, 2_100.0]),
                                np.array([100_000.0, 100_000.0, 1_000.0]))
     assert check.ok.tolist() == [False, False, False]
     np.testing.assert_allclose(check.relative, [0.051, -0.06, 1.1])
-    near = memory.ReplayCheck([64, 1], np.array([104_900.0, 1_900.0]),
+    near = memory.ReplayComparison([64, 1], np.array([104_900.0, 1_900.0]),
                               np.array([100_000.0, 1_000.0]))
     assert near.ok.tolist() == [True, True]  # 4.9 %; under 8 KiB, 900 bytes

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from threadpoolctl import threadpool_info
 
-from course_utils import oom
+from course_utils.measure import oom
 
 HERE = Path(__file__).parent
 SUPPORTED, WHY = oom.limit_supported()

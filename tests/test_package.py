@@ -118,7 +118,8 @@ def third_party_imports(folder: str) -> dict[str, set[str]]:
                 continue
             for name in names:
                 top = name.split(".")[0]
-                if top not in sys.stdlib_module_names and top not in LOCAL:
+                sibling = (path.parent / f"{top}.py").exists()  # a helper module beside it
+                if top not in sys.stdlib_module_names and top not in LOCAL and not sibling:
                     dist = normalized(DIST_NAME.get(top, top))
                     found.setdefault(dist, set()).add(str(path.relative_to(ROOT)))
     return found

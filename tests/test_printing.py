@@ -41,3 +41,9 @@ def test_what_it_prints_reads_the_same_after_the_nudge(x, digits):
 def test_bad_arguments_are_named(kwargs, match):
     with pytest.raises((TypeError, ValueError), match=match):
         printing.robust(**kwargs)
+
+
+def test_stable_checks_every_value_and_names_the_one_at_an_edge():
+    assert printing.stable(".2f", 1.2345, 2.0) is None
+    with pytest.raises(AssertionError, match="rounding edge"):
+        printing.stable(".2f", 1.2345, 0.125)  # 0.125 sits exactly between 0.12 and 0.13

@@ -223,7 +223,7 @@ def test_timing_arguments_are_checked():
         timing.time_steps(make, [1, 2], min_seconds=-1.0)
     with pytest.raises(ValueError, match="dtype"):
         data.random_batch(3, 2, 4, "float")  # 64 bits to numpy, 32 to C: refused
-    with pytest.raises(ValueError, match="b must satisfy"):
+    with pytest.raises(ValueError, match="batch_size must satisfy"):
         data.random_batch(3, 2, 0, np.float64)
     with pytest.raises(ValueError, match="same length"):
         timing.power_of_two_effect_one_run([63, 64, 65], [1.0, 1.0], [(63, 64, 65)])
@@ -393,7 +393,7 @@ def test_timing_and_noise_figures_follow_the_convention():
 def test_step_breakdown_times_every_phase_and_leaves_the_model_alone():
     model = models.MLP([8, 4, 3], "softmax", seed=0)
     before = {k: v.copy() for k, v in model.params.items()}
-    parts = timing.step_breakdown(model, b=4, min_seconds=0.001)
+    parts = timing.step_breakdown(model, batch_size=4, min_seconds=0.001)
     assert set(parts) == {"forward", "cost", "backward", "update"}
     assert all(np.isfinite(s) and s > 0 for s in parts.values())
     assert all(np.array_equal(model.params[k], before[k]) for k in before)

@@ -90,9 +90,9 @@ def test_train_path_records_every_update_and_repeats(problem):
     np.testing.assert_array_equal(P[0], [-1.0, 0.0])
     again = surface.train_path(X, Y, (-1.0, 0.0), 10, 0.25, updates=25, seed=3)
     np.testing.assert_array_equal(np.asarray(again.path), P)
-    h2 = surface.train_path(X, Y, (-1.0, 0.0), 10, 0.25, num_epochs=2)
+    h2 = surface.train_path(X, Y, (-1.0, 0.0), 10, 0.25, epochs=2)
     assert h2.updates == 20
-    with pytest.raises(ValueError, match="exactly one of num_epochs and updates"):
+    with pytest.raises(ValueError, match="exactly one of epochs and updates"):
         surface.train_path(X, Y, (-1.0, 0.0), 10, 0.25)
     with pytest.raises(ValueError, match="start must be two finite numbers"):
         surface.train_path(X, Y, (1.0, 2.0, 3.0), 10, 0.25, updates=5)
@@ -112,7 +112,7 @@ def test_the_lecture_picture_holds(problem):
 
 def test_distance_per_epoch(problem):
     X, Y, cost = problem
-    h = surface.train_path(X, Y, (-1.0, 0.0), 30, 0.25, num_epochs=3)  # 4 updates per epoch
+    h = surface.train_path(X, Y, (-1.0, 0.0), 30, 0.25, epochs=3)  # 4 updates per epoch
     d = surface.distance_per_epoch(h.path, cost.w_min, 100, 30)
     P = np.asarray(h.path)
     assert d.shape == (3,)
@@ -162,7 +162,7 @@ def test_sgd_dips_close_but_its_epoch_mean_does_not_settle(problem):
     # notebook 03, section 3: single SGD updates come within 10 % of the starting distance by
     # chance; the epoch mean never settles there at rate 0.25, mini-batch GD's does, first
     X, Y, cost = problem
-    runs = {b: surface.train_path(X, Y, (-1.0, 0.0), b, 0.25, num_epochs=30, seed=0)
+    runs = {b: surface.train_path(X, Y, (-1.0, 0.0), b, 0.25, epochs=30, seed=0)
             for b in (1, 10)}
     d0 = np.linalg.norm(np.array([-1.0, 0.0]) - cost.w_min)
     sgd_dist = np.linalg.norm(np.asarray(runs[1].path) - cost.w_min, axis=1)
@@ -174,7 +174,7 @@ def test_sgd_dips_close_but_its_epoch_mean_does_not_settle(problem):
 
 def test_plot_distances_meets_the_convention(problem):
     X, Y, cost = problem
-    runs = {b: surface.train_path(X, Y, (-1.0, 0.0), b, 0.25, num_epochs=5, seed=0)
+    runs = {b: surface.train_path(X, Y, (-1.0, 0.0), b, 0.25, epochs=5, seed=0)
             for b in (1, 10, 100)}
     ax = surface_plots.plot_distances(runs, cost.w_min, 100, threshold=0.3, threshold_label="10 %")
     assert plotting.convention_problems(ax) == []
@@ -196,9 +196,9 @@ def test_plot_distances_meets_the_convention(problem):
 
 def test_decay_lets_sgd_settle(problem):
     X, Y, cost = problem
-    fixed = surface.train_path(X, Y, (-1.0, 0.0), 1, 0.25, num_epochs=20)
-    decayed = surface.train_path(X, Y, (-1.0, 0.0), 1, train.inverse_time_decay(0.25, 1.0),
-                                 num_epochs=20)
+    fixed = surface.train_path(X, Y, (-1.0, 0.0), 1, 0.25, epochs=20)
+    decayed = surface.train_path(X, Y, (-1.0, 0.0), 1, train.InverseTimeDecay(0.25, 1.0),
+                                 epochs=20)
     d_fixed = surface.distance_per_epoch(fixed.path, cost.w_min, 100, 1)
     d_decay = surface.distance_per_epoch(decayed.path, cost.w_min, 100, 1)
     assert d_decay[-1] < d_fixed[-1] / 3
@@ -243,7 +243,7 @@ def test_plot_paths_meets_the_convention(problem):
 
 def test_plot_near_minimum(problem):
     X, Y, cost = problem
-    h = surface.train_path(X, Y, (-1.0, 0.0), 1, 0.25, num_epochs=3)
+    h = surface.train_path(X, Y, (-1.0, 0.0), 1, 0.25, epochs=3)
     style = dict(color=plotting.OTHER["black"], marker=".", ls="-")
     ax = surface_plots.plot_near_minimum(cost, {"last epoch": (h.path[-100:], style)}, radius=0.5)
     assert plotting.convention_problems(ax) == []

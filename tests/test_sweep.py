@@ -48,9 +48,9 @@ def test_fit_steps_model_refuses_not_reached_entries_by_index(n, data):
     with pytest.raises(ValueError, match="not reached") as err:
         sweep.fit_steps_model(B, steps)
     for i in bad:
-        assert f"steps[{i}] = " in str(err.value)
+        assert f"updates[{i}] = " in str(err.value)
     for i in set(range(n)) - set(bad):
-        assert f"steps[{i}] = " not in str(err.value)
+        assert f"updates[{i}] = " not in str(err.value)
 
 
 @pytest.mark.parametrize("batch_sizes, steps, word", [
@@ -88,11 +88,11 @@ def test_time_to_target_picks_fewest_updates_and_reports_failures(moons):
     assert 0 < impossible[0].margin < math.inf  # recorded for runs that missed, too
 
 
-def test_tune_learning_rate_tries_both_neighbours_of_the_best(moons):
+def test_fewest_updates_rate_tries_both_neighbours_of_the_best(moons):
     X, Y = moons
     grid = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
-    r = sweep.tune_learning_rate(make_logistic, X, Y, 200, grid, 0.40, start=0.1, eval_every=1,
-                                 max_epochs=300)
+    r = sweep.fewest_updates_rate(make_logistic, X, Y, 200, grid, 0.40, start=0.1, eval_every=1,
+                                  max_epochs=300)
     assert r.reached and not r.at_edge and r.grid == tuple(grid)
     k = grid.index(r.learning_rate)
     assert grid[k - 1] in r.tried and grid[k + 1] in r.tried
@@ -102,15 +102,15 @@ def test_tune_learning_rate_tries_both_neighbours_of_the_best(moons):
             h = train.train(make_logistic(), X, Y, 200, rate, 300, eval_every=1, target_cost=0.40)
             assert not h.reached_target or h.updates >= r.updates
     # the same best from another start
-    other = sweep.tune_learning_rate(make_logistic, X, Y, 200, grid, 0.40, start=30.0,
-                                     eval_every=1, max_epochs=300)
+    other = sweep.fewest_updates_rate(make_logistic, X, Y, 200, grid, 0.40, start=30.0,
+                                      eval_every=1, max_epochs=300)
     assert other.learning_rate == r.learning_rate and other.updates == r.updates
 
 
-def test_tune_learning_rate_flags_a_best_rate_at_the_grid_edge(moons):
+def test_fewest_updates_rate_flags_a_best_rate_at_the_grid_edge(moons):
     X, Y = moons
-    r = sweep.tune_learning_rate(make_logistic, X, Y, 200, [0.01, 0.03], 0.40, eval_every=1,
-                                 max_epochs=300)
+    r = sweep.fewest_updates_rate(make_logistic, X, Y, 200, [0.01, 0.03], 0.40, eval_every=1,
+                                  max_epochs=300)
     assert r.reached and r.learning_rate == 0.03 and r.at_edge
     assert "[best at the grid's edge]" in sweep.format_tried(r)
 
@@ -128,20 +128,20 @@ def test_bad_learning_rates_and_sizes_are_named(moons):
     X, Y = moons
     for bad in ([], [0.1, -1.0], [float("inf")], [0.1, 0.1], [0.0], [None]):
         with pytest.raises(ValueError, match="learning_rates"):
-            sweep.tune_learning_rate(make_logistic, X, Y, 20, bad, 0.4)
+            sweep.fewest_updates_rate(make_logistic, X, Y, 20, bad, 0.4)
     with pytest.raises(TypeError, match="learning_rates"):
-        sweep.tune_learning_rate(make_logistic, X, Y, 20, "0.1", 0.4)
+        sweep.fewest_updates_rate(make_logistic, X, Y, 20, "0.1", 0.4)
     with pytest.raises(ValueError, match="batch_size"):
-        sweep.tune_learning_rate(make_logistic, X, Y, 201, [0.1], 0.4)
+        sweep.fewest_updates_rate(make_logistic, X, Y, 201, [0.1], 0.4)
     with pytest.raises(ValueError, match="eval_every"):
-        sweep.tune_learning_rate(make_logistic, X, Y, 20, [0.1], 0.4, eval_every=0)
+        sweep.fewest_updates_rate(make_logistic, X, Y, 20, [0.1], 0.4, eval_every=0)
     for bad in (float("nan"), float("inf"), -0.1):
         with pytest.raises(ValueError, match="target_cost"):
-            sweep.tune_learning_rate(make_logistic, X, Y, 20, [0.1], bad)
+            sweep.fewest_updates_rate(make_logistic, X, Y, 20, [0.1], bad)
     with pytest.raises(ValueError, match="start"):
-        sweep.tune_learning_rate(make_logistic, X, Y, 20, [0.1], 0.4, start=0.0)
+        sweep.fewest_updates_rate(make_logistic, X, Y, 20, [0.1], 0.4, start=0.0)
     with pytest.raises(TypeError, match="make_model"):
-        sweep.tune_learning_rate(make_logistic(), X, Y, 20, [0.1], 0.4)
+        sweep.fewest_updates_rate(make_logistic(), X, Y, 20, [0.1], 0.4)
     for bad in ([], [20, 20], [0], [201], [1.5]):
         with pytest.raises((ValueError, TypeError), match=r"batch_sizes"):
             sweep.time_to_target(make_logistic, X, Y, bad, [0.1], 0.4)
@@ -348,7 +348,7 @@ def test_scaling_regimes_names_each_step():
         sweep.scaling_regimes([4, 1], [10, 20])
     with pytest.raises(ValueError, match="increasing batch sizes"):
         sweep.scaling_regimes([1, 4], [10])
-    with pytest.raises(ValueError, match=r"steps\[1\]"):  # -1: that size missed its target
+    with pytest.raises(ValueError, match=r"updates\[1\]"):  # -1: that size missed its target
         sweep.scaling_regimes([1, 4], [10, -1])
     for name, kwargs in (("perfect", dict(perfect=0)), ("perfect", dict(perfect=1.5)),
                          ("diminishing", dict(diminishing=0.5)),
@@ -378,3 +378,38 @@ def test_format_runs_and_timing():
     line = sweep.format_timing(c)  # seconds shown in ms: batch GD 1,200 ms, b = 64 2,200 ms
     assert line.startswith("  1,000   1200.00 [1100.00, 1300.00]   b =    64: 2200.00")
     assert line.endswith("  0.5x   batch GD")
+
+
+@pytest.mark.parametrize("start", [None, 0.01, 0.1, 1.0, 10.0, 100.0])
+@pytest.mark.parametrize("best", [0.01, 0.3, 3.0, 100.0])
+def test_walk_learning_rates_finds_a_valley_from_any_start(start, best):
+    """On a valley-shaped score the walk ends at its bottom, whichever the start; it scores each
+    rate once and both grid neighbours of the best (unless at an end)."""
+    grid = [100.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]  # any order
+    scored = []
+
+    def score(rate):
+        scored.append(rate)
+        return abs(math.log(rate / best))
+
+    rates, found = sweep.walk_learning_rates(score, grid, start)
+    assert rates == sorted(grid) and found == best
+    assert len(scored) == len(set(scored))
+    k = rates.index(best)
+    assert all(rates[j] in scored for j in (k - 1, k + 1) if 0 <= j < len(rates))
+
+
+def test_walk_learning_rates_walks_down_past_failures():
+    """Rates above 0.1 fail (inf, as a diverged run): from the top, the walk goes down until one
+    succeeds, then on while the score keeps falling."""
+    grid = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+    scored = []
+
+    def score(rate):
+        scored.append(rate)
+        return math.inf if rate > 0.1 else abs(math.log(rate / 0.01))
+
+    rates, found = sweep.walk_learning_rates(score, grid, start=1.0)
+    assert found == 0.01 and scored == [1.0, 0.3, 0.1, 0.03, 0.01, 0.003]
+    _, none = sweep.walk_learning_rates(lambda rate: math.inf, grid, start=0.01)
+    assert none is None

@@ -52,7 +52,7 @@ def test_epoch_cost_is_weighted_mean_of_step_costs(moons):
 def test_divergence_is_caught_and_reported(moons):
     X, Y, _ = data.make_regression_2d(200, seed=0)
     model = models.LinearRegression(2, seed=0)
-    h = train.train(model, X * 1e3, Y, 200, learning_rate=10.0, num_epochs=50)
+    h = train.train(model, X * 1e3, Y, 200, learning_rate=10.0, epochs=50)
     assert h.diverged and "diverged" in h.message and "learning rate 10" in h.message
     assert len(h.step_cost) < 50 and all(np.isfinite(h.step_cost))
 
@@ -83,10 +83,10 @@ def test_evaluation_time_is_not_counted(moons, monkeypatch):
 
 def test_test_metrics_and_schedules(moons):
     X, Y = moons
-    _, h = fit(moons, 30, epochs=4, X_test=X, Y_test=Y, lr=train.step_decay(0.5, 0.5, 2))
+    _, h = fit(moons, 30, epochs=4, X_test=X, Y_test=Y, lr=lambda epoch: 0.5 * 0.5 ** (epoch // 2))
     assert len(h.test_accuracy) == len(h.eval_cost) == 5
     assert h.epoch_learning_rate == [0.5, 0.5, 0.25, 0.25]
-    s = train.inverse_time_decay(1.0, 1.0)
+    s = train.InverseTimeDecay(1.0, 1.0)
     assert [s(e) for e in range(3)] == [1.0, 0.5, 1 / 3]
 
 
@@ -107,7 +107,7 @@ def test_record_path_and_max_updates(moons):
                                               "got -1.0"),
         ({"learning_rate": float("nan")}, ValueError, "learning_rate .* got nan"),
         ({"learning_rate": "0.1"}, TypeError, "learning_rate must be a number, got '0.1'"),
-        ({"num_epochs": 0}, ValueError, "num_epochs must satisfy 1 <= num_epochs, got 0"),
+        ({"epochs": 0}, ValueError, "epochs must satisfy 1 <= epochs, got 0"),
         ({"eval_every": 1.5}, TypeError, "eval_every must be an integer, got 1.5"),
         ({"max_updates": 0}, ValueError, "max_updates must satisfy 1 <= max_updates, got 0"),
         ({"target_cost": -0.1}, ValueError, "target_cost must be a finite number >= 0, "
@@ -123,7 +123,7 @@ def test_record_path_and_max_updates(moons):
 )
 def test_bad_training_arguments(moons, kwargs, exc, message):
     X, Y = moons
-    args = {"batch_size": 10, "learning_rate": 0.1, "num_epochs": 1} | kwargs
+    args = {"batch_size": 10, "learning_rate": 0.1, "epochs": 1} | kwargs
     with pytest.raises(exc, match=message):
         train.train(models.LogisticRegression(2), X, Y, **args)
 
@@ -185,19 +185,17 @@ def test_never_touches_global_random_state(moons):
         np.random.set_state(saved)
 
 
-def test_schedules_refuse_bad_arguments_and_are_made_by_functions():
-    assert isinstance(train.inverse_time_decay(1.0, 0.5), train.InverseTimeDecay)
-    assert isinstance(train.step_decay(1.0), train.StepDecay)
-    assert repr(train.step_decay(0.5, 0.5, 2)) == "step_decay(lr0=0.5, factor=0.5, every=2)"
+def test_schedule_refuses_bad_arguments():
+    assert repr(train.InverseTimeDecay(0.5, 2)) == \
+        "InverseTimeDecay(initial_learning_rate=0.5, decay_rate=2)"
     for make, exc, message in [
-        (lambda: train.inverse_time_decay(0.0, 1.0), ValueError, "lr0 must be a finite number > 0"),
-        (lambda: train.inverse_time_decay(1.0, -1.0), ValueError, "decay_rate .* got -1.0"),
-        (lambda: train.inverse_time_decay(1.0, float("nan")), ValueError, "decay_rate .* nan"),
-        (lambda: train.step_decay(1.0, factor=0.0), ValueError, "factor .* 0 < factor <= 1"),
-        (lambda: train.step_decay(1.0, factor=1.5), ValueError, "factor .* got 1.5"),
-        (lambda: train.step_decay(1.0, every=0), ValueError, "every must satisfy 1 <= every"),
-        (lambda: train.step_decay(1.0)(-1), ValueError, "epoch must satisfy 0 <= epoch, got -1"),
-        (lambda: train.inverse_time_decay(1.0, 1.0)(0.5), TypeError, "epoch must be an integer"),
+        (lambda: train.InverseTimeDecay(0.0, 1.0), ValueError,
+         "initial_learning_rate must be a finite number > 0"),
+        (lambda: train.InverseTimeDecay(1.0, -1.0), ValueError, "decay_rate .* got -1.0"),
+        (lambda: train.InverseTimeDecay(1.0, float("nan")), ValueError, "decay_rate .* nan"),
+        (lambda: train.InverseTimeDecay(1.0, 1.0)(-1), ValueError,
+         "epoch must satisfy 0 <= epoch, got -1"),
+        (lambda: train.InverseTimeDecay(1.0, 1.0)(0.5), TypeError, "epoch must be an integer"),
     ]:
         with pytest.raises(exc, match=message):
             make()
@@ -293,3 +291,12 @@ def test_max_seconds_stops_at_the_budget_never_past_it(moons):
     assert again.final_cost == h.final_cost
     with pytest.raises(ValueError, match="max_seconds"):
         fit(moons, 10, max_seconds=0.0)
+
+
+def test_a_bad_test_set_is_named_as_the_argument(moons):
+    X, Y = moons
+    model = models.LogisticRegression(2)
+    with pytest.raises(ValueError, match=r"X_test must have shape .* got X_test \(3, 5\)"):
+        train.train(model, X, Y, 10, 0.1, 1, X_test=np.zeros((3, 5)), Y_test=np.zeros((1, 5)))
+    with pytest.raises(ValueError, match="X_test has 5, Y_test has 4"):
+        train.train(model, X, Y, 10, 0.1, 1, X_test=np.zeros((2, 5)), Y_test=np.zeros((1, 4)))

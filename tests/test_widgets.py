@@ -107,7 +107,7 @@ def test_relative_noise_edges():
     assert reports.relative_noise(10, 100) == pytest.approx(90 / (10 * 99))
     with pytest.raises(ValueError, match="101"):
         reports.relative_noise(101, 100)
-    with pytest.raises(ValueError, match="b must satisfy"):
+    with pytest.raises(ValueError, match="batch_size must satisfy"):
         reports.relative_noise(0, 100)
     with pytest.raises(TypeError, match="m must be an integer"):
         reports.relative_noise(1, 100.0)

@@ -22,12 +22,12 @@ from typing import NamedTuple
 import numpy as np
 
 from .validate import (
-    check_choice,
-    check_float_dtype,
-    check_int,
-    check_positive_float,
-    check_real,
-    check_seed,
+    validate_choice,
+    validate_float_dtype,
+    validate_int,
+    validate_positive_float,
+    validate_real,
+    validate_seed,
 )
 
 GPU_DTYPES = ("float32", "bfloat16", "cupy-fp32")  # the runs in gpu_batch_scaling_h100.csv
@@ -69,7 +69,7 @@ class Split(NamedTuple):
 
 def one_hot(labels, n_classes: int) -> np.ndarray:
     """Integer labels (m,) in [0, n_classes - 1] -> one-hot matrix (n_classes, m) of float64."""
-    n_classes = check_int("n_classes", n_classes)
+    n_classes = validate_int("n_classes", n_classes)
     labels = np.asarray(labels)
     if not np.issubdtype(labels.dtype, np.integer):
         raise TypeError(f"labels must be integers, got dtype {labels.dtype} (float labels such "
@@ -109,7 +109,7 @@ def load_gpu_reference(dtype: str = "float32", path=None) -> dict:
     ("float32", "bfloat16" or "cupy-fp32", exactly): batch, step_ms, samples_per_s,
     peak_step_bytes.
     """
-    check_choice("dtype", dtype, GPU_DTYPES)
+    validate_choice("dtype", dtype, GPU_DTYPES)
     if path is None:
         path = DATA_DIR / "gpu_batch_scaling_h100.csv"
     rows = np.genfromtxt(_as_path("path", path), delimiter=",", names=True, dtype=None,
@@ -127,9 +127,9 @@ def make_moons(m: int = 300, noise: float = 0.2, seed=3) -> tuple[np.ndarray, np
     The deeplearning.ai assignment uses m=300, noise=0.2. Returns X (2, m) and labels Y (1, m)
     in {0., 1.}, examples in random order. m >= 2; noise: a finite number >= 0.
     """
-    m = check_int("m", m, low=2)
-    noise = check_real("noise", noise, low=0)
-    check_seed("seed", seed)
+    m = validate_int("m", m, low=2)
+    noise = validate_real("noise", noise, low=0)
+    validate_seed("seed", seed)
     rng = np.random.default_rng(seed)
     m_out = m // 2
     m_in = m - m_out
@@ -158,10 +158,10 @@ def make_teacher(m: int, n_x: int = 20, seed=0, label_noise: float = 0.0):
     `label_noise` (0 to 0.5) is the fraction of labels flipped at random after sampling.
     Returns X (n_x, m), Y (1, m) in {0., 1.} and the teacher's weights w* (n_x,).
     """
-    m = check_int("m", m)
-    n_x = check_int("n_x", n_x)
-    check_seed("seed", seed)
-    label_noise = check_real("label_noise", label_noise, low=0, high=0.5)
+    m = validate_int("m", m)
+    n_x = validate_int("n_x", n_x)
+    validate_seed("seed", seed)
+    label_noise = validate_real("label_noise", label_noise, low=0, high=0.5)
     rng = np.random.default_rng(seed)
     w_star = rng.standard_normal(n_x) * (3.0 / np.sqrt(n_x))
     X_rows = rng.standard_normal((m, n_x))  # (m, n_x): one example per row
@@ -184,11 +184,11 @@ def make_regression_2d(m: int = 500, correlation: float = 0.8, noise: float = 0.
     label noise (> 0): with it, single examples disagree about the gradient even at the
     minimum. Returns X (2, m), Y (1, m) and w_true (2,).
     """
-    m = check_int("m", m, low=2)
-    check_seed("seed", seed)
-    correlation = check_real("correlation", correlation, low=-1, high=1, low_open=True,
-                             high_open=True)
-    check_positive_float("noise", noise)
+    m = validate_int("m", m, low=2)
+    validate_seed("seed", seed)
+    correlation = validate_real("correlation", correlation, low=-1, high=1, low_open=True,
+                                high_open=True)
+    validate_positive_float("noise", noise)
     if not np.all(_pair("scales", scales) > 0):
         raise ValueError(f"scales must be two finite numbers > 0, got {scales!r}")
     scales = _pair("scales", scales)
@@ -216,13 +216,14 @@ def _pair(name: str, value) -> np.ndarray:
     return arr
 
 
-def random_batch(n_x: int, n_y: int, b: int, dtype, seed=0):
-    """A random mini-batch X (n_x, b) and one-hot Y (n_y, b), laid out as the loaders and
-    the mini-batch iterator lay them out (X example-major, Y in C order). dtype: float32 or
-    float64; n_y = 1 gives 0/1 labels, n_y > 1 one-hot columns."""
-    n_x, n_y, b = (check_int(name, v) for name, v in (("n_x", n_x), ("n_y", n_y), ("b", b)))
-    dtype = check_float_dtype("dtype", dtype)
-    check_seed("seed", seed)
+def random_batch(n_x: int, n_y: int, batch_size: int, dtype, seed=0):
+    """A random mini-batch X (n_x, b) and one-hot Y (n_y, b), b = batch_size, laid out as the
+    loaders and the mini-batch iterator lay them out (X example-major, Y in C order). dtype:
+    float32 or float64; n_y = 1 gives 0/1 labels, n_y > 1 one-hot columns."""
+    n_x, n_y = validate_int("n_x", n_x), validate_int("n_y", n_y)
+    b = validate_int("batch_size", batch_size)
+    dtype = validate_float_dtype("dtype", dtype)
+    validate_seed("seed", seed)
     rng = np.random.default_rng(seed)
     X = np.asfortranarray(rng.standard_normal((n_x, b)).astype(dtype))
     Y = one_hot(rng.integers(0, n_y, b), n_y).astype(dtype) if n_y > 1 else (

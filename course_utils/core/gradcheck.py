@@ -7,18 +7,18 @@ Costs 2 forward passes per parameter: use a small model and a few examples.
 
 import numpy as np
 
-from .validate import check_finite_array, check_model_XY, check_real
+from .validate import validate_finite_array, validate_model_XY, validate_real
 
 
-def _check_arguments(model, X, Y, eps) -> float:
-    check_model_XY(model, X, Y)
+def _validate_arguments(model, X, Y, eps) -> float:
+    validate_model_XY(model, X, Y)
     if model.dtype != np.float64:
         raise TypeError(f"model must be float64 for a gradient check, got {model.dtype.name}: "
                         "float32 rounding swamps the central difference (build it with "
                         "dtype=np.float64)")
-    check_finite_array("X", X)
-    check_finite_array("Y", Y)
-    return check_real("eps", eps, low=0, high=1, low_open=True, high_open=True)
+    validate_finite_array("X", X)
+    validate_finite_array("Y", Y)
+    return validate_real("eps", eps, low=0, high=1, low_open=True, high_open=True)
 
 
 def numerical_gradients(model, X, Y, eps: float = 1e-6) -> dict:
@@ -27,7 +27,7 @@ def numerical_gradients(model, X, Y, eps: float = 1e-6) -> dict:
     model: a float64 models.MLP; X (n_x, m), Y (n_y, m) float64; 0 < eps < 1. The parameters
     are restored exactly afterwards, even if a forward pass raises.
     """
-    eps = _check_arguments(model, X, Y, eps)
+    eps = _validate_arguments(model, X, Y, eps)
     grads = {}
     for name, p in model.params.items():
         g = np.zeros_like(p)
@@ -51,7 +51,7 @@ def gradient_check(model, X, Y, eps: float = 1e-6) -> float:
     Below about 1e-7 means backward() is right; above 1e-3 means a bug. When both gradients
     are exactly zero they agree: the error is 0.0 (not 0 / 0).
     """
-    eps = _check_arguments(model, X, Y, eps)
+    eps = _validate_arguments(model, X, Y, eps)
     _, grads = model.loss_and_grads(X, Y)
     num = numerical_gradients(model, X, Y, eps)
     g = np.concatenate([grads[k].ravel() for k in num])

@@ -19,21 +19,21 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .validate import check_bool, check_int, check_seed, check_XY
+from .validate import validate_bool, validate_int, validate_seed, validate_XY
 
 
 def num_minibatches(m: int, batch_size: int) -> int:
     """Number of mini-batches in one epoch: ceil(m / batch_size), for 1 <= batch_size <= m."""
-    m = check_int("m", m)
-    batch_size = check_int("batch_size", batch_size, high=m)
+    m = validate_int("m", m)
+    batch_size = validate_int("batch_size", batch_size, high=m)
     return -(-m // batch_size)
 
 
 def minibatch_sizes(m: int, batch_size: int) -> list[int]:
     """Sizes of one epoch's mini-batches: [b, ..., b] plus m mod b when b does not divide m
     (1 <= batch_size <= m)."""
-    m = check_int("m", m)
-    batch_size = check_int("batch_size", batch_size, high=m)
+    m = validate_int("m", m)
+    batch_size = validate_int("batch_size", batch_size, high=m)
     full, rest = divmod(m, batch_size)
     return [batch_size] * full + ([rest] if rest else [])
 
@@ -46,12 +46,12 @@ def shuffled_order(m: int, seed=0) -> np.ndarray:
     seed: an int in [0, 2**32 - 1] (RandomState's range), None (fresh entropy) or a
     `np.random.Generator`, whose own stream is used (and advanced).
     """
-    m = check_int("m", m)
-    check_seed("seed", seed)
+    m = validate_int("m", m)
+    validate_seed("seed", seed)
     if isinstance(seed, np.random.Generator):
         return seed.permutation(m)
     if seed is not None:
-        check_int("seed", seed, low=0, high=2**32 - 1)
+        validate_int("seed", seed, low=0, high=2**32 - 1)
     return np.random.RandomState(seed).permutation(m)
 
 
@@ -62,8 +62,8 @@ def random_mini_batches(X, Y, mini_batch_size: int = 64, seed=0) -> list[tuple]:
     (X_t (n_x, b_t), Y_t (n_y, b_t)); every b_t is mini_batch_size except possibly the last,
     which holds the m mod mini_batch_size examples left over.
     """
-    m = check_XY(X, Y)
-    b = check_int("mini_batch_size", mini_batch_size, high=m)
+    m = validate_XY(X, Y)
+    b = validate_int("mini_batch_size", mini_batch_size, high=m)
     order = shuffled_order(m, seed)
     shuffled_X = X[:, order]  # a full shuffled copy: simple, but doubles the memory
     shuffled_Y = Y[:, order]
@@ -83,10 +83,10 @@ def iterate_minibatches(X, Y, batch_size: int, seed=0, shuffle: bool = True) -> 
     mini-batch copies whole rows. C-ordered input still works, just more slowly;
     `np.asfortranarray(X)` converts it once.
     """
-    m = check_XY(X, Y)
-    b = check_int("batch_size", batch_size, high=m)
-    check_seed("seed", seed)
-    order = shuffled_order(m, seed) if check_bool("shuffle", shuffle) else None
+    m = validate_XY(X, Y)
+    b = validate_int("batch_size", batch_size, high=m)
+    validate_seed("seed", seed)
+    order = shuffled_order(m, seed) if validate_bool("shuffle", shuffle) else None
     return _gather_batches(X, Y, b, order)  # checks above run now, not at the first next()
 
 

@@ -27,20 +27,20 @@ measures it.
 Inputs are checked, cheaply, on every call: X and Y must be numpy arrays of the model's dtype
 (float32 or float64) with the model's n_x and n_y rows. Nothing is converted: a float64 X for
 a float32 model is refused rather than silently computed in another precision
-(`train.train` converts the data once, on purpose). `check_labels` checks the values of Y
+(`train.train` converts the data once, on purpose). `validate_labels` checks the values of Y
 (0/1 for sigmoid, one-hot for softmax); the trainer runs it once on the whole data set.
 """
 
 import numpy as np
 
 from .validate import (
-    check_bool,
-    check_choice,
-    check_finite_array,
-    check_float_dtype,
-    check_layer_dims,
-    check_positive_float,
-    check_seed,
+    validate_bool,
+    validate_choice,
+    validate_finite_array,
+    validate_float_dtype,
+    validate_layer_dims,
+    validate_positive_float,
+    validate_seed,
 )
 
 OUTPUTS = ("sigmoid", "softmax", "linear")
@@ -136,15 +136,15 @@ class MLP:
     """
 
     def __init__(self, layer_dims, output="sigmoid", dtype=np.float64, seed=0, bias=True):
-        self.layer_dims = check_layer_dims("layer_dims", layer_dims)
-        check_choice("output", output, OUTPUTS)
+        self.layer_dims = validate_layer_dims("layer_dims", layer_dims)
+        validate_choice("output", output, OUTPUTS)
         if output == "softmax" and self.layer_dims[-1] < 2:
             raise ValueError(f"output='softmax' needs at least 2 output units (layer_dims[-1]), "
                              f"got layer_dims {self.layer_dims}")
-        self.dtype = check_float_dtype("dtype", dtype)
-        check_seed("seed", seed)
+        self.dtype = validate_float_dtype("dtype", dtype)
+        validate_seed("seed", seed)
         self.output = output
-        self.bias = check_bool("bias", bias)
+        self.bias = validate_bool("bias", bias)
         self.L = len(self.layer_dims) - 1
         rng = np.random.default_rng(seed)
         self.params = {}
@@ -164,7 +164,7 @@ class MLP:
 
     def forward(self, X):
         """X (n_x, m) -> (AL (n_y, m), cache). cache = ([A0=X, A1, ..., A(L-1)], ZL, AL)."""
-        self.check_X(X)
+        self.validate_X(X)
         As = [X]
         for l in range(1, self.L + 1):
             Z = affine_forward(As[-1], self.params[f"W{l}"], self.params.get(f"b{l}"))
@@ -176,14 +176,14 @@ class MLP:
     def cost(self, Y, cache) -> float:
         """Mean cost over the examples of the forward pass that made `cache`. Y: (n_y, m)."""
         _, ZL, _ = cache
-        self.check_Y(Y, ZL.shape[1])
+        self.validate_Y(Y, ZL.shape[1])
         return COSTS[self.output](ZL, Y)
 
     def backward(self, Y, cache) -> dict:
         """Gradients of the cost: {"dW1": (n_1, n_x), "db1": (n_1, 1), ...}."""
         As, ZL, AL = cache
         m = ZL.shape[1]
-        self.check_Y(Y, m)
+        self.validate_Y(Y, m)
         dZ = AL - Y  # (n_y, m): the same for all three outputs and their costs
         dZ /= dZ.dtype.type(m)  # m in dZ's dtype: numpy 1.x computes a float32 array divided
         # by an int >= 65536 in float64, through a buffer (numpy 2 casts the int to float32)
@@ -199,8 +199,8 @@ class MLP:
 
     def update(self, grads, learning_rate: float) -> None:
         """One gradient-descent step, in place: p := p - learning_rate * dp."""
-        check_positive_float("learning_rate", learning_rate)
-        self.check_grads(grads)
+        validate_positive_float("learning_rate", learning_rate)
+        self.validate_grads(grads)
         for name, p in self.params.items():
             p -= learning_rate * grads["d" + name]
 
@@ -224,8 +224,8 @@ class MLP:
         Y: 0/1 labels (1, m) for sigmoid, one-hot (n_y, m) for softmax, in the model's dtype."""
         if self.output == "linear":
             raise ValueError("accuracy is defined for sigmoid and softmax outputs, not linear")
-        self.check_Y(Y, self.check_X(X))
-        self.check_labels(Y)
+        self.validate_Y(Y, self.validate_X(X))
+        self.validate_labels(Y)
         truth = Y.argmax(axis=0, keepdims=True) if self.output == "softmax" else Y
         return float(np.mean(self.predict(X) == truth))
 
@@ -242,7 +242,7 @@ class MLP:
                             f"got {theta.dtype.name} (nothing is converted silently)")
         if theta.shape != (self.num_params,):
             raise ValueError(f"theta must have shape ({self.num_params},), got {theta.shape}")
-        check_finite_array("theta", theta)
+        validate_finite_array("theta", theta)
         k = 0
         for p in self.params.values():
             p[...] = theta[k : k + p.size].reshape(p.shape)
@@ -250,7 +250,7 @@ class MLP:
 
     # ---- argument checks (shape and dtype only: they run on every step) --------------------
 
-    def check_X(self, X, name: str = "X") -> int:
+    def validate_X(self, X, name: str = "X") -> int:
         """Raise unless X is an (n_x, m) array of the model's dtype with m >= 1; return m."""
         n_x = self.layer_dims[0]
         if not isinstance(X, np.ndarray):
@@ -259,10 +259,10 @@ class MLP:
         if X.ndim != 2 or X.shape[0] != n_x or X.shape[1] == 0:
             raise ValueError(f"{name} must have shape (n_x={n_x}, m) with m >= 1, examples as "
                              f"columns; got {X.shape}")
-        self._check_dtype(X, name)
+        self._validate_dtype(X, name)
         return X.shape[1]
 
-    def check_Y(self, Y, m: int, name: str = "Y") -> None:
+    def validate_Y(self, Y, m: int, name: str = "Y") -> None:
         """Raise unless Y is an (n_y, m) array of the model's dtype."""
         n_y = self.layer_dims[-1]
         if not isinstance(Y, np.ndarray):
@@ -270,18 +270,18 @@ class MLP:
                             f"{type(Y).__name__}")
         if Y.shape != (n_y, m):
             raise ValueError(f"{name} must have shape (n_y={n_y}, m={m}), got {Y.shape}")
-        self._check_dtype(Y, name)
+        self._validate_dtype(Y, name)
 
-    def _check_dtype(self, A, name):
+    def _validate_dtype(self, A, name):
         if A.dtype != self.dtype:
             raise TypeError(f"{name} must have the model's dtype {self.dtype.name}, got "
                             f"{A.dtype.name}: convert it once, {name}.astype(np.{self.dtype.name})"
                             " (nothing is converted silently)")
 
-    def check_labels(self, Y, name: str = "Y") -> None:
+    def validate_labels(self, Y, name: str = "Y") -> None:
         """Raise unless the values of Y fit the output: 0 or 1 for sigmoid, one-hot columns for
         softmax (data.one_hot makes them), finite numbers for linear. A pass over Y."""
-        check_finite_array(name, Y)
+        validate_finite_array(name, Y)
         if self.output == "linear":
             return
         bad = np.argwhere((Y != 0) & (Y != 1))
@@ -296,7 +296,7 @@ class MLP:
                 raise ValueError(f"{name} must be one-hot for output='softmax' (a single 1 in each "
                                  f"column; data.one_hot makes it); column {j} holds {ones[j]} ones")
 
-    def check_grads(self, grads) -> None:
+    def validate_grads(self, grads) -> None:
         """Raise unless grads has a "d" + name entry of each parameter's shape and dtype."""
         if not isinstance(grads, dict):
             raise TypeError(f"grads must be a dict like backward() returns, got "

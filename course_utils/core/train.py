@@ -1,6 +1,6 @@
 """One trainer for batch GD, SGD and mini-batch GD: only `batch_size` changes.
 
-    history = train(model, X, Y, batch_size=64, learning_rate=0.1, num_epochs=10, seed=0)
+    history = train(model, X, Y, batch_size=64, learning_rate=0.1, epochs=10, seed=0)
 
 batch_size = m is batch gradient descent, batch_size = 1 is stochastic gradient descent.
 Training never prints or plots; everything it saw is in the returned History.
@@ -15,57 +15,33 @@ from threadpoolctl import threadpool_limits
 
 from .minibatch import iterate_minibatches, num_minibatches
 from .validate import (
-    check_bool,
-    check_finite_array,
-    check_int,
-    check_model_XY,
-    check_positive_float,
-    check_real,
-    check_seed,
+    validate_bool,
+    validate_finite_array,
+    validate_int,
+    validate_model_XY,
+    validate_positive_float,
+    validate_real,
+    validate_seed,
 )
 
 
 class InverseTimeDecay:
-    """learning_rate(epoch) = lr0 / (1 + decay_rate * epoch): learning-rate decay as in §2.9
-    of the source course (学习率衰减), the rate falling with the epoch number."""
+    """learning_rate(epoch) = initial_learning_rate / (1 + decay_rate * epoch): learning-rate
+    decay as in §2.9 of the source course (学习率衰减), the rate falling with the epoch number.
+    Pass an instance as train(learning_rate=...)."""
 
-    def __init__(self, lr0: float, decay_rate: float):
-        self.lr0 = check_positive_float("lr0", lr0)
-        self.decay_rate = check_real("decay_rate", decay_rate, low=0)
-
-    def __call__(self, epoch: int) -> float:
-        epoch = check_int("epoch", epoch, low=0)
-        return self.lr0 / (1.0 + self.decay_rate * epoch)
-
-    def __repr__(self):
-        return f"inverse_time_decay(lr0={self.lr0:g}, decay_rate={self.decay_rate:g})"
-
-
-class StepDecay:
-    """learning_rate(epoch) = lr0 * factor ** (epoch // every): drop by `factor` every `every`
-    epochs (the "discrete staircase" of §2.9 of the source course)."""
-
-    def __init__(self, lr0: float, factor: float = 0.5, every: int = 10):
-        self.lr0 = check_positive_float("lr0", lr0)
-        self.factor = check_real("factor", factor, low=0, low_open=True, high=1)
-        self.every = check_int("every", every)
+    def __init__(self, initial_learning_rate: float, decay_rate: float):
+        self.initial_learning_rate = validate_positive_float("initial_learning_rate",
+                                                             initial_learning_rate)
+        self.decay_rate = validate_real("decay_rate", decay_rate, low=0)
 
     def __call__(self, epoch: int) -> float:
-        epoch = check_int("epoch", epoch, low=0)
-        return self.lr0 * self.factor ** (epoch // self.every)
+        epoch = validate_int("epoch", epoch, low=0)
+        return self.initial_learning_rate / (1.0 + self.decay_rate * epoch)
 
     def __repr__(self):
-        return f"step_decay(lr0={self.lr0:g}, factor={self.factor:g}, every={self.every})"
-
-
-def inverse_time_decay(lr0: float, decay_rate: float) -> InverseTimeDecay:
-    """The schedule lr0 / (1 + decay_rate * epoch), to pass as train(learning_rate=...)."""
-    return InverseTimeDecay(lr0, decay_rate)
-
-
-def step_decay(lr0: float, factor: float = 0.5, every: int = 10) -> StepDecay:
-    """The schedule lr0 * factor ** (epoch // every), to pass as train(learning_rate=...)."""
-    return StepDecay(lr0, factor, every)
+        return (f"InverseTimeDecay(initial_learning_rate={self.initial_learning_rate:g}, "
+                f"decay_rate={self.decay_rate:g})")
 
 
 @dataclass
@@ -104,8 +80,8 @@ class History:
     message: str = ""
 
     def __post_init__(self):
-        self.m = check_int("m", self.m)  # epochs divides by it
-        self.batch_size = check_int("batch_size", self.batch_size, high=self.m)
+        self.m = validate_int("m", self.m)  # epochs divides by it
+        self.batch_size = validate_int("batch_size", self.batch_size, high=self.m)
 
     @property
     def epochs(self) -> float:
@@ -121,8 +97,8 @@ class History:
 def evaluate_cost(model, X, Y, chunk: int = 8192) -> float:
     """Mean cost over all of (X, Y), in chunks of columns so memory stays bounded.
     X, Y: (n_x, m), (n_y, m) in the model's dtype. chunk: columns per forward pass."""
-    m = check_model_XY(model, X, Y)
-    chunk = check_int("chunk", chunk)
+    m = validate_model_XY(model, X, Y)
+    chunk = validate_int("chunk", chunk)
     total = 0.0
     for k in range(0, m, chunk):
         X_c = X[:, k : k + chunk]
@@ -137,7 +113,7 @@ def train(
     Y,
     batch_size: int,
     learning_rate=0.1,
-    num_epochs: int = 10,
+    epochs: int = 10,
     seed=0,
     *,
     eval_every: int | None = None,
@@ -149,14 +125,14 @@ def train(
     record_path: bool = False,
     blas_threads: int | None = 1,
 ) -> History:
-    """Mini-batch gradient descent on (X, Y) for num_epochs epochs; returns a History.
+    """Mini-batch gradient descent on (X, Y) for `epochs` passes; returns a History.
 
     X: (n_x, m), Y: (n_y, m), finite; converted once to the model's dtype (so are X_test and
     Y_test), the one conversion the course makes on purpose. Y must fit the model's output:
-    0/1 labels for sigmoid, one-hot columns for softmax (model.check_labels).
+    0/1 labels for sigmoid, one-hot columns for softmax (model.validate_labels).
     batch_size: 1 <= batch_size <= m (a mini-batch larger than the data set is an error, not
     silently m). learning_rate: a number > 0, or a schedule called with the epoch number
-    (inverse_time_decay, step_decay) whose every value must be > 0. Each epoch
+    (e.g. InverseTimeDecay) whose every value must be > 0. Each epoch
     reshuffles with a generator seeded by `seed`: the same seed gives the same history.
     eval_every: updates between full-training-set evaluations (default: once per epoch; an
     evaluation at update 0 and at the end is always made). Evaluation time is not counted
@@ -172,30 +148,30 @@ def train(
     are). One thread is the fair setting for timing and, for the course's small matrices,
     usually the fastest: on a busy 2-core machine extra threads can make a step 10x slower.
     """
-    m = check_model_XY(model, X, Y)
-    batch_size = check_int("batch_size", batch_size, high=m)
-    num_epochs = check_int("num_epochs", num_epochs)
-    check_seed("seed", seed)
+    m = validate_model_XY(model, X, Y)
+    batch_size = validate_int("batch_size", batch_size, high=m)
+    epochs = validate_int("epochs", epochs)
+    validate_seed("seed", seed)
     schedule = learning_rate if callable(learning_rate) else None
     if schedule is None:
-        check_positive_float("learning_rate", learning_rate)
+        validate_positive_float("learning_rate", learning_rate)
     if eval_every is not None:
-        eval_every = check_int("eval_every", eval_every)
+        eval_every = validate_int("eval_every", eval_every)
     if max_updates is not None:
-        max_updates = check_int("max_updates", max_updates)
+        max_updates = validate_int("max_updates", max_updates)
     if max_seconds is not None:
-        max_seconds = check_positive_float("max_seconds", max_seconds)
+        max_seconds = validate_positive_float("max_seconds", max_seconds)
     if target_cost is not None:
-        target_cost = check_real("target_cost", target_cost, low=0)
-    record_path = check_bool("record_path", record_path)
+        target_cost = validate_real("target_cost", target_cost, low=0)
+    record_path = validate_bool("record_path", record_path)
     if blas_threads is not None:
-        blas_threads = check_int("blas_threads", blas_threads)
+        blas_threads = validate_int("blas_threads", blas_threads)
     if (X_test is None) != (Y_test is None):
         raise ValueError("give both X_test and Y_test, or neither")
 
     X, Y = _as_model_data(model, X, Y, "X", "Y")  # once, not per step
     if X_test is not None:
-        check_model_XY(model, X_test, Y_test)
+        validate_model_XY(model, X_test, Y_test, "X_test", "Y_test")
         X_test, Y_test = _as_model_data(model, X_test, Y_test, "X_test", "Y_test")
     rng = np.random.default_rng(seed)
     hist = History(batch_size=batch_size, m=m, learning_rate=learning_rate)
@@ -219,13 +195,13 @@ def train(
         hist.path.append(model.get_flat())
     with np.errstate(over="ignore", invalid="ignore"), threadpool_limits(blas_threads):
         stop = evaluate()
-        for epoch in range(num_epochs):
+        for epoch in range(epochs):
             if stop:
                 break
             lr = learning_rate
             if schedule:
-                lr = check_positive_float(f"learning_rate({epoch}) (the schedule's value at epoch "
-                                          f"{epoch})", schedule(epoch))
+                lr = validate_positive_float(f"learning_rate({epoch}) (the schedule's value at "
+                                             f"epoch {epoch})", schedule(epoch))
             hist.epoch_learning_rate.append(lr)
             # Batch GD (b = m) sees every example each step: shuffling would only copy X.
             batches = iterate_minibatches(X, Y, batch_size, seed=rng, shuffle=batch_size < m)
@@ -286,10 +262,10 @@ def _as_model_data(model, X, Y, x_name, y_name):
     for name, A in ((x_name, X), (y_name, Y)):
         if A.dtype.kind not in "biuf":
             raise TypeError(f"{name} must hold numbers, got dtype {A.dtype}")
-        check_finite_array(name, A)
+        validate_finite_array(name, A)
     X = X.astype(model.dtype, copy=False)
     Y = Y.astype(model.dtype, copy=False)
-    model.check_labels(Y, y_name)
+    model.validate_labels(Y, y_name)
     return X, Y
 
 
@@ -300,8 +276,8 @@ def accumulated_gradients(model, X_t, Y_t, micro_batch_size: int):
     mini-batch and summed, so the result equals model.loss_and_grads(X_t, Y_t) up to
     rounding, while only one micro-batch's activations are in memory at a time.
     """
-    b = check_model_XY(model, X_t, Y_t)
-    micro_batch_size = check_int("micro_batch_size", micro_batch_size, high=b)
+    b = validate_model_XY(model, X_t, Y_t)
+    micro_batch_size = validate_int("micro_batch_size", micro_batch_size, high=b)
     total_cost, total = 0.0, None
     for k in range(0, b, micro_batch_size):
         cost, grads = model.loss_and_grads(X_t[:, k : k + micro_batch_size],

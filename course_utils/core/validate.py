@@ -1,4 +1,4 @@
-"""Argument checks shared by the public functions.
+"""Argument validation shared by the public functions: each validate_* raises on a bad value.
 
 Every error names the argument, the value received and what is allowed.
 """
@@ -8,7 +8,7 @@ from numbers import Integral, Real
 import numpy as np
 
 
-def check_int(name: str, value, *, low: int = 1, high: int | None = None) -> int:
+def validate_int(name: str, value, *, low: int = 1, high: int | None = None) -> int:
     """Return `value` as an int if it is an integer in [low, high], else raise."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
@@ -19,7 +19,7 @@ def check_int(name: str, value, *, low: int = 1, high: int | None = None) -> int
     return value
 
 
-def check_positive_float(name: str, value) -> float:
+def validate_positive_float(name: str, value) -> float:
     """Return `value` as a float if it is a finite number > 0, else raise."""
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
@@ -28,7 +28,7 @@ def check_positive_float(name: str, value) -> float:
     return float(value)
 
 
-def check_seed(name: str, value) -> None:
+def validate_seed(name: str, value) -> None:
     """Accept what np.random.default_rng accepts: None, an int >= 0 or a Generator."""
     if value is None or isinstance(value, np.random.Generator):
         return
@@ -41,29 +41,25 @@ def check_seed(name: str, value) -> None:
         raise ValueError(f"{name} must be >= 0, got {value}")
 
 
-def check_XY(X, Y) -> int:
-    """Check the course convention X (n_x, m), Y (n_y, m); return m."""
+def validate_XY(X, Y, x_name: str = "X", y_name: str = "Y") -> int:
+    """Check the course convention X (n_x, m), Y (n_y, m); return m. x_name, y_name: the
+    arguments' names in the errors (X_test, Y_test, ...)."""
     if not isinstance(X, np.ndarray) or not isinstance(Y, np.ndarray):
-        raise TypeError(
-            f"X and Y must be numpy arrays, got {type(X).__name__} and {type(Y).__name__}"
-        )
+        raise TypeError(f"{x_name} and {y_name} must be numpy arrays, got "
+                        f"{type(X).__name__} and {type(Y).__name__}")
     if X.ndim != 2:
-        raise ValueError(
-            f"X must be 2-D with shape (n_x, m), examples as columns; got shape {X.shape}"
-        )
+        raise ValueError(f"{x_name} must be 2-D with shape (n_x, m), examples as columns; got "
+                         f"shape {X.shape}")
     if Y.ndim != 2:
-        raise ValueError(
-            f"Y must be 2-D with shape (n_y, m), examples as columns; got shape {Y.shape} "
-            "(for a label vector y use y.reshape(1, -1))"
-        )
+        raise ValueError(f"{y_name} must be 2-D with shape (n_y, m), examples as columns; got "
+                         f"shape {Y.shape} (for a label vector y use y.reshape(1, -1))")
     m = X.shape[1]
     if m == 0 or X.shape[0] == 0:
-        raise ValueError(f"X must hold at least one feature and one example, got shape {X.shape}")
+        raise ValueError(f"{x_name} must hold at least one feature and one example, got shape "
+                         f"{X.shape}")
     if Y.shape[1] != m:
-        raise ValueError(
-            f"X and Y must hold the same number of examples m (columns): "
-            f"X has {m}, Y has {Y.shape[1]}"
-        )
+        raise ValueError(f"{x_name} and {y_name} must hold the same number of examples m "
+                         f"(columns): {x_name} has {m}, {y_name} has {Y.shape[1]}")
     return m
 
 
@@ -72,7 +68,7 @@ def check_XY(X, Y) -> int:
 FLOAT_DTYPES = ("float32", "float64")
 
 
-def check_choice(name: str, value, allowed) -> str:
+def validate_choice(name: str, value, allowed) -> str:
     """Return `value` if it is one of the strings in `allowed` (exactly, case included)."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be one of {list(allowed)}, got {value!r} "
@@ -82,7 +78,7 @@ def check_choice(name: str, value, allowed) -> str:
     return value
 
 
-def check_float_dtype(name: str, value) -> np.dtype:
+def validate_float_dtype(name: str, value) -> np.dtype:
     """Return float32 or float64 as a numpy dtype. Text must be "float32" or "float64": other
     spellings can be read two ways ("float" is 64 bits to numpy and 32 bits to C)."""
     if isinstance(value, str):
@@ -102,17 +98,17 @@ def check_float_dtype(name: str, value) -> np.dtype:
     return dtype
 
 
-def check_layer_dims(name: str, value) -> list[int]:
+def validate_layer_dims(name: str, value) -> list[int]:
     """Return [n_x, n_1, ..., n_y] as ints, each >= 1, at least two of them."""
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
         raise TypeError(f"{name} must be a list of layer sizes [n_x, ..., n_y], got {value!r} "
                         f"({type(value).__name__})")
     if len(value) < 2:
         raise ValueError(f"{name} needs at least [n_x, n_y], got {list(value)!r}")
-    return [check_int(f"{name}[{i}]", n) for i, n in enumerate(value)]
+    return [validate_int(f"{name}[{i}]", n) for i, n in enumerate(value)]
 
 
-def check_bytes(name: str, value, *, low: int = 1) -> int:
+def validate_bytes(name: str, value, *, low: int = 1) -> int:
     """Return a number of bytes as an int: a whole number >= low (1e9 is accepted, 1.5 is not)."""
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a number of bytes, got {value!r} "
@@ -126,7 +122,7 @@ def check_bytes(name: str, value, *, low: int = 1) -> int:
     return int(value)
 
 
-def check_bool(name: str, value) -> bool:
+def validate_bool(name: str, value) -> bool:
     """Return `value` if it is True or False (numpy's too); 0, 1 and "yes" are refused."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
@@ -136,8 +132,8 @@ def check_bool(name: str, value) -> bool:
 # ---- added for noise, sweep, timing, curves, surface and plotting (also general) -------------
 
 
-def check_real(name: str, value, *, low=None, high=None, low_open: bool = False,
-               high_open: bool = False) -> float:
+def validate_real(name: str, value, *, low=None, high=None, low_open: bool = False,
+                  high_open: bool = False) -> float:
     """Return `value` as a float if it is a finite number in [low, high] ("open": the bound
     itself excluded; None: no bound), else raise."""
     if isinstance(value, bool) or not isinstance(value, Real):
@@ -157,8 +153,8 @@ def check_real(name: str, value, *, low=None, high=None, low_open: bool = False,
     return v
 
 
-def check_values(name: str, values, *, low=None, low_open: bool = False, min_size: int = 1,
-                 why: str = "") -> np.ndarray:
+def validate_values(name: str, values, *, low=None, low_open: bool = False, min_size: int = 1,
+                    why: str = "") -> np.ndarray:
     """Return a 1-D sequence of finite numbers (each >= low, or > low if low_open) as a float64
     array, else raise naming every bad entry, e.g. "steps[3] = None". why: a last sentence
     for the error (what a bad entry usually means)."""
@@ -195,13 +191,13 @@ def _plain(v):
     return int(v) if isinstance(v, Integral) else float(v)
 
 
-def check_sizes(name: str, values, *, high: int | None = None,
-                increasing: bool = False) -> list[int]:
+def validate_sizes(name: str, values, *, high: int | None = None,
+                   increasing: bool = False) -> list[int]:
     """Return batch sizes (or other counts) as a non-empty list of ints in [1, high] without
     repeats (strictly increasing if `increasing`), else raise naming the entry."""
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
         raise TypeError(f"{name} must be a sequence of integers, got {values!r}")
-    sizes = [check_int(f"{name}[{i}]", b, high=high) for i, b in enumerate(values)]
+    sizes = [validate_int(f"{name}[{i}]", b, high=high) for i, b in enumerate(values)]
     if not sizes:
         raise ValueError(f"{name} must hold at least one size, got none")
     if len(set(sizes)) != len(sizes):
@@ -211,36 +207,43 @@ def check_sizes(name: str, values, *, high: int | None = None,
     return sizes
 
 
-def check_learning_rates(name: str, values) -> list[float]:
+def validate_learning_rates(name: str, values) -> list[float]:
     """Return a grid of learning rates as a list of floats: at least one, each finite and > 0,
     no rate twice (in the order given)."""
-    rates = check_values(name, values, low=0, low_open=True).tolist()
+    rates = validate_values(name, values, low=0, low_open=True).tolist()
     if len(set(rates)) != len(rates):
         raise ValueError(f"{name} must not repeat a rate, got {rates}")
     return rates
 
 
-def check_callable(name: str, value) -> None:
+def validate_instance(name: str, value, cls) -> None:
+    """Raise TypeError unless `value` is a `cls` (a result the library made, e.g. StepTimes)."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a {cls.__name__}, got {type(value).__name__}")
+
+
+def validate_callable(name: str, value) -> None:
     """Raise TypeError unless `value` can be called (a function, a lambda, a class)."""
     if not callable(value):
         raise TypeError(f"{name} must be callable (e.g. a function returning a fresh model), "
                         f"got {value!r} ({type(value).__name__})")
 
 
-def check_model_XY(model, X, Y) -> int:
-    """check_XY, then that X has the model's n_x rows and Y its n_y rows; return m."""
-    m = check_XY(X, Y)
+def validate_model_XY(model, X, Y, x_name: str = "X", y_name: str = "Y") -> int:
+    """validate_XY, then that X has the model's n_x rows and Y its n_y rows; return m."""
+    m = validate_XY(X, Y, x_name, y_name)
     n_x, n_y = model.layer_dims[0], model.layer_dims[-1]
     if X.shape[0] != n_x or Y.shape[0] != n_y:
-        raise ValueError(f"X must have shape (n_x={n_x}, m) and Y (n_y={n_y}, m) for this model "
-                         f"(layer_dims {model.layer_dims}); got X {X.shape} and Y {Y.shape}")
+        raise ValueError(f"{x_name} must have shape (n_x={n_x}, m) and {y_name} (n_y={n_y}, m) "
+                         f"for this model (layer_dims {model.layer_dims}); got {x_name} "
+                         f"{X.shape} and {y_name} {Y.shape}")
     return m
 
 
 # ---- added for data, minibatch, models, gradcheck and train ----------------------------------
 
 
-def check_finite_array(name: str, A, *, block_elements: int = 2**20) -> None:
+def validate_finite_array(name: str, A, *, block_elements: int = 2**20) -> None:
     """Raise ValueError naming the first entry of the numeric array A that is nan or inf.
 
     A 2-D A is checked a block of columns at a time, so the check needs at most about

@@ -17,7 +17,7 @@ property of the cost, not of the mini-batch size.
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ..core.validate import check_int, check_model_XY, check_seed
+from ..core.validate import validate_int, validate_model_XY, validate_seed
 
 
 def _flat(model, arrays: dict, prefix: str = "") -> np.ndarray:
@@ -25,7 +25,7 @@ def _flat(model, arrays: dict, prefix: str = "") -> np.ndarray:
     return np.concatenate([arrays[prefix + name].ravel() for name in model.params])
 
 
-def _check_direction(model, v) -> np.ndarray:
+def _validate_direction(model, v) -> np.ndarray:
     v = np.asarray(v)
     if v.shape != (model.num_params,) or not np.issubdtype(v.dtype, np.floating):
         raise ValueError(f"v must be a float vector of shape ({model.num_params},), laid out "
@@ -43,8 +43,8 @@ def hessian_vector_product(model, X, Y, v) -> np.ndarray:
     everywhere except on its kinks. Computed in the model's dtype (X, Y and v are converted
     to it, as train does). Returns (P,).
     """
-    check_model_XY(model, X, Y)
-    v = _check_direction(model, v).astype(model.dtype, copy=False)
+    validate_model_XY(model, X, Y)
+    v = _validate_direction(model, v).astype(model.dtype, copy=False)
     X = X.astype(model.dtype, copy=False)
     Y = Y.astype(model.dtype, copy=False)
     with threadpool_limits(1):
@@ -95,9 +95,9 @@ def top_eigenvalue(model, X, Y, steps: int = 20, seed=0) -> float:
     λ_max stands apart from the next eigenvalue. Unlike the power method it returns the
     largest *signed* eigenvalue, even when a negative one is larger in size.
     """
-    check_model_XY(model, X, Y)
-    steps = check_int("steps", steps)
-    check_seed("seed", seed)
+    validate_model_XY(model, X, Y)
+    steps = validate_int("steps", steps)
+    validate_seed("seed", seed)
     X = X.astype(model.dtype, copy=False)
     Y = Y.astype(model.dtype, copy=False)
     q = np.random.default_rng(seed).standard_normal(model.num_params).astype(model.dtype)
@@ -124,7 +124,7 @@ def best_noiseless_rate(model, X, Y) -> float:
     """ε_max = |G|² / (Gᵀ H G): the learning rate that lowers the quadratic model of the cost
     most in one step along the full gradient G (McCandlish et al. 2018's ε_max, the best rate
     with no gradient noise). Infinite where Gᵀ H G <= 0 (no minimum along G)."""
-    check_model_XY(model, X, Y)
+    validate_model_XY(model, X, Y)
     X = X.astype(model.dtype, copy=False)
     Y = Y.astype(model.dtype, copy=False)
     with threadpool_limits(1):

@@ -1,11 +1,10 @@
-"""Reading cost curves: where a cost rises, how sharp the cost is, and fair comparisons.
+"""Reading cost curves: where a cost rises, and fair comparisons.
 
     smooth = ewma(history.step_cost, beta=0.9)  # the exponentially weighted average
     rises = cost_rises(history.eval_cost)       # how often and by how much the cost rose
-    lam = top_hessian_eigenvalue(model, X, Y)   # curvature of the sharpest direction
     effect = label_noise_effect(marked, cost_flipped, cost_clean)   # claim C3, measured
 
-Fair comparisons of methods at one budget (`tune_learning_rate`, `repeat_runs`, `contest`,
+Fair comparisons of methods at one budget (`lowest_cost_rate`, `repeat_runs`, `contest`,
 `contest_table`, `rank_with_ties`, `ranking_text`, `Tuning`, `Entry`) live in
 `curves_contest` and are called from here too, as cu.curves.<name>. The figure of the cost
 changes, with the rises marked, is plots/curves_plots.py's `plot_cost_changes`.
@@ -14,16 +13,11 @@ changes, with the rises marked, is plots/curves_plots.py's `plot_cost_changes`.
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ..core.validate import (
-    check_bool,
-    check_int,
-    check_model_XY,
-    check_positive_float,
-    check_real,
-    check_seed,
-    check_values,
+    validate_bool,
+    validate_real,
+    validate_values,
 )
 from .curves_contest import (
     KINDS,
@@ -31,16 +25,16 @@ from .curves_contest import (
     Tuning,
     contest,
     contest_table,
+    lowest_cost_rate,
     rank_with_ties,
     ranking_text,
     repeat_runs,
-    tune_learning_rate,
 )
 
 __all__ = [
     "KINDS", "Entry", "NoiseEffect", "Rises", "Tuning", "contest", "contest_table",
-    "cost_rises", "ewma", "label_noise_effect", "rank_with_ties", "ranking_text",
-    "repeat_runs", "top_hessian_eigenvalue", "tune_learning_rate",
+    "cost_rises", "ewma", "label_noise_effect", "lowest_cost_rate", "rank_with_ties",
+    "ranking_text", "repeat_runs",
 ]
 
 
@@ -85,7 +79,7 @@ def cost_rises(costs) -> Rises:
     if np.ndim(costs) != 1:
         raise ValueError(f"costs must be a 1-D sequence of at least 2 finite numbers, got shape "
                          f"{np.shape(costs)}")
-    J = check_values("costs", costs, min_size=2)
+    J = validate_values("costs", costs, min_size=2)
     d = np.diff(J)  # d[t] = J(t+1) - J(t)
     up = d > 0
     return Rises(
@@ -98,47 +92,6 @@ def cost_rises(costs) -> Rises:
         smallest_change=float(min(np.abs(d).min(), np.abs(J[2:] - J[:-2]).min(initial=np.inf),
                                   abs(J[-1] - J[:-1].min()))),
     )
-
-
-def _flat_grads(model, X, Y) -> np.ndarray:
-    _, grads = model.loss_and_grads(X, Y)
-    return np.concatenate([grads["d" + name].ravel() for name in model.params])
-
-
-def top_hessian_eigenvalue(model, X, Y, iters: int = 30, eps: float = 1e-4, seed=0) -> float:
-    """The largest eigenvalue of the Hessian of the cost on (X, Y) at the model's parameters:
-    the curvature L of the sharpest direction. Gradient descent with a learning rate above 2 / L
-    overshoots along that direction on every step.
-
-    Power iteration: v <- H v / |H v|, with H v from two gradients,
-    H v ~ (grad J(theta + eps v) - grad J(theta - eps v)) / (2 eps). X: (n_x, m), Y: (n_y, m).
-    The model's parameters are restored afterwards. Assumes the largest eigenvalue is also the
-    largest in size (true where the cost is convex, as for softmax regression). Returns 0.0
-    if H v is exactly 0 (a Hessian of 0, e.g. all-zero X): there is no direction to follow.
-    """
-    check_model_XY(model, X, Y)
-    iters = check_int("iters", iters)
-    eps = check_positive_float("eps", eps)
-    check_seed("seed", seed)
-    theta = model.get_flat()
-    v = np.random.default_rng(seed).standard_normal(theta.size)
-    v /= np.linalg.norm(v)
-    lam = 0.0
-    with threadpool_limits(1):
-        try:
-            for _ in range(iters):
-                model.set_flat(theta + eps * v)
-                g_plus = _flat_grads(model, X, Y)
-                model.set_flat(theta - eps * v)
-                Hv = (g_plus - _flat_grads(model, X, Y)) / (2 * eps)
-                lam = float(np.dot(v, Hv))  # Rayleigh quotient, v of unit length
-                norm = np.linalg.norm(Hv)
-                if norm == 0:
-                    break
-                v = Hv / norm
-        finally:
-            model.set_flat(theta)
-    return lam
 
 
 @dataclass
@@ -222,9 +175,9 @@ def ewma(values, beta: float = 0.9, bias_correction: bool = True) -> np.ndarray:
     v_0 = 0; dividing by that sum removes the pull towards 0 of the first steps.
     values: a 1-D sequence of finite numbers (an empty one gives an empty array).
     """
-    beta = check_real("beta", beta, low=0, high=1, high_open=True)
-    bias_correction = check_bool("bias_correction", bias_correction)
-    values = check_values("values", values, min_size=0)
+    beta = validate_real("beta", beta, low=0, high=1, high_open=True)
+    bias_correction = validate_bool("bias_correction", bias_correction)
+    values = validate_values("values", values, min_size=0)
     out = np.empty_like(values)
     v = 0.0
     for t, x in enumerate(values, start=1):

@@ -2,15 +2,16 @@
 
 Part of `curves` (notebooks call these as cu.curves.<name>).
 
-    tuned = tune_learning_rate(make_model, X, Y, 64, RATES, start=0.2, num_epochs=2)
-    results = contest(make_model, X, Y, [m, 64, 1], RATES, starts, seeds=(0, 1, 2), num_epochs=1)
+    tuned = lowest_cost_rate(make_model, X, Y, 64, RATES, start=0.2, epochs=2)
+    results = contest(make_model, X, Y, [m, 64, 1], RATES, starts, seeds=(0, 1, 2), epochs=1)
     print(contest_table(results, names))
     groups = rank_with_ties({"SGD": costs_sgd, "b = 64": costs_64})
 
 Comparing methods is fair only at the same budget (updates, epochs or seconds) and with each
-method's learning rate tuned for that budget: `tune_learning_rate` walks a grid of rates until
-the best one has a worse rate on each side, `repeat_runs` reruns the chosen rate on other
-seeds, and `rank_with_ties` calls a tie when the spreads over the seeds overlap.
+method's learning rate tuned for that budget: `lowest_cost_rate` walks a grid of rates (the
+walk of `sweep_tuning`) until the best one has a worse rate on each side, `repeat_runs`
+reruns the chosen rate on other seeds, and `rank_with_ties` calls a tie when the spreads
+over the seeds overlap.
 """
 
 from dataclasses import dataclass, field
@@ -19,15 +20,14 @@ import numpy as np
 
 from ..core.train import train
 from ..core.validate import (
-    check_callable,
-    check_choice,
-    check_int,
-    check_learning_rates,
-    check_real,
-    check_seed,
-    check_sizes,
-    check_XY,
+    validate_callable,
+    validate_choice,
+    validate_int,
+    validate_seed,
+    validate_sizes,
+    validate_XY,
 )
+from .sweep_tuning import walk_learning_rates
 
 
 @dataclass
@@ -64,61 +64,47 @@ class Tuning:
                    for j in (k - 1, k + 1))
 
 
-def tune_learning_rate(make_model, X, Y, batch_size: int, grid, start: float,
-                       **train_kwargs) -> Tuning:
-    """Find the learning rate of `grid` with the lowest training cost at the end of a budget.
+def lowest_cost_rate(make_model, X, Y, batch_size: int, learning_rates, start=None,
+                     **train_kwargs) -> Tuning:
+    """The learning rate of the grid with the lowest training cost at the end of a budget.
 
-    make_model(): a fresh model (the same initial parameters each call). grid: at least 3
-    learning rates, increasing, each finite and > 0. The budget and the other options go to
-    `train` (num_epochs, max_updates or max_seconds; seed, eval_every).
-    Starting from `start` (a rate in the grid), walk up the grid while the cost falls, else
-    down, and stop at the first rate on each side of the best that does worse: the best is then
-    bracketed (`Tuning.bracketed`) unless it sits at an end of the grid. A diverged run counts
-    as cost inf.
+    make_model(): a fresh model (the same initial parameters each call). learning_rates,
+    start: the grid and where its walk begins (`sweep_tuning.walk_learning_rates`: the best
+    is bracketed, `Tuning.bracketed`, unless it sits at an end of the grid). The budget and
+    the other options go to `train` (epochs, max_updates or max_seconds; seed,
+    eval_every). A diverged run counts as cost inf.
     """
-    check_callable("make_model", make_model)
-    grid = check_learning_rates("grid", grid)
-    if len(grid) < 3 or sorted(grid) != grid:
-        raise ValueError(f"grid must hold at least 3 increasing learning rates, got {grid!r}")
-    start = check_real("start", start, low=0, low_open=True)
-    if start not in grid:
-        raise ValueError(f"start must be one of the grid's rates {grid}, got {start!r}")
-    m = check_XY(X, Y)
-    batch_size = check_int("batch_size", batch_size, high=m)
-    tuning = Tuning(batch_size=batch_size, grid=grid, seed=train_kwargs.get("seed", 0))
+    validate_callable("make_model", make_model)
+    m = validate_XY(X, Y)
+    batch_size = validate_int("batch_size", batch_size, high=m)
+    tuning = Tuning(batch_size=batch_size, grid=[], seed=train_kwargs.get("seed", 0))
 
-    def cost(k):
-        lr = grid[k]
-        if lr not in tuning.costs:
-            h = train(make_model(), X, Y, batch_size, lr, **train_kwargs)
-            tuning.runs[lr] = h
-            tuning.costs[lr] = np.inf if h.diverged else h.final_cost
-        return tuning.costs[lr]
+    def final_cost(rate):
+        h = train(make_model(), X, Y, batch_size, rate, **train_kwargs)
+        tuning.runs[rate] = h
+        tuning.costs[rate] = np.inf if h.diverged else h.final_cost
+        return tuning.costs[rate]
 
-    k = grid.index(start)
-    step = 1 if k + 1 < len(grid) and cost(k + 1) < cost(k) else -1
-    while 0 <= k + step < len(grid) and cost(k + step) < cost(k):
-        k += step
-    for j in (k - 1, k + 1):  # make sure both neighbours of the best were tried
-        if 0 <= j < len(grid):
-            cost(j)
+    tuning.grid, _ = walk_learning_rates(final_cost, learning_rates, start)
+    tuning.costs = dict(sorted(tuning.costs.items()))
+    tuning.runs = dict(sorted(tuning.runs.items()))
     return tuning
 
 
-def _check_seeds(seeds) -> list:
+def _validate_seeds(seeds) -> list:
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must name at least one seed, got none")
     for i, s in enumerate(seeds):
-        check_seed(f"seeds[{i}]", s)
+        validate_seed(f"seeds[{i}]", s)
     return seeds
 
 
 def repeat_runs(make_model, X, Y, batch_size: int, learning_rate, seeds, **train_kwargs) -> list:
     """One History per seed (the seed of the shuffling), the same model start for all."""
-    check_callable("make_model", make_model)
+    validate_callable("make_model", make_model)
     return [train(make_model(), X, Y, batch_size, learning_rate, seed=s, **train_kwargs)
-            for s in _check_seeds(seeds)]
+            for s in _validate_seeds(seeds)]
 
 
 def rank_with_ties(samples: dict) -> list[list]:
@@ -184,7 +170,7 @@ class Entry:
     kind: str = "seeds"
 
     def __post_init__(self):
-        check_choice("kind", self.kind, KINDS)
+        validate_choice("kind", self.kind, KINDS)
         if not self.runs:
             raise ValueError("runs must hold at least one run, got none")
 
@@ -207,28 +193,29 @@ class Entry:
                       if lr != t.best_rate and c - best <= self.spread)
 
 
-def contest(make_model, X, Y, batch_sizes, grid, starts: dict, seeds=(0, 1, 2),
+def contest(make_model, X, Y, batch_sizes, learning_rates, starts: dict, seeds=(0, 1, 2),
             eval_every=None, **budget) -> dict:
     """Methods compared at one budget, each with its own learning rate tuned for that budget.
 
-    For each batch size b (1 to m, none twice): `tune_learning_rate` on seeds[0] starting
-    from starts[b], then the best rate rerun on the other seeds. budget: num_epochs,
-    max_updates and/or max_seconds, passed to `train` (give num_epochs large enough for a
+    For each batch size b (1 to m, none twice): `lowest_cost_rate` on seeds[0] starting
+    from starts[b], then the best rate rerun on the other seeds. budget: epochs,
+    max_updates and/or max_seconds, passed to `train` (give epochs large enough for a
     budget in updates or seconds). Batch GD (b = m) does not shuffle: without a time budget
     its runs would all be the same, so it runs once; with one, it is repeated (the repeats
     differ by timing only). eval_every: an int, or {b: int} per batch size. Returns
     {b: Entry}.
     """
-    seeds = _check_seeds(seeds)
-    m = check_XY(X, Y)
-    batch_sizes = check_sizes("batch_sizes", batch_sizes, high=m)
+    seeds = _validate_seeds(seeds)
+    m = validate_XY(X, Y)
+    batch_sizes = validate_sizes("batch_sizes", batch_sizes, high=m)
     results = {}
     for b in batch_sizes:
         if b not in starts:
             raise ValueError(f"starts has no learning rate to start from for batch size {b}")
         every = eval_every.get(b) if isinstance(eval_every, dict) else eval_every
         kw = dict(budget, eval_every=every)
-        tuning = tune_learning_rate(make_model, X, Y, b, grid, starts[b], seed=seeds[0], **kw)
+        tuning = lowest_cost_rate(make_model, X, Y, b, learning_rates, starts[b], seed=seeds[0],
+                                  **kw)
         best = tuning.best_rate
         kind = "seeds" if b < m else ("repeats" if budget.get("max_seconds") else "one run")
         more = [] if kind == "one run" else repeat_runs(make_model, X, Y, b, best, seeds[1:],
@@ -244,7 +231,7 @@ def contest_table(results: dict, names: dict, digits: int = 2) -> str:
     (3 significant digits for costs from 1 to 10) keeps the printed table the same on any
     machine: a cost from training differs between CPUs and BLAS libraries only in digits far
     below those."""
-    digits = check_int("digits", digits, low=0, high=6)
+    digits = validate_int("digits", digits, low=0, high=6)
     missing = [b for b in results if b not in names]
     if missing:
         raise ValueError(f"names has no name for batch sizes {missing}")

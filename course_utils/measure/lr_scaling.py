@@ -8,7 +8,7 @@
   Belkin 2018): `least_squares_curvature` (β and λ), `interpolation_best_rate`,
   `critical_batch_size`, and `least_squares_distances`, mini-batch SGD run for many rates
   at once on the same mini-batches as `train.train` (tests check it against `train`).
-* Schedules: `linear_warmup` (Goyal et al. 2017), `train_in_phases` and `noise_scale_g`
+* Schedules: `LinearWarmup` (Goyal et al. 2017), `train_in_phases` and `noise_scale_g`
   (grow the batch instead of decaying the rate, Smith et al. 2018).
 
 Normalisation of the least-squares cost, the course's: J(w) = (1 / 2m) Σ_i (wᵀx_i − y_i)²,
@@ -25,16 +25,15 @@ from threadpoolctl import threadpool_limits
 from ..core.minibatch import iterate_minibatches, num_minibatches
 from ..core.train import train
 from ..core.validate import (
-    check_callable,
-    check_finite_array,
-    check_int,
-    check_learning_rates,
-    check_positive_float,
-    check_real,
-    check_seed,
-    check_sizes,
-    check_values,
-    check_XY,
+    validate_finite_array,
+    validate_int,
+    validate_learning_rates,
+    validate_positive_float,
+    validate_real,
+    validate_seed,
+    validate_sizes,
+    validate_values,
+    validate_XY,
 )
 from .sweep_tuning import fit_steps_model, time_to_target
 
@@ -89,23 +88,22 @@ class RateSweep:
                          else math.nan for col in best.T])
 
 
-def best_rates(make_model, X, Y, batch_sizes, learning_rates, target_cost: float,
-               seeds=(0, 1, 2), start=None, max_epochs: int = 50,
-               evals_per_epoch: int = 20) -> RateSweep:
+def best_rates(make_models: dict, X, Y, batch_sizes, learning_rates, target_cost: float,
+               start=None, max_epochs: int = 50, evals_per_epoch: int = 20) -> RateSweep:
     """Tune the learning rate at every batch size, once per seed, by updates to a target cost.
 
-    make_model(seed) -> a fresh model; the seed also shuffles the mini-batches, so the seeds
-    differ in both the start and the order of the examples. The rest is
-    `sweep.time_to_target`: each size walks the grid from the best rate of the size before
-    (`start` for the smallest). Returns a RateSweep.
+    make_models: {seed: make_model}, make_model() a fresh model as everywhere in the course;
+    the seed shuffles that seed's mini-batches, so its factory may also start the model
+    differently. The rest is `sweep.time_to_target` per seed: each size walks the grid from
+    the best rate of the size before (`start` for the smallest). Returns a RateSweep.
     """
-    check_callable("make_model", make_model)
-    m = check_XY(X, Y)
-    sizes = sorted(check_sizes("batch_sizes", batch_sizes, high=m))
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__") or not len(seeds):
-        raise TypeError(f"seeds must be a non-empty sequence of integers >= 0, got {seeds!r}")
-    seeds = tuple(check_int(f"seeds[{i}]", s, low=0) for i, s in enumerate(seeds))
-    runs = [time_to_target(lambda s=s: make_model(s), X, Y, sizes, learning_rates, target_cost,
+    if not isinstance(make_models, dict) or not make_models:
+        raise TypeError(f"make_models must be a non-empty dict {{seed: make_model}}, got "
+                        f"{make_models!r}")
+    seeds = tuple(validate_int(f"make_models key {s!r}", s, low=0) for s in make_models)
+    m = validate_XY(X, Y)
+    sizes = sorted(validate_sizes("batch_sizes", batch_sizes, high=m))
+    runs = [time_to_target(make_models[s], X, Y, sizes, learning_rates, target_cost,
                            max_epochs=max_epochs, evals_per_epoch=evals_per_epoch,
                            start=start, seed=s) for s in seeds]
     return RateSweep(tuple(sizes), seeds, runs)
@@ -118,14 +116,14 @@ def loglog_slope(batch_sizes, rates, low: float = 0, high: float = math.inf) -> 
     longer moves with b. batch_sizes and rates: one entry per measurement (repeat a size
     for several seeds); needs two different sizes in the range.
     """
-    B = check_values("batch_sizes", batch_sizes, low=0, low_open=True)
-    r = check_values("rates", rates, low=0, low_open=True)
+    B = validate_values("batch_sizes", batch_sizes, low=0, low_open=True)
+    r = validate_values("rates", rates, low=0, low_open=True)
     if B.size != r.size:
         raise ValueError(f"batch_sizes and rates must have the same length, got {B.size} and "
                          f"{r.size}")
-    low = check_real("low", low, low=0)
+    low = validate_real("low", low, low=0)
     if high != math.inf:
-        high = check_real("high", high, low=low)
+        high = validate_real("high", high, low=low)
     inside = (B >= low) & (B <= high)
     if np.unique(B[inside]).size < 2:
         raise ValueError(f"need at least two different batch sizes in [{low:g}, {high:g}], "
@@ -142,7 +140,7 @@ def fit_rate_model(batch_sizes, rates) -> tuple[float, float]:
     no B_noise between min(B) / 100 and max(B) * 100 fits (rates that grow like B everywhere,
     or do not grow at all).
     """
-    r = check_values("rates", rates, low=0, low_open=True, min_size=2)
+    r = validate_values("rates", rates, low=0, low_open=True, min_size=2)
     inverse_min, b_noise = fit_steps_model(batch_sizes, 1.0 / r)
     return 1.0 / inverse_min, b_noise
 
@@ -156,7 +154,7 @@ def least_squares_curvature(X) -> dict:
     if not isinstance(X, np.ndarray) or X.ndim != 2 or 0 in X.shape:
         raise ValueError(f"X must be a 2-D array (n_x, m) with at least one entry, got "
                          f"{getattr(X, 'shape', type(X).__name__)}")
-    check_finite_array("X", X)
+    validate_finite_array("X", X)
     m = X.shape[1]
     with threadpool_limits(1):
         eig = np.linalg.eigvalsh(X @ X.T / m)
@@ -164,9 +162,9 @@ def least_squares_curvature(X) -> dict:
             "lambda_min": float(eig[0])}
 
 
-def _check_beta_lambda(beta, lambda_max) -> tuple:
-    beta = check_positive_float("beta", beta)
-    lambda_max = check_positive_float("lambda_max", lambda_max)
+def _validate_beta_lambda(beta, lambda_max) -> tuple:
+    beta = validate_positive_float("beta", beta)
+    lambda_max = validate_positive_float("lambda_max", lambda_max)
     if lambda_max > beta * (1 + 1e-9):  # λ_max <= mean |x|² <= max |x|² for any data
         raise ValueError(f"lambda_max must be <= beta (the top eigenvalue of X Xᵀ / m is at "
                          f"most the largest |x_i|²), got lambda_max {lambda_max!r} > beta "
@@ -184,8 +182,8 @@ def interpolation_best_rate(beta: float, lambda_max: float, batch_size) -> float
     is smallest at η = 1 / c. The same form as McCandlish et al.'s ε_opt, with
     ε_max = 1 / λ_max and B_noise = β / λ_max − 1.
     """
-    beta, lambda_max = _check_beta_lambda(beta, lambda_max)
-    b = check_positive_float("batch_size", batch_size)
+    beta, lambda_max = _validate_beta_lambda(beta, lambda_max)
+    b = validate_positive_float("batch_size", batch_size)
     if b < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
     return b / (beta + (b - 1) * lambda_max)
@@ -194,7 +192,7 @@ def interpolation_best_rate(beta: float, lambda_max: float, batch_size) -> float
 def critical_batch_size(beta: float, lambda_max: float) -> float:
     """b* = β / λ_max, where the rate's two regimes meet: below it η*(b) ≈ b / β grows like b
     (linear scaling), above it η*(b) ≈ 1 / λ_max stays put (saturation)."""
-    beta, lambda_max = _check_beta_lambda(beta, lambda_max)
+    beta, lambda_max = _validate_beta_lambda(beta, lambda_max)
     return beta / lambda_max
 
 
@@ -219,13 +217,13 @@ def least_squares_distances(X, w_star, batch_size: int, learning_rates, updates:
         raise ValueError(f"w_star must have shape ({X.shape[0]},) for X of shape {X.shape}, "
                          f"got {w_star.shape}")
     Y = (w_star @ X)[None, :]  # (1, m): labels the model can fit exactly
-    m = check_XY(X, Y)
-    check_finite_array("X", X)
-    check_finite_array("w_star", w_star[None, :])
-    b = check_int("batch_size", batch_size, high=m)
-    rates = np.array(check_learning_rates("learning_rates", learning_rates))  # (R,)
-    updates = check_int("updates", updates)
-    check_seed("seed", seed)
+    m = validate_XY(X, Y)
+    validate_finite_array("X", X)
+    validate_finite_array("w_star", w_star[None, :])
+    b = validate_int("batch_size", batch_size, high=m)
+    rates = np.array(validate_learning_rates("learning_rates", learning_rates))  # (R,)
+    updates = validate_int("updates", updates)
+    validate_seed("seed", seed)
     w0 = np.zeros_like(w_star) if w0 is None else np.asarray(w0, dtype=np.float64)
     if w0.shape != w_star.shape:
         raise ValueError(f"w0 must have shape {w_star.shape}, got {w0.shape}")
@@ -253,30 +251,25 @@ class LinearWarmup:
     Goyal et al. 2017, here one step per epoch, the granularity of train's schedules)."""
 
     def __init__(self, learning_rate: float, warmup_epochs: int):
-        self.learning_rate = check_positive_float("learning_rate", learning_rate)
-        self.warmup_epochs = check_int("warmup_epochs", warmup_epochs)
+        self.learning_rate = validate_positive_float("learning_rate", learning_rate)
+        self.warmup_epochs = validate_int("warmup_epochs", warmup_epochs)
 
     def __call__(self, epoch: int) -> float:
-        epoch = check_int("epoch", epoch, low=0)
+        epoch = validate_int("epoch", epoch, low=0)
         return self.learning_rate * min(1.0, (epoch + 1) / self.warmup_epochs)
 
     def __repr__(self):
-        return (f"linear_warmup(learning_rate={self.learning_rate:g}, "
+        return (f"LinearWarmup(learning_rate={self.learning_rate:g}, "
                 f"warmup_epochs={self.warmup_epochs})")
-
-
-def linear_warmup(learning_rate: float, warmup_epochs: int) -> LinearWarmup:
-    """The warm-up schedule of LinearWarmup, to pass as train(learning_rate=...)."""
-    return LinearWarmup(learning_rate, warmup_epochs)
 
 
 def noise_scale_g(learning_rate: float, batch_size: int, m: int) -> float:
     """g = ε (m / b − 1): the scale of the noise in SGD's updates (Smith et al. 2018, who
     write N for m and B for b). Dividing ε by k or multiplying b by k divides it by about k
     while b << m; at b = m it is 0 (batch GD has no noise)."""
-    epsilon = check_positive_float("learning_rate", learning_rate)
-    m = check_int("m", m)
-    b = check_int("batch_size", batch_size, high=m)
+    epsilon = validate_positive_float("learning_rate", learning_rate)
+    m = validate_int("m", m)
+    b = validate_int("batch_size", batch_size, high=m)
     return epsilon * (m / b - 1)
 
 
@@ -300,27 +293,27 @@ class PhasedRun:
 
 
 def train_in_phases(model, X, Y, phases, seed=0, evals_per_epoch: int = 4) -> PhasedRun:
-    """Train `model` (in place) through phases [(batch_size, learning_rate, num_epochs), ...],
+    """Train `model` (in place) through phases [(batch_size, learning_rate, epochs), ...],
     each phase `train.train` continuing from where the last one stopped. One generator,
     seeded by `seed`, shuffles every phase. The cost is evaluated about evals_per_epoch times
     per epoch. Stops after a phase that diverged."""
-    m = check_XY(X, Y)
-    check_seed("seed", seed)
-    evals_per_epoch = check_int("evals_per_epoch", evals_per_epoch)
+    m = validate_XY(X, Y)
+    validate_seed("seed", seed)
+    evals_per_epoch = validate_int("evals_per_epoch", evals_per_epoch)
     if isinstance(phases, (str, bytes)) or not hasattr(phases, "__iter__"):
-        raise TypeError(f"phases must be a list of (batch_size, learning_rate, num_epochs), "
+        raise TypeError(f"phases must be a list of (batch_size, learning_rate, epochs), "
                         f"got {phases!r}")
     phases = list(phases)
     if not phases:
-        raise ValueError("phases must hold at least one (batch_size, learning_rate, num_epochs)")
+        raise ValueError("phases must hold at least one (batch_size, learning_rate, epochs)")
     checked = []
     for i, phase in enumerate(phases):
         if not isinstance(phase, (tuple, list)) or len(phase) != 3:
-            raise ValueError(f"phases[{i}] must be (batch_size, learning_rate, num_epochs), "
+            raise ValueError(f"phases[{i}] must be (batch_size, learning_rate, epochs), "
                              f"got {phase!r}")
-        checked.append((check_int(f"phases[{i}] batch_size", phase[0], high=m),
-                        check_positive_float(f"phases[{i}] learning_rate", phase[1]),
-                        check_int(f"phases[{i}] num_epochs", phase[2])))
+        checked.append((validate_int(f"phases[{i}] batch_size", phase[0], high=m),
+                        validate_positive_float(f"phases[{i}] learning_rate", phase[1]),
+                        validate_int(f"phases[{i}] epochs", phase[2])))
     rng = np.random.default_rng(seed)
     updates, examples, cost, starts_u, starts_e, histories = [], [], [], [], [], []
     done_u = done_e = 0
@@ -344,5 +337,5 @@ def train_in_phases(model, X, Y, phases, seed=0, evals_per_epoch: int = 4) -> Ph
 
 __all__ = ["LinearWarmup", "PhasedRun", "RateSweep", "best_rates",
            "critical_batch_size", "fit_rate_model", "interpolation_best_rate",
-           "least_squares_curvature", "least_squares_distances", "linear_warmup",
+           "least_squares_curvature", "least_squares_distances",
            "loglog_slope", "noise_scale_g", "train_in_phases"]

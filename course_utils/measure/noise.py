@@ -13,13 +13,13 @@ plots/noise_plots.py draws the measured E |g_B - G|^2 against the prediction.
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ..core.validate import check_int, check_model_XY, check_seed, check_sizes
+from ..core.validate import validate_int, validate_model_XY, validate_seed, validate_sizes
 
 
 def _as_model_dtype(model, X, Y) -> tuple:
     """(X, Y) checked against the model and converted to its dtype, as `train` does: the
     gradients are computed in the precision the model asks for, never silently in another."""
-    m = check_model_XY(model, X, Y)
+    m = validate_model_XY(model, X, Y)
     return X.astype(model.dtype, copy=False), Y.astype(model.dtype, copy=False), m
 
 
@@ -89,6 +89,14 @@ def _noise_scale(model, X, Y, m: int) -> dict:
     return {"G_norm2": G2, "trace_sigma": trace, "B_simple": trace / G2 if G2 else np.nan}
 
 
+def relative_noise(batch_size: int, m: int) -> float:
+    """(m - b) / (b (m - 1)): the variance of a mini-batch gradient relative to SGD's (b = 1),
+    the b examples drawn without replacement from m. 1 for SGD, 0 for batch GD (b = m)."""
+    m = validate_int("m", m)
+    b = validate_int("batch_size", batch_size, high=m)
+    return (m - b) / (b * (m - 1)) if m > 1 else 0.0
+
+
 def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed=0) -> dict:
     """Measured E |g_B - G|^2 over random mini-batches (without replacement) against the
     prediction tr(Sigma) / b * (m - b) / (m - 1), for each batch size.
@@ -110,9 +118,9 @@ def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed
                          f"{per_example.shape}")
     if not np.all(np.isfinite(per_example)):
         raise ValueError("per_example must hold finite gradients, got nan or inf")
-    sizes = check_sizes("batch_sizes", batch_sizes, high=m)
-    draws = check_int("draws", draws, low=2)
-    check_seed("seed", seed)
+    sizes = validate_sizes("batch_sizes", batch_sizes, high=m)
+    draws = validate_int("draws", draws, low=2)
+    validate_seed("seed", seed)
     G = per_example.mean(axis=0)
     trace = np.mean(np.sum((per_example - G) ** 2, axis=1))
     rng = np.random.default_rng(seed)
@@ -121,6 +129,6 @@ def minibatch_gradient_variance(per_example, batch_sizes, draws: int = 200, seed
         err = [np.sum((per_example[rng.choice(m, b, replace=False)].mean(axis=0) - G) ** 2)
                for _ in range(draws if b < m else 1)]
         measured.append(np.mean(err))
-        predicted.append(trace / b * (m - b) / (m - 1))
+        predicted.append(trace * relative_noise(b, m))
     return {"batch_sizes": np.asarray(batch_sizes), "measured": np.array(measured),
             "predicted": np.array(predicted), "trace_sigma": float(trace)}

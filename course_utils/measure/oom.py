@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.validate import (
-    check_float_dtype,
-    check_int,
-    check_layer_dims,
-    check_positive_float,
-    check_seed,
+    validate_float_dtype,
+    validate_int,
+    validate_layer_dims,
+    validate_positive_float,
+    validate_seed,
 )
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
@@ -188,17 +188,17 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def _check_model(layer_dims, dtype):
+def _validate_model(layer_dims, dtype):
     """[n_x, ..., n_y] with n_y >= 2 (a softmax output) and float32 or float64."""
-    dims = check_layer_dims("layer_dims", layer_dims)
+    dims = validate_layer_dims("layer_dims", layer_dims)
     if dims[-1] < 2:
         raise ValueError(f"layer_dims must be [n_x, ..., n_y] with n_y >= 2 (a softmax "
                          f"output), got {layer_dims!r}")
-    return dims, check_float_dtype("dtype", dtype)
+    return dims, validate_float_dtype("dtype", dtype)
 
 
-def _check_timeout(timeout_s) -> float:
-    timeout_s = check_positive_float("timeout_s", timeout_s)
+def _validate_timeout(timeout_s) -> float:
+    timeout_s = validate_positive_float("timeout_s", timeout_s)
     if timeout_s > MAX_TIMEOUT_S:
         raise ValueError(f"timeout_s must be at most {MAX_TIMEOUT_S:g} s, got {timeout_s:g}")
     return timeout_s
@@ -216,15 +216,15 @@ def run_steps_with_limit(layer_dims, batch_size: int, limit_bytes: int, dtype="f
     or "float64". Linux only (see limit_supported()); elsewhere this raises RuntimeError
     saying why. Bad arguments raise TypeError or ValueError here, before any child starts.
     """
-    dims, dtype = _check_model(layer_dims, dtype)
-    b = check_int("batch_size", batch_size)
+    dims, dtype = _validate_model(layer_dims, dtype)
+    b = validate_int("batch_size", batch_size)
     if (dims[0] + dims[-1]) * b * dtype.itemsize > MAX_BATCH_BYTES:
         raise ValueError(f"batch_size={b:,} makes a mini-batch of more than 2**62 bytes, "
                          f"which no machine can address")
-    limit = check_int("limit_bytes", limit_bytes)
-    steps = check_int("steps", steps)
-    timeout_s = _check_timeout(timeout_s)
-    check_seed("seed", seed)
+    limit = validate_int("limit_bytes", limit_bytes)
+    steps = validate_int("steps", steps)
+    timeout_s = _validate_timeout(timeout_s)
+    validate_seed("seed", seed)
     ok, why = limit_supported()
     if not ok:
         raise RuntimeError(f"run_steps_with_limit cannot limit a child's memory here: {why}")
@@ -285,10 +285,10 @@ class LimitedSteps:
     """
 
     def __init__(self, limit_bytes: int, layer_dims, dtype="float32", timeout_s: float = 60.0):
-        self.limit_bytes = check_int("limit_bytes", limit_bytes)
-        self.layer_dims, _ = _check_model(layer_dims, dtype)
+        self.limit_bytes = validate_int("limit_bytes", limit_bytes)
+        self.layer_dims, _ = _validate_model(layer_dims, dtype)
         self.dtype = dtype
-        self.timeout_s = _check_timeout(timeout_s)
+        self.timeout_s = _validate_timeout(timeout_s)
         self.trials = []
 
     def run_step(self, batch_size: int) -> ChildResult:

@@ -9,9 +9,9 @@ AssertionError, so a stored output that another machine could print differently 
 first, where it is made.
 """
 
-from ..core.validate import check_real
+from ..core.validate import validate_real
 
-__all__ = ["robust"]
+__all__ = ["robust", "stable"]
 
 
 def robust(x, spec: str, rel: float = 1e-6) -> str:
@@ -19,8 +19,8 @@ def robust(x, spec: str, rel: float = 1e-6) -> str:
 
     Use rel = 1e-6 for float64 results and 1e-4 for float32 ones (about 7 significant digits).
     """
-    x = check_real("x", x)
-    rel = check_real("rel", rel, low=0, high=0.1, low_open=True, high_open=True)
+    x = validate_real("x", x)
+    rel = validate_real("rel", rel, low=0, high=0.1, low_open=True, high_open=True)
     if not isinstance(spec, str):
         raise TypeError(f"spec must be a format string such as '.3f', got {spec!r}")
     shown = format(x, spec)
@@ -29,3 +29,11 @@ def robust(x, spec: str, rel: float = 1e-6) -> str:
         f"{x!r} printed as {shown!r} sits at a rounding edge: a relative change of {rel:g} "
         f"prints {low!r} or {high!r}; print fewer digits, a bound or a verdict")
     return shown
+
+
+def stable(spec: str, *values, rel: float = 1e-6) -> None:
+    """Check that each value prints the same under `spec` on any machine (as `robust` does),
+    else AssertionError. For a hidden check cell right after a cell that printed the values
+    with ordinary f-strings: `cu.printing.stable(".2f", j_batch, j_mini)`."""
+    for x in values:
+        robust(x, spec, rel)

@@ -25,18 +25,18 @@ from pathlib import Path
 import numpy as np
 
 from ..core.validate import (
-    check_choice,
-    check_float_dtype,
-    check_int,
-    check_positive_float,
-    check_seed,
-    check_XY,
+    validate_choice,
+    validate_float_dtype,
+    validate_int,
+    validate_positive_float,
+    validate_seed,
+    validate_XY,
 )
 
 ORDERS = ("random", "block", "sequential")
 
 
-def _check_path(name, path):
+def _validate_path(name, path):
     """A file path: str or os.PathLike (pathlib.Path)."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{name} must be a file path (str or pathlib.Path), got {path!r} "
@@ -49,11 +49,11 @@ def write_teacher_file(path, m: int, n_x: int = 100, seed=0, chunk_rows: int = 1
     """Write a logistic-teacher data set of m examples to `path` (.npy, (m, n_x + 1)),
     chunk_rows rows at a time so that memory stays bounded. dtype: float32 or float64.
     Returns the teacher's weights (n_x,)."""
-    _check_path("path", path)
-    m, n_x = check_int("m", m), check_int("n_x", n_x)
-    check_seed("seed", seed)
-    chunk_rows = check_int("chunk_rows", chunk_rows)
-    dtype = check_float_dtype("dtype", dtype)
+    _validate_path("path", path)
+    m, n_x = validate_int("m", m), validate_int("n_x", n_x)
+    validate_seed("seed", seed)
+    chunk_rows = validate_int("chunk_rows", chunk_rows)
+    dtype = validate_float_dtype("dtype", dtype)
     rng = np.random.default_rng(seed)
     w_star = rng.standard_normal(n_x) * (3.0 / np.sqrt(n_x))
     out = np.lib.format.open_memmap(Path(path), mode="w+", dtype=dtype, shape=(m, n_x + 1))
@@ -71,7 +71,7 @@ def write_teacher_file(path, m: int, n_x: int = 100, seed=0, chunk_rows: int = 1
 def drop_from_page_cache(path) -> bool:
     """Ask the OS to forget the file's cached pages, so the next read comes from the disk.
     Returns False where the platform has no way to ask (then reads may be served from RAM)."""
-    _check_path("path", path)
+    _validate_path("path", path)
     if not hasattr(os, "posix_fadvise"):
         return False
     fd = os.open(path, os.O_RDONLY)
@@ -101,7 +101,7 @@ def read_speed(path, order: str, batch_size: int = 64, block_bytes: int = 50 * 2
 
 def file_shape(path) -> tuple[int, int]:
     """(m, n_x) of a file written by write_teacher_file."""
-    _check_path("path", path)
+    _validate_path("path", path)
     rows = np.load(path, mmap_mode="r")
     shape, dtype = rows.shape, rows.dtype
     del rows
@@ -114,9 +114,9 @@ def file_shape(path) -> tuple[int, int]:
 
 def rows_per_block(row_bytes: int, block_bytes: int, batch_size: int) -> int:
     """Rows in one block of about block_bytes bytes (never fewer than one mini-batch)."""
-    row_bytes = check_int("row_bytes", row_bytes)
-    block_bytes = check_int("block_bytes", block_bytes)
-    return max(check_int("batch_size", batch_size), block_bytes // row_bytes)
+    row_bytes = validate_int("row_bytes", row_bytes)
+    block_bytes = validate_int("block_bytes", block_bytes)
+    return max(validate_int("batch_size", batch_size), block_bytes // row_bytes)
 
 
 def _blocks(m, order, rng, block):
@@ -153,12 +153,12 @@ def minibatch_rows(m: int, batch_size: int, order: str = "block", seed=0,
     in the order stream_minibatches reads them with the same seed and block size
     (rows_in_block: rows per block, as rows_per_block gives; default: all m rows). The
     arguments are checked at the call, before the first mini-batch is asked for."""
-    order = check_choice("order", order, ORDERS)
-    m = check_int("m", m)
-    b = check_int("batch_size", batch_size, high=m)
-    check_seed("seed", seed)
-    block = m if rows_in_block is None else check_int("rows_in_block", rows_in_block, low=b)
-    limit = m if max_examples is None else check_int("max_examples", max_examples, high=m)
+    order = validate_choice("order", order, ORDERS)
+    m = validate_int("m", m)
+    b = validate_int("batch_size", batch_size, high=m)
+    validate_seed("seed", seed)
+    block = m if rows_in_block is None else validate_int("rows_in_block", rows_in_block, low=b)
+    limit = m if max_examples is None else validate_int("max_examples", max_examples, high=m)
     return _rows(m, b, order, np.random.default_rng(seed), block, limit)
 
 
@@ -179,7 +179,7 @@ def blocks_per_minibatch(m: int, batch_size: int, order: str, rows_in_block: int
     """The mean number of different blocks (of rows_in_block consecutive rows) that the
     examples of one mini-batch come from, over one epoch: how much each mini-batch mixes
     parts of the file."""
-    rows_in_block = check_int("rows_in_block", rows_in_block)
+    rows_in_block = validate_int("rows_in_block", rows_in_block)
     counts = [len(np.unique(rows // rows_in_block)) for rows in
               minibatch_rows(m, batch_size, order, seed, rows_in_block)]
     return float(np.mean(counts))
@@ -193,19 +193,19 @@ def epoch_costs_by_order(X, Y, batch_size: int, rows_in_block: int, orders=ORDER
     run, whatever the seeds."""
     from ..core.models import LogisticRegression
 
-    m = check_XY(X, Y)
+    m = validate_XY(X, Y)
     if Y.shape[0] != 1 or X.dtype != Y.dtype or X.dtype.name not in ("float32", "float64"):
         raise ValueError(f"X and Y must be float32 or float64 arrays of one dtype, Y of shape "
                          f"(1, m) (logistic regression); got X {X.dtype}, Y {Y.shape} {Y.dtype}")
-    b = check_int("batch_size", batch_size, high=m)
-    check_int("rows_in_block", rows_in_block, low=b)
-    orders, seeds = _check_list("orders", orders), _check_list("seeds", seeds)
+    b = validate_int("batch_size", batch_size, high=m)
+    validate_int("rows_in_block", rows_in_block, low=b)
+    orders, seeds = _validate_list("orders", orders), _validate_list("seeds", seeds)
     for k, order in enumerate(orders):
-        check_choice(f"orders[{k}]", order, ORDERS)
+        validate_choice(f"orders[{k}]", order, ORDERS)
     for k, seed in enumerate(seeds):
-        check_seed(f"seeds[{k}]", seed)
-    lr = check_positive_float("learning_rate", learning_rate)
-    check_seed("model_seed", model_seed)
+        validate_seed(f"seeds[{k}]", seed)
+    lr = validate_positive_float("learning_rate", learning_rate)
+    validate_seed("model_seed", model_seed)
     costs = {}
     for order in orders:
         runs = []
@@ -219,7 +219,7 @@ def epoch_costs_by_order(X, Y, batch_size: int, rows_in_block: int, orders=ORDER
     return costs
 
 
-def _check_list(name, values) -> list:
+def _validate_list(name, values) -> list:
     """A non-empty list, tuple or 1-D array."""
     if not isinstance(values, (list, tuple, np.ndarray)) or np.ndim(values) != 1:
         raise TypeError(f"{name} must be a list or tuple, got {values!r}")
@@ -241,7 +241,7 @@ def cost_on_file(path, model, block_bytes: int = 50 * 2**20) -> float:
         raise ValueError(f"model must take {n_x} inputs, have 1 output and be {dtype} like "
                          f"the file; got {model!r}")
     row_bytes = (n_x + 1) * dtype.itemsize
-    block = min(m, rows_per_block(row_bytes, check_int("block_bytes", block_bytes), 1))
+    block = min(m, rows_per_block(row_bytes, validate_int("block_bytes", block_bytes), 1))
     total = 0.0
     for X_t, Y_t in stream_minibatches(path, block, "sequential", block_bytes=block_bytes):
         total += model.cost(Y_t, model.forward(X_t)[1]) * X_t.shape[1]
@@ -256,14 +256,14 @@ def stream_minibatches(path, batch_size: int, order: str = "block", seed=0,
     per block. max_examples stops the epoch early (to time a slow order on part of the file).
     The rows come in the order minibatch_rows gives for the same seed and block size.
     """
-    check_choice("order", order, ORDERS)
+    validate_choice("order", order, ORDERS)
     m, n_x = file_shape(path)
-    b = check_int("batch_size", batch_size, high=m)
-    check_seed("seed", seed)
-    limit = m if max_examples is None else check_int("max_examples", max_examples, high=m)
+    b = validate_int("batch_size", batch_size, high=m)
+    validate_seed("seed", seed)
+    limit = m if max_examples is None else validate_int("max_examples", max_examples, high=m)
     rng = np.random.default_rng(seed)
     row_bytes = (n_x + 1) * np.load(path, mmap_mode="r").dtype.itemsize
-    block = rows_per_block(row_bytes, check_int("block_bytes", block_bytes), b)
+    block = rows_per_block(row_bytes, validate_int("block_bytes", block_bytes), b)
     return _stream(path, n_x, b, order, rng, block, m, limit)
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from ..core.minibatch import num_minibatches
 from ..core.models import LinearRegression
 from ..core.train import train
-from ..core.validate import check_int, check_real, check_XY
+from ..core.validate import validate_instance, validate_int, validate_real, validate_XY
 
 
 class LeastSquares2D:
@@ -34,7 +34,7 @@ class LeastSquares2D:
     """
 
     def __init__(self, X, Y):
-        m = check_XY(X, Y)
+        m = validate_XY(X, Y)
         if X.shape[0] != 2 or Y.shape[0] != 1:
             raise ValueError(f"X must have shape (2, m) and Y (1, m), got {X.shape} and {Y.shape}")
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
@@ -79,33 +79,32 @@ def _as_point(name: str, w) -> np.ndarray:
     return w
 
 
-def _check_surface(surface) -> None:
-    if not isinstance(surface, LeastSquares2D):
-        raise TypeError(f"surface must be a LeastSquares2D, got {type(surface).__name__}")
+def _validate_surface(surface) -> None:
+    validate_instance("surface", surface, LeastSquares2D)
 
 
-def train_path(X, Y, start, batch_size: int, learning_rate, *, num_epochs: int | None = None,
+def train_path(X, Y, start, batch_size: int, learning_rate, *, epochs: int | None = None,
                updates: int | None = None, seed=0):
     """Train two-feature linear regression without bias from `start` (w1, w2), recording the
     parameters after every update; returns the History (its .path is (updates + 1, 2)).
 
-    Give exactly one budget: num_epochs, or updates (then training stops after that many
+    Give exactly one budget: epochs, or updates (then training stops after that many
     updates). The same call as notebook 03 makes in the open: the model set to `start`, then
-    cu.train.train(model, X, Y, batch_size, learning_rate, num_epochs, seed=seed,
+    cu.train.train(model, X, Y, batch_size, learning_rate, epochs, seed=seed,
     record_path=True).
     """
-    m = check_XY(X, Y)
+    m = validate_XY(X, Y)
     start = _as_point("start", start)
-    if (num_epochs is None) == (updates is None):
-        raise ValueError(f"give exactly one of num_epochs and updates, got num_epochs="
-                         f"{num_epochs!r} and updates={updates!r}")
+    if (epochs is None) == (updates is None):
+        raise ValueError(f"give exactly one of epochs and updates, got epochs="
+                         f"{epochs!r} and updates={updates!r}")
     if updates is not None:
-        updates = check_int("updates", updates)
-        per_epoch = num_minibatches(m, check_int("batch_size", batch_size, high=m))
-        num_epochs = -(-updates // per_epoch)
+        updates = validate_int("updates", updates)
+        per_epoch = num_minibatches(m, validate_int("batch_size", batch_size, high=m))
+        epochs = -(-updates // per_epoch)
     model = LinearRegression(2, bias=False)
     model.set_flat(start)
-    return train(model, X, Y, batch_size, learning_rate, num_epochs, seed=seed,
+    return train(model, X, Y, batch_size, learning_rate, epochs, seed=seed,
                  max_updates=updates, record_path=True)
 
 
@@ -120,9 +119,9 @@ def path_summary(path, surface: LeastSquares2D, last: int) -> dict:
     "smallest_change", the smallest |J(t+1) - J(t)| over the updates: the "uphill" share can
     differ on another machine only if that is within rounding of the threshold (1e-12 J*).
     """
-    _check_surface(surface)
+    _validate_surface(surface)
     P = _as_path(path)
-    last = check_int("last", last, high=len(P))
+    last = validate_int("last", last, high=len(P))
     distance = np.linalg.norm(P - surface.w_min, axis=1)
     J = surface.along(P)
     # "uphill": J rose by more than rounding (a step that lands exactly on w* must not count)
@@ -170,7 +169,7 @@ def settled_epoch(d_epoch, threshold) -> int | None:
     if d.ndim != 1 or d.size == 0 or not np.all(np.isfinite(d)):
         raise ValueError(f"d_epoch must be a non-empty 1-D sequence of finite distances, got "
                          f"shape {d.shape}")
-    threshold = check_real("threshold", threshold, low=0)
+    threshold = validate_real("threshold", threshold, low=0)
     above = np.flatnonzero(d > threshold)
     if above.size == 0:
         return 1

@@ -4,7 +4,8 @@ The notebooks call everything here as cu.sweep.<name>; the code lives in three m
 concept each, each short enough to read in one sitting:
 
 * `sweep_tuning`: updates to a target cost per batch size.
-    `tune_learning_rate` -> `TargetResult` (one size: the grid walked from a start rate),
+    `walk_learning_rates` (the one grid walk, for any criterion),
+    `fewest_updates_rate` -> `TargetResult` (one size: the grid walked from a start rate),
     `time_to_target` (every size), `format_tried` (the rates tried, as text),
     `fit_steps_model` (McCandlish et al.'s S(B) = S_min (1 + B_noise / B)),
     `scaling_regimes` (near-perfect scaling, diminishing returns or little gain),
@@ -28,17 +29,18 @@ from .sweep_comparison import (
 )
 from .sweep_tuning import (
     TargetResult,
+    fewest_updates_rate,
     fit_steps_model,
     format_tried,
     min_logistic_cost,
     scaling_regimes,
     time_to_target,
-    tune_learning_rate,
+    walk_learning_rates,
 )
 
 __all__ = [
     "VERDICTS", "Comparison", "TargetResult", "compare_with_batch_gd", "crossover",
     "describe_crossover", "fit_steps_model", "format_runs", "format_timing", "format_tried",
     "min_logistic_cost", "replay_run", "scaling_regimes",
-    "time_runs", "time_to_target", "tune_learning_rate",
+    "time_runs", "time_to_target", "fewest_updates_rate", "walk_learning_rates",
 ]

@@ -18,14 +18,15 @@ from threadpoolctl import threadpool_limits
 
 from ..core.minibatch import iterate_minibatches, num_minibatches
 from ..core.validate import (
-    check_callable,
-    check_int,
-    check_positive_float,
-    check_seed,
-    check_sizes,
-    check_XY,
+    validate_callable,
+    validate_instance,
+    validate_int,
+    validate_positive_float,
+    validate_seed,
+    validate_sizes,
+    validate_XY,
 )
-from .sweep_tuning import TargetResult, check_target_cost, format_tried, tune_learning_rate
+from .sweep_tuning import TargetResult, fewest_updates_rate, format_tried, validate_target_cost
 
 VERDICTS = ("batch GD", "mini-batch", "tie")
 
@@ -45,7 +46,7 @@ class Comparison:
     seconds: np.ndarray
 
     def __post_init__(self):
-        self.m = check_int("m", self.m)
+        self.m = validate_int("m", self.m)
         if len(self.runs) < 2 or not all(isinstance(r, TargetResult) for r in self.runs):
             raise ValueError(f"runs must hold TargetResults of at least one mini-batch size and "
                              f"of batch GD, got {len(self.runs)} runs")
@@ -93,15 +94,14 @@ class Comparison:
         return "tie"
 
 
-def _check_comparison(comparison) -> None:
-    if not isinstance(comparison, Comparison):
-        raise TypeError(f"comparison must be a Comparison, got {type(comparison).__name__}")
+def _validate_comparison(comparison) -> None:
+    validate_instance("comparison", comparison, Comparison)
 
 
 def format_runs(comparison: Comparison) -> list:
     """One line per tuned run of a Comparison: its size, rate, updates, examples and the rates
     tried, e.g. "b = 256   rate    3,   4 updates,   1,024 examples   (rates tried: ...)"."""
-    _check_comparison(comparison)
+    _validate_comparison(comparison)
     lines = []
     for r in comparison.runs:
         name = "batch GD" if r.batch_size == comparison.m else f"b = {r.batch_size:,}"
@@ -113,7 +113,7 @@ def format_runs(comparison: Comparison) -> list:
 def format_timing(comparison: Comparison) -> str:
     """One line for a Comparison's timings (ms): m; batch GD's median [middle of the rounds];
     the best mini-batch size's; the ratio of the medians; the verdict."""
-    _check_comparison(comparison)
+    _validate_comparison(comparison)
     c, k = comparison, comparison.best_minibatch
     (b_lo, k_lo), (b_hi, k_hi) = c.spread[:, [-1, k]] * 1e3
     return (f"{c.m:7,d}   {c.median[-1] * 1e3:6.2f} [{b_lo:6.2f}, {b_hi:6.2f}]   "
@@ -121,9 +121,8 @@ def format_timing(comparison: Comparison) -> str:
             f"   {c.median[-1] / c.median[k]:5.1f}x   {c.verdict}")
 
 
-def _check_reached(name: str, run) -> TargetResult:
-    if not isinstance(run, TargetResult):
-        raise TypeError(f"{name} must be a TargetResult, got {type(run).__name__}")
+def _validate_reached(name: str, run) -> TargetResult:
+    validate_instance(name, run, TargetResult)
     if not run.reached or run.updates < 1:
         raise ValueError(f"{name} (b = {run.batch_size}) did not reach its target (updates "
                          f"{run.updates}): there is no run to replay")
@@ -138,12 +137,12 @@ def replay_run(make_model, X, Y, run: TargetResult, seed=0) -> tuple:
     full training cost before the first update and after the last one (not timed, but on a
     large m the evaluations cost more than the short runs being timed).
     """
-    check_callable("make_model", make_model)
-    m = check_XY(X, Y)
-    run = _check_reached("run", run)
-    b = check_int("run.batch_size", run.batch_size, high=m)
-    check_positive_float("run.learning_rate", run.learning_rate)
-    check_seed("seed", seed)
+    validate_callable("make_model", make_model)
+    m = validate_XY(X, Y)
+    run = _validate_reached("run", run)
+    b = validate_int("run.batch_size", run.batch_size, high=m)
+    validate_positive_float("run.learning_rate", run.learning_rate)
+    validate_seed("seed", seed)
     updates = run.updates
     model = make_model()
     X = X.astype(model.dtype, copy=False)  # as train does, once
@@ -176,17 +175,18 @@ def time_runs(make_model, X, Y, runs, repeats: int = 3, seed=0, calls: int = 1,
     once, a short one, which one interruption can double, up to `calls` times.
     runs: at least one TargetResult, each of which reached its target.
     """
-    check_callable("make_model", make_model)
-    m = check_XY(X, Y)
+    validate_callable("make_model", make_model)
+    m = validate_XY(X, Y)
     runs = list(runs)
     if not runs:
         raise ValueError("runs must hold at least one TargetResult, got none")
     for k, run in enumerate(runs):
-        check_int(f"runs[{k}].batch_size", _check_reached(f"runs[{k}]", run).batch_size, high=m)
-    repeats = check_int("repeats", repeats, low=1)
-    calls = check_int("calls", calls)
-    min_seconds = check_positive_float("min_seconds", min_seconds)
-    check_seed("seed", seed)
+        run = _validate_reached(f"runs[{k}]", run)
+        validate_int(f"runs[{k}].batch_size", run.batch_size, high=m)
+    repeats = validate_int("repeats", repeats, low=1)
+    calls = validate_int("calls", calls)
+    min_seconds = validate_positive_float("min_seconds", min_seconds)
+    validate_seed("seed", seed)
     order_rng = np.random.default_rng(seed)
     seconds = np.full((repeats, len(runs)), np.inf)
     with threadpool_limits(1):
@@ -199,14 +199,14 @@ def time_runs(make_model, X, Y, runs, repeats: int = 3, seed=0, calls: int = 1,
     return seconds
 
 
-def compare_with_batch_gd(make_model, X, Y, minibatch_sizes, learning_rates,
+def compare_with_batch_gd(make_model, X, Y, batch_sizes, learning_rates,
                           target_cost: float, repeats: int = 5, eval_examples: int = 1024,
                           start=None, max_epochs: int = 200, seed=0,
                           calls: int = 1) -> Comparison:
     """Tune the learning rate of each mini-batch size below m and of batch GD (b = m) on
     (X, Y), then time every tuned run in `repeats` rounds of `calls` calls (see `time_runs`).
 
-    minibatch_sizes: sizes (none twice); those >= m are left out (one list serves every m),
+    batch_sizes: sizes (none twice); those >= m are left out (one list serves every m),
     but at least one must lie below m. eval_examples: examples between evaluations of the
     full cost (at least one evaluation per epoch, at most one per update), so that every
     mini-batch size is resolved to about the same number of examples; with eval_examples <=
@@ -214,20 +214,20 @@ def compare_with_batch_gd(make_model, X, Y, minibatch_sizes, learning_rates,
     rate to try first for the smallest size (each next size starts at the best rate of the
     one before). RuntimeError if a size reaches the target at no rate of the grid.
     """
-    m = check_XY(X, Y)
-    target_cost = check_target_cost(target_cost)
-    eval_examples = check_int("eval_examples", eval_examples)
-    below = [b for b in check_sizes("minibatch_sizes", minibatch_sizes) if b < m]
+    m = validate_XY(X, Y)
+    target_cost = validate_target_cost(target_cost)
+    eval_examples = validate_int("eval_examples", eval_examples)
+    below = [b for b in validate_sizes("batch_sizes", batch_sizes) if b < m]
     if not below:
-        raise ValueError(f"minibatch_sizes must hold at least one size below m = {m:,}, got "
-                         f"{list(minibatch_sizes)}")
-    repeats = check_int("repeats", repeats)
-    calls = check_int("calls", calls)
+        raise ValueError(f"batch_sizes must hold at least one size below m = {m:,}, got "
+                         f"{list(batch_sizes)}")
+    repeats = validate_int("repeats", repeats)
+    calls = validate_int("calls", calls)
     runs = []
     for b in sorted(below) + [m]:
         every = max(1, min(num_minibatches(m, b), eval_examples // b))
-        r = tune_learning_rate(make_model, X, Y, b, learning_rates, target_cost, start=start,
-                               eval_every=every, max_epochs=max_epochs, seed=seed)
+        r = fewest_updates_rate(make_model, X, Y, b, learning_rates, target_cost, start=start,
+                                eval_every=every, max_epochs=max_epochs, seed=seed)
         if not r.reached:
             raise RuntimeError(f"batch size {b} reached no target {target_cost:.4f} with the "
                                f"rates {r.grid}; widen learning_rates or raise max_epochs")
@@ -245,7 +245,7 @@ def crossover(ms, verdicts) -> tuple:
     larger m measured; low: the m just below it (batch GD won or tied there). (None, ms[0])
     if mini-batch wins everywhere, (ms[-1], None) if it does not win at the largest m.
     """
-    ms = check_sizes("ms", ms, increasing=True)
+    ms = validate_sizes("ms", ms, increasing=True)
     verdicts = list(verdicts)
     if len(ms) != len(verdicts):
         raise ValueError(f"need one verdict per m: got {len(ms)} sizes, {len(verdicts)} verdicts")
@@ -267,7 +267,7 @@ def describe_crossover(ms, verdicts, rule_m: int = 2000) -> str:
     win at every m from its top up to the largest m measured, so one win followed by a tie
     does not count."""
     low, high = crossover(ms, verdicts)
-    rule_m = check_int("rule_m", rule_m)
+    rule_m = validate_int("rule_m", rule_m)
     ms, verdicts = [int(m) for m in ms], list(verdicts)
     there = {"tie": "a tie there", "batch GD": "batch GD won there"}
     if high is None:

@@ -2,12 +2,14 @@
 
 Part of `sweep` (notebooks call these as cu.sweep.<name>; see sweep.py for the whole map).
 
-For one batch size b, `tune_learning_rate` walks a grid of learning rates from a starting
-rate: up while the updates needed to reach the target cost keep falling, then down if the
-start itself was the best. A run stops once it has used as many updates as the best so far
-(it cannot win). So the best rate is tried next to both of its grid neighbours, unless it
-sits at an end of the grid (`TargetResult.at_edge` says so). The rate is chosen by updates,
-a count that does not depend on the machine; for a fixed b, fewer updates is less time.
+`walk_learning_rates` is the course's one walk over a grid of learning rates, for any
+criterion: from a starting rate, up while the score falls, then down if the start itself was
+the best, so that the best rate is tried next to both of its grid neighbours unless it sits
+at an end of the grid. Two criteria use it: `fewest_updates_rate` here (updates to a target
+cost; `TargetResult.at_edge` flags a best rate at the grid's edge), and
+`curves_contest.lowest_cost_rate` (the lowest cost at a budget). A run stops once it has used
+as many updates as the best so far (it cannot win). Updates are a count that does not depend
+on the machine; for a fixed b, fewer updates is less time.
 
 `time_to_target` tunes every size, `fit_steps_model` fits McCandlish et al.'s
 S(B) = S_min (1 + B_noise / B) to the updates, `scaling_regimes` names each step from one
@@ -23,14 +25,15 @@ from threadpoolctl import threadpool_limits
 from ..core.minibatch import num_minibatches
 from ..core.train import train
 from ..core.validate import (
-    check_callable,
-    check_int,
-    check_learning_rates,
-    check_real,
-    check_seed,
-    check_sizes,
-    check_values,
-    check_XY,
+    validate_callable,
+    validate_instance,
+    validate_int,
+    validate_learning_rates,
+    validate_real,
+    validate_seed,
+    validate_sizes,
+    validate_values,
+    validate_XY,
 )
 
 
@@ -70,8 +73,7 @@ def format_tried(result: TargetResult) -> str:
     ">N": that rate had not reached the target after N updates, the best run's count (it
     was stopped there: it could not win), or it diverged.
     """
-    if not isinstance(result, TargetResult):
-        raise TypeError(f"result must be a TargetResult, got {type(result).__name__}")
+    validate_instance("result", result, TargetResult)
     parts = []
     for rate, updates in result.tried.items():
         if updates is None:
@@ -83,64 +85,87 @@ def format_tried(result: TargetResult) -> str:
     return text + ("  [best at the grid's edge]" if result.at_edge else "")
 
 
-def check_target_cost(target_cost) -> float:
+def validate_target_cost(target_cost) -> float:
     """A target for the training cost: a finite number >= 0 (the course's costs are >= 0, so
     a negative target is never reached)."""
-    return check_real("target_cost", target_cost, low=0)
+    return validate_real("target_cost", target_cost, low=0)
 
 
-def tune_learning_rate(make_model, X, Y, batch_size: int, learning_rates, target_cost: float,
-                       start=None, eval_every: int | None = None, max_epochs: int = 50,
-                       seed=0) -> TargetResult:
+def walk_learning_rates(score, learning_rates, start=None) -> tuple[list, float | None]:
+    """Walk a grid of learning rates from `start` towards a lower score; returns (grid, best).
+
+    The one grid walk of the course, for any criterion. score(rate) -> a number, lower is
+    better (inf: the run failed or diverged); it is called once per rate tried, in the order
+    tried, so it may remember the best so far. learning_rates: the grid, any order, no rate
+    twice (returned sorted). start: the rate to try first (default: the smallest of the grid;
+    else the grid's rate closest to it on a log scale). The walk goes up the grid while the
+    score falls; if the start stayed best, it goes down while the score falls (or while no
+    rate has succeeded yet). So both grid neighbours of the best rate are tried, unless it
+    sits at an end of the grid. best: None if every score was inf.
+    """
+    rates = sorted(validate_learning_rates("learning_rates", learning_rates))
+    if start is not None:
+        start = validate_real("start", start, low=0, low_open=True)
+    i0 = 0 if start is None else int(np.argmin(np.abs(np.log(rates) - np.log(start))))
+    k, best = i0, score(rates[i0])  # k: index of the best rate so far
+    i = i0 + 1
+    while i < len(rates):  # up while the score keeps falling
+        s = score(rates[i])
+        if not s < best:
+            break
+        k, best, i = i, s, i + 1
+    if k == i0:  # down, if the start stayed best
+        for i in range(i0 - 1, -1, -1):
+            s = score(rates[i])
+            if s < best:
+                k, best = i, s
+            elif math.isfinite(best):  # worse than a rate that succeeded: stop
+                break
+    return rates, (rates[k] if math.isfinite(best) else None)
+
+
+def fewest_updates_rate(make_model, X, Y, batch_size: int, learning_rates, target_cost: float,
+                        start=None, eval_every: int | None = None, max_epochs: int = 50,
+                        seed=0) -> TargetResult:
     """The learning rate of the grid that reaches `target_cost` in the fewest updates.
 
-    make_model(): a fresh model (the same start for every rate). learning_rates: the grid
-    (any order, no rate twice). start: the rate to try first (default: the smallest of the
-    grid; else the grid's rate closest to it on a log scale). eval_every: updates between
+    make_model(): a fresh model (the same start for every rate). learning_rates, start: the
+    grid and where its walk begins (`walk_learning_rates`). eval_every: updates between
     evaluations of the full training cost (default: about 20 per epoch), so the updates are
     resolved to eval_every. A run stops at the target, at max_epochs, or once it has used as
-    many updates as the best run so far. See the module docstring for the search.
+    many updates as the best run so far (it cannot win).
     """
-    check_callable("make_model", make_model)
-    m = check_XY(X, Y)
-    b = check_int("batch_size", batch_size, high=m)
-    rates = sorted(check_learning_rates("learning_rates", learning_rates))
-    target_cost = check_target_cost(target_cost)
-    max_epochs = check_int("max_epochs", max_epochs)
-    check_seed("seed", seed)
+    validate_callable("make_model", make_model)
+    m = validate_XY(X, Y)
+    batch_size = validate_int("batch_size", batch_size, high=m)
+    target_cost = validate_target_cost(target_cost)
+    max_epochs = validate_int("max_epochs", max_epochs)
+    validate_seed("seed", seed)
     if eval_every is None:
-        eval_every = max(1, num_minibatches(m, b) // 20)
-    eval_every = check_int("eval_every", eval_every)
-    if start is not None:
-        start = check_real("start", start, low=0, low_open=True)
-    i0 = 0 if start is None else int(np.argmin(np.abs(np.log(rates) - np.log(start))))
+        eval_every = max(1, num_minibatches(m, batch_size) // 20)
+    eval_every = validate_int("eval_every", eval_every)
     tried, best, margin = {}, None, math.inf
 
-    def run(i):  # True if rate i beats the best so far
+    def updates_to_target(rate):  # inf if it did not reach the target before the best run
         nonlocal best, margin
-        h = train(make_model(), X, Y, b, rates[i], max_epochs, seed=seed, eval_every=eval_every,
-                  target_cost=target_cost, max_updates=best.updates if best else None,
+        h = train(make_model(), X, Y, batch_size, rate, max_epochs, seed=seed,
+                  eval_every=eval_every, target_cost=target_cost,
+                  max_updates=best.updates if best else None,
                   blas_threads=None)  # pinned once below, not on every run
         costs = np.asarray(h.eval_cost, dtype=np.float64)
         costs = costs[np.isfinite(costs)]
         if costs.size:
             margin = min(margin, float(np.min(np.abs(costs - target_cost))))
-        tried[rates[i]] = h.updates if h.reached_target else None
-        if h.reached_target and (best is None or h.updates < best.updates):
-            best = TargetResult(b, rates[i], True, h.updates, h.examples_seen, h.seconds)
-            return True
-        return False
+        tried[rate] = h.updates if h.reached_target else None
+        if not h.reached_target:
+            return math.inf
+        if best is None or h.updates < best.updates:
+            best = TargetResult(batch_size, rate, True, h.updates, h.examples_seen, h.seconds)
+        return h.updates
 
     with threadpool_limits(1):  # BLAS on one thread, as train() does by default
-        run(i0)
-        i = i0 + 1
-        while i < len(rates) and run(i):  # up while it keeps improving
-            i += 1
-        if best is None or best.learning_rate == rates[i0]:
-            i = i0 - 1
-            while i >= 0 and (run(i) or best is None):  # down, if the start was best (or failed)
-                i -= 1
-    result = best or TargetResult(b, float("nan"), False, -1, -1, float("nan"))
+        rates, _ = walk_learning_rates(updates_to_target, learning_rates, start)
+    result = best or TargetResult(batch_size, float("nan"), False, -1, -1, float("nan"))
     result.tried = dict(sorted(tried.items()))
     result.grid = tuple(rates)
     result.margin = margin
@@ -159,14 +184,14 @@ def time_to_target(make_model, X, Y, batch_sizes, learning_rates, target_cost: f
     (default: the smallest of the grid); each next size starts at the best rate of the one
     before (larger batches take larger rates: the linear scaling rule, Goyal et al. 2017).
     """
-    m = check_XY(X, Y)
-    sizes = sorted(check_sizes("batch_sizes", batch_sizes, high=m))
-    evals_per_epoch = check_int("evals_per_epoch", evals_per_epoch)
+    m = validate_XY(X, Y)
+    sizes = sorted(validate_sizes("batch_sizes", batch_sizes, high=m))
+    evals_per_epoch = validate_int("evals_per_epoch", evals_per_epoch)
     results = []
     for b in sizes:
         every = max(1, num_minibatches(m, b) // evals_per_epoch)
-        r = tune_learning_rate(make_model, X, Y, b, learning_rates, target_cost, start=start,
-                               eval_every=every, max_epochs=max_epochs, seed=seed)
+        r = fewest_updates_rate(make_model, X, Y, b, learning_rates, target_cost, start=start,
+                                eval_every=every, max_epochs=max_epochs, seed=seed)
         if r.reached:  # larger batches take larger rates: start the next size here
             start = r.learning_rate
         results.append(r)
@@ -181,25 +206,25 @@ def _log_residuals(log_B_noise, B: np.ndarray, log_S: np.ndarray) -> tuple:
     return np.sum((log_S - log_s_min[:, None] - log_shape) ** 2, axis=1), log_s_min
 
 
-def fit_steps_model(batch_sizes, steps) -> tuple[float, float]:
-    """Fit S = S_min (1 + B_noise / B) to measured steps; returns (S_min, B_noise).
+def fit_steps_model(batch_sizes, updates) -> tuple[float, float]:
+    """Fit S = S_min (1 + B_noise / B) to measured updates; returns (S_min, B_noise).
 
-    batch_sizes: B, numbers > 0, at least two different ones; steps: the updates measured at
+    batch_sizes: B, numbers > 0, at least two different ones; updates: S, those measured at
     each, numbers > 0. A size whose target was not reached (updates -1, None, inf or nan)
     says nothing about S(B) and is refused, by index: leave it out before fitting.
-    The steps span decades, so the fit minimises squared errors of log S (relative errors):
+    The updates span decades, so the fit minimises squared errors of log S (relative errors):
     for each B_noise the best S_min is closed-form (a geometric mean); B_noise is first found
     on a log grid from min(B) / 100 to max(B) * 100, then refined between the grid points
     around the best (golden-section search), so data made by the model give back its values.
-    Raises ValueError if the best B_noise is at an end of that range (steps that fall like
+    Raises ValueError if the best B_noise is at an end of that range (updates that fall like
     1 / B everywhere, or not at all: no B_noise in it describes them).
     """
-    B = check_values("batch_sizes", batch_sizes, low=0, low_open=True, min_size=2)
-    S = check_values("steps", steps, low=0, low_open=True, min_size=2,
-                     why="A size whose target was not reached (updates -1, None, inf or nan) "
+    B = validate_values("batch_sizes", batch_sizes, low=0, low_open=True, min_size=2)
+    S = validate_values("updates", updates, low=0, low_open=True, min_size=2,
+                        why="A size whose target was not reached (updates -1, None, inf or nan) "
                          "cannot be fitted: leave it out")
     if B.size != S.size:
-        raise ValueError(f"batch_sizes and steps must have the same length, got {B.size} and "
+        raise ValueError(f"batch_sizes and updates must have the same length, got {B.size} and "
                          f"{S.size}")
     if np.ptp(B) == 0:
         raise ValueError(f"batch_sizes must hold at least two different sizes, got {B.tolist()}")
@@ -207,7 +232,7 @@ def fit_steps_model(batch_sizes, steps) -> tuple[float, float]:
     grid = np.log(np.geomspace(B.min() / 100, B.max() * 100, 2000))
     k = int(np.argmin(_log_residuals(grid, B, log_S)[0]))
     if k in (0, len(grid) - 1):
-        raise ValueError(f"no B_noise between min(B) / 100 and max(B) * 100 fits steps "
+        raise ValueError(f"no B_noise between min(B) / 100 and max(B) * 100 fits updates "
                          f"{S.tolist()} at batch_sizes {B.tolist()}: they fall like 1 / B "
                          "everywhere (B_noise beyond the sizes) or not at all (B_noise ~ 0)")
     lo, hi = grid[k - 1], grid[k + 1]  # golden-section search for the minimum between them
@@ -223,7 +248,7 @@ def fit_steps_model(batch_sizes, steps) -> tuple[float, float]:
     return math.exp(float(_log_residuals(log_b_noise, B, log_S)[1][0])), math.exp(log_b_noise)
 
 
-def scaling_regimes(batch_sizes, steps, perfect: float = 0.7, diminishing: float = 1.5) -> list:
+def scaling_regimes(batch_sizes, updates, perfect: float = 0.7, diminishing: float = 1.5) -> list:
     """Name the regime of each step from one batch size to the next (Shallue et al. 2018).
 
     For consecutive sizes b0 < b1 with updates s0, s1: the updates fall s0 / s1 times for
@@ -232,16 +257,16 @@ def scaling_regimes(batch_sizes, steps, perfect: float = 0.7, diminishing: float
     no fall at all.
     Regime: "near-perfect scaling" if share >= perfect (0 < perfect <= 1), else "diminishing
     returns" if the updates still fall at least `diminishing` times (>= 1), else "little or
-    no gain". steps: whole numbers of updates >= 1 (a size that did not reach the target has
+    no gain". updates: whole numbers >= 1, one per size (a size that did not reach the target has
     no count: leave it out). Returns [(b0, b1, fall, share, regime), ...], one per step.
     """
-    B = check_sizes("batch_sizes", batch_sizes, increasing=True)
-    S = [check_int(f"steps[{i}]", s) for i, s in enumerate(steps)]
-    perfect = check_real("perfect", perfect, low=0, high=1, low_open=True)
-    diminishing = check_real("diminishing", diminishing, low=1)
+    B = validate_sizes("batch_sizes", batch_sizes, increasing=True)
+    S = [validate_int(f"updates[{i}]", s) for i, s in enumerate(updates)]
+    perfect = validate_real("perfect", perfect, low=0, high=1, low_open=True)
+    diminishing = validate_real("diminishing", diminishing, low=1)
     if len(B) != len(S) or len(B) < 2:
-        raise ValueError(f"need two or more increasing batch sizes, one steps count each; got "
-                         f"batch_sizes {B} and steps {S}")
+        raise ValueError(f"need two or more increasing batch sizes, one count of updates each; got "
+                         f"batch_sizes {B} and updates {S}")
     rows = []
     for b0, b1, s0, s1 in zip(B[:-1], B[1:], S[:-1], S[1:]):
         fall = s0 / s1
@@ -261,15 +286,15 @@ def min_logistic_cost(X, Y, max_iterations: int = 50, tol: float = 1e-10) -> flo
     one thread, as in training. max_iterations: 1 to 1,000; RuntimeError if |g| is still
     >= tol after them (no J* to trust).
     """
-    m = check_XY(X, Y)
+    m = validate_XY(X, Y)
     if Y.shape[0] != 1:
         raise ValueError(f"Y must have shape (1, m) for logistic regression, got {Y.shape}")
     if not np.all(np.isfinite(X)):
         raise ValueError("X must hold finite numbers only, got nan or inf")
     if not np.all((Y == 0) | (Y == 1)):
         raise ValueError(f"Y must hold 0/1 labels, got values {np.unique(Y)[:5].tolist()}")
-    max_iterations = check_int("max_iterations", max_iterations, high=1000)
-    tol = check_real("tol", tol, low=0, high=1, low_open=True)
+    max_iterations = validate_int("max_iterations", max_iterations, high=1000)
+    tol = validate_real("tol", tol, low=0, high=1, low_open=True)
     A = np.vstack([X, np.ones((1, m))]).astype(np.float64)  # (n_x + 1, m): bias as a feature
     y = Y[0].astype(np.float64)
     w = np.zeros(A.shape[0])

@@ -22,13 +22,14 @@ from threadpoolctl import threadpool_limits
 
 from ..core.data import random_batch
 from ..core.validate import (
-    check_bool,
-    check_callable,
-    check_int,
-    check_real,
-    check_seed,
-    check_sizes,
-    check_values,
+    validate_bool,
+    validate_callable,
+    validate_instance,
+    validate_int,
+    validate_real,
+    validate_seed,
+    validate_sizes,
+    validate_values,
 )
 
 __all__ = [
@@ -48,10 +49,10 @@ def seconds_per_call(fn, min_seconds: float = 0.05, warm_up: bool = True) -> flo
     calls fill min_seconds, and those are timed together. min_seconds: > 0 and at most
     MAX_SECONDS (60 s), so that no measurement runs for long.
     """
-    check_callable("fn", fn)
-    min_seconds = check_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS,
-                             low_open=True)
-    if check_bool("warm_up", warm_up):
+    validate_callable("fn", fn)
+    min_seconds = validate_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS,
+                                low_open=True)
+    if validate_bool("warm_up", warm_up):
         fn()
     t0 = time.perf_counter()
     fn()
@@ -77,17 +78,27 @@ class StepTimes:
     seconds: np.ndarray
 
     def __post_init__(self):
-        b = check_values("batch_sizes", self.batch_sizes, low=1)
-        if not np.all(b == np.round(b)) or not np.all(np.diff(b) > 0):
-            raise ValueError(f"batch_sizes must be whole numbers in increasing order, got "
-                             f"{b.tolist()}")
         self.batch_sizes = np.asarray(self.batch_sizes)
         self.seconds = np.asarray(self.seconds)
-        if self.seconds.ndim != 2 or self.seconds.shape[1] != b.size or not len(self.seconds):
+        self.validate()
+
+    def validate(self) -> list[int]:
+        """Raise unless batch_sizes are whole numbers >= 1 in increasing order and seconds is
+        (repeats, sizes) of finite times > 0; returns the sizes as ints. Run when made, and
+        again by readers (its arrays may have been replaced since)."""
+        b = validate_values("batch_sizes", np.ravel(self.batch_sizes), low=1)
+        if np.ndim(self.batch_sizes) != 1 or not np.all(b == np.round(b)) \
+                or not np.all(np.diff(b) > 0):
+            raise ValueError(f"batch_sizes must be whole numbers in increasing order, got "
+                             f"{b.tolist()}")
+        seconds = np.asarray(self.seconds)
+        if seconds.ndim != 2 or seconds.shape[1] != b.size or not len(seconds):
             raise ValueError(f"seconds must have shape (repeats, {b.size}), one column per batch "
-                             f"size, got {self.seconds.shape}")
-        if not np.all(np.isfinite(self.seconds) & (self.seconds > 0)):
-            raise ValueError("seconds must hold finite times > 0 (s)")
+                             f"size, got {seconds.shape}")
+        if seconds.dtype.kind not in "iuf" or not np.all(np.isfinite(seconds) & (seconds > 0)):
+            raise ValueError("seconds must hold finite times > 0 (seconds per step), got "
+                             f"dtype {seconds.dtype}, smallest {seconds.min()!r}")
+        return [int(x) for x in b]
 
     @property
     def median(self) -> np.ndarray:
@@ -107,7 +118,7 @@ class StepTimes:
     @property
     def rel_spread(self) -> np.ndarray:
         """Run-to-run noise per batch size: std / mean of the repeats (at least 2)."""
-        _check_repeats(self, "rel_spread")
+        _validate_repeats(self, "rel_spread")
         return self.seconds.std(axis=0, ddof=1) / self.seconds.mean(axis=0)
 
     @property
@@ -130,7 +141,7 @@ class StepTimes:
         return np.array([self.batch_sizes[_first_staying_above(row, fraction)] for row in tp])
 
 
-def _check_repeats(times: StepTimes, what: str) -> None:
+def _validate_repeats(times: StepTimes, what: str) -> None:
     if len(times.seconds) < 2:
         raise ValueError(f"{what} needs at least 2 repeats (rounds) to measure noise, got "
                          f"{len(times.seconds)}")
@@ -139,7 +150,7 @@ def _check_repeats(times: StepTimes, what: str) -> None:
 def _first_staying_above(throughput, fraction: float) -> int:
     """Index of the first size from which every throughput up to the peak's size is
     >= fraction x the peak (fraction: of the peak, between 0 and 1)."""
-    fraction = check_real("fraction", fraction, low=0, high=1)
+    fraction = validate_real("fraction", fraction, low=0, high=1)
     throughput = np.asarray(throughput)
     peak = int(np.argmax(throughput))
     below = np.flatnonzero(throughput[:peak] < fraction * throughput[peak])
@@ -157,12 +168,12 @@ def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0
     interruption does not decide a round. batch_sizes: increasing, none twice; repeats >= 2
     (the noise needs two). Returns StepTimes with `repeats` rounds per size.
     """
-    check_callable("make_model", make_model)
-    batch_sizes = np.array(check_sizes("batch_sizes", batch_sizes, increasing=True))
-    repeats = check_int("repeats", repeats, low=2)
-    calls = check_int("calls", calls)
-    min_seconds = check_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS, low_open=True)
-    check_seed("seed", seed)
+    validate_callable("make_model", make_model)
+    batch_sizes = np.array(validate_sizes("batch_sizes", batch_sizes, increasing=True))
+    repeats = validate_int("repeats", repeats, low=2)
+    calls = validate_int("calls", calls)
+    min_seconds = validate_real("min_seconds", min_seconds, low=0, high=MAX_SECONDS, low_open=True)
+    validate_seed("seed", seed)
     rng = np.random.default_rng(seed)
     steps = []
     for b in batch_sizes:
@@ -186,9 +197,9 @@ def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0
     return StepTimes(batch_sizes, seconds)
 
 
-def step_breakdown(model, b: int = 1, min_seconds: float = 0.05, seed=0) -> dict:
-    """Seconds spent in forward, cost, backward and update for one step at batch size b."""
-    b = check_int("b", b)
+def step_breakdown(model, batch_size: int = 1, min_seconds: float = 0.05, seed=0) -> dict:
+    """Seconds spent in forward, cost, backward and update for one step at `batch_size`."""
+    b = validate_int("batch_size", batch_size)
     X, Y = random_batch(model.layer_dims[0], model.layer_dims[-1], b, model.dtype, seed)
     _, cache = model.forward(X)
     grads = model.backward(Y, cache)
@@ -204,8 +215,8 @@ def step_breakdown(model, b: int = 1, min_seconds: float = 0.05, seed=0) -> dict
         }
 
 
-def _check_group(group) -> int:
-    group = check_sizes("group", group)
+def _validate_group(group) -> int:
+    group = validate_sizes("group", group)
     powers = [b for b in group if b & (b - 1) == 0]
     if len(group) != 3 or len(powers) != 1 or sorted(group)[1] != powers[0]:
         raise ValueError(f"each group must be three sizes with a power of two in the middle, "
@@ -225,15 +236,14 @@ def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
     advantage the rule can tell from noise) and "verdict": "tie" when |advantage| <= 2 x noise
     ("no measurable effect"), else "power of 2 faster" or "power of 2 slower".
     """
-    if not isinstance(times, StepTimes):
-        raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
-    _check_repeats(times, "power_of_two_effect")
-    groups = _check_groups(groups)
+    validate_instance("times", times, StepTimes)
+    _validate_repeats(times, "power_of_two_effect")
+    groups = _validate_groups(groups)
     index = {int(b): k for k, b in enumerate(times.batch_sizes)}
     per_ex = times.seconds / times.batch_sizes  # (repeats, n_sizes)
     rows = []
     for group in groups:
-        p = _check_group(group)
+        p = _validate_group(group)
         missing = [b for b in group if b not in index]
         if missing:
             raise ValueError(f"sizes {missing} of group {tuple(group)} were not timed")
@@ -256,16 +266,16 @@ def power_of_two_effect_one_run(batch_sizes, step_seconds, groups) -> list[dict]
     they differ by two examples, so without noise their times per example would be nearly
     equal. The verdict uses the same rule: "tie" when |advantage| <= 2 x that gap.
     """
-    sizes = check_values("batch_sizes", batch_sizes, low=1)
-    seconds = check_values("step_seconds", step_seconds, low=0, low_open=True)
+    sizes = validate_values("batch_sizes", batch_sizes, low=1)
+    seconds = validate_values("step_seconds", step_seconds, low=0, low_open=True)
     if sizes.size != seconds.size:
         raise ValueError(f"batch_sizes and step_seconds must have the same length, got "
                          f"{sizes.size} and {seconds.size}")
-    groups = _check_groups(groups)
+    groups = _validate_groups(groups)
     at = {int(b): float(t) for b, t in zip(sizes, seconds)}
     rows = []
     for group in groups:
-        p = _check_group(group)
+        p = _validate_group(group)
         if any(b not in at for b in group):
             continue  # not measured: skipped
         lo, hi = (b for b in group if b != p)
@@ -321,12 +331,12 @@ def count_verdicts(rows) -> dict:
             for v in ("power of 2 faster", "power of 2 slower", "tie")}
 
 
-def _check_groups(groups) -> list:
+def _validate_groups(groups) -> list:
     groups = list(groups)
     if not groups:
         raise ValueError("groups must hold at least one triple, e.g. [(127, 128, 129)], got none")
     for group in groups:
-        _check_group(group)
+        _validate_group(group)
     return groups
 
 

@@ -7,9 +7,9 @@ come from plotting.OTHER (never the three method colours), each with a hatch or 
 
 import numpy as np
 
-from ..core.validate import check_bytes, check_int
+from ..core.validate import validate_bytes, validate_instance, validate_int
 from ..measure.memory.budget import largest_batch, smallest_budget
-from ..measure.memory.replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _check_model
+from ..measure.memory.replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _validate_model
 
 PHASES = ("before", "forward", "cost", "backward", "update")
 # Fill of each phase: a colour of plotting.OTHER and a hatch, so that colour is not the only cue.
@@ -19,7 +19,7 @@ PHASE_STYLES = {"before": ("light grey", ""), "forward": ("grey", "//"),
 STEP_STYLES = (("grey", "//"), ("black", ""))  # bars of the first and second step shown
 
 
-def _check_axes(axes, n):
+def _validate_axes(axes, n):
     if axes is not None and (not np.iterable(axes) or len(list(axes)) != n):
         raise ValueError(f"axes must be None or {n} matplotlib Axes, got {axes!r}")
 
@@ -44,17 +44,16 @@ def plot_step_memory(steps, measured_bytes=None, axes=None):
     if not 1 <= len(steps) <= len(STEP_STYLES):
         raise ValueError(f"steps must be 1 or 2 step_memory results, got {len(steps)}")
     for k, st in enumerate(steps):
-        if not isinstance(st, StepMemory):
-            raise TypeError(f"steps[{k}] must be a StepMemory (from step_memory), got {st!r}")
+        validate_instance(f"steps[{k}]", st, StepMemory)
     if measured_bytes is not None:
         if not np.iterable(measured_bytes):
             measured_bytes = [measured_bytes]
-        measured_bytes = [check_bytes(f"measured_bytes[{k}]", v)
+        measured_bytes = [validate_bytes(f"measured_bytes[{k}]", v)
                           for k, v in enumerate(measured_bytes)]
         if len(measured_bytes) != len(steps):
             raise ValueError(f"measured_bytes must hold one value per step ({len(steps)}), "
                              f"got {len(measured_bytes)}")
-    _check_axes(axes, len(steps) + 1)
+    _validate_axes(axes, len(steps) + 1)
     import matplotlib.pyplot as plt  # here, after the checks: `import memory` stays light
 
     from .plotting import OTHER, legend
@@ -116,10 +115,10 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     for k, t in enumerate(trials):
         if not isinstance(t, (tuple, list)) or len(t) < 2:
             raise TypeError(f"trials[{k}] must be (batch size, ..., fitted), got {t!r}")
-        check_int(f"trials[{k}][0] (the batch size)", t[0])
-    _check_model(layer_dims, dtype, output)
-    budget_bytes = check_bytes("budget_bytes", budget_bytes)
-    _check_axes(axes, 3)
+        validate_int(f"trials[{k}][0] (the batch size)", t[0])
+    _validate_model(layer_dims, dtype, output)
+    budget_bytes = validate_bytes("budget_bytes", budget_bytes)
+    _validate_axes(axes, 3)
     import matplotlib.pyplot as plt  # here, after the checks: `import memory` stays light
 
     from .plotting import OTHER, plain_log_ticks

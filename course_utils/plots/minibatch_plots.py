@@ -6,7 +6,7 @@ function.
 
 import numpy as np
 
-from ..core.validate import check_int
+from ..core.validate import validate_int
 from .plotting import OTHER
 
 # Class colours for plot_partition: the course's OTHER colours, never a method's. Classes 0
@@ -48,7 +48,7 @@ def plot_partition(labels, batch_size: int, row_names, ax=None):
         raise ValueError(f"labels must be classes 0 to {len(CLASS_COLORS) - 1}, got values from "
                          f"{labels.min()} to {labels.max()}")
     n_rows, m = labels.shape
-    b = check_int("batch_size", batch_size, high=m)
+    b = validate_int("batch_size", batch_size, high=m)
     if isinstance(row_names, str) or len(row_names) != n_rows:
         raise ValueError(f"row_names must hold one name per row of labels ({n_rows} rows), "
                          f"got {row_names!r}")

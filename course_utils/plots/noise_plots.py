@@ -4,7 +4,7 @@ prediction (measure/noise.py computes it). matplotlib's pyplot is imported insid
 
 import numpy as np
 
-from ..core.validate import check_int
+from ..core.validate import validate_int
 from .plotting import OTHER, legend, log_ticks
 
 
@@ -15,7 +15,7 @@ def plot_minibatch_variance(variance: dict, m: int, ax=None, **legend_kw):
     below it. legend_kw go to plotting.legend. Returns the Axes."""
     import matplotlib.pyplot as plt
 
-    m = check_int("m", m)
+    m = validate_int("m", m)
     missing = {"batch_sizes", "measured", "predicted", "trace_sigma"} - set(variance)
     if missing:
         raise ValueError(f"variance must be minibatch_gradient_variance's dict; it lacks "

@@ -23,15 +23,15 @@ and styles does not load it.
 import numpy as np
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
-from matplotlib.ticker import LogFormatter
+from matplotlib.ticker import LogFormatter, NullLocator
 
 from ..core.validate import (
-    check_bool,
-    check_callable,
-    check_choice,
-    check_int,
-    check_real,
-    check_values,
+    validate_bool,
+    validate_callable,
+    validate_choice,
+    validate_int,
+    validate_real,
+    validate_values,
 )
 from ..measure.curves import ewma
 
@@ -56,8 +56,8 @@ END_STYLE = dict(marker="*", mfc="white", mec="k", ms=11, ls="none")
 
 def method_of(batch_size: int, m: int) -> str:
     """"batch" for b = m, "sgd" for b = 1, "minibatch" otherwise (1 <= batch_size <= m)."""
-    m = check_int("m", m)
-    batch_size = check_int("batch_size", batch_size, high=m)
+    m = validate_int("m", m)
+    batch_size = validate_int("batch_size", batch_size, high=m)
     if batch_size == m:
         return "batch"
     return "sgd" if batch_size == 1 else "minibatch"
@@ -111,10 +111,49 @@ class _PlainLogFormatter(LogFormatter):
 
 
 def plain_log_ticks(axis):
-    """Plain tick labels (1, 10, 100) on a log or symlog axis."""
+    """Plain labels (1, 10, 100) on the ticks matplotlib chooses for a log or symlog axis: for
+    axes whose range changes (zoom, live figures). `log_ticks` instead picks the ticks for
+    given values."""
     formatter = _PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1.5, 0.6))
     axis.set_major_formatter(formatter)
     axis.set_minor_formatter(formatter)
+
+
+def log_ticks(axis, values, steps=None, max_ticks: int = 9, beyond: bool = True) -> list:
+    """Label a log axis with plain numbers and no minor ticks; returns the ticks.
+
+    The ticks are s x 10^k for s in `steps` (numbers in [1, 10), increasing; default: the
+    first of (1, 2, 5), (1, 3) and (1,) giving at most max_ticks), from the last one at or
+    below the smallest positive value to the first one at or above the largest, so a label
+    lies beyond the data at both ends (the axis widens to show it). Values that are not
+    finite or not > 0 cannot sit on a log axis and are skipped. beyond=False keeps only ticks
+    inside the data's range (for an axis of sizes, say, that should end at the largest
+    size). Call after the axis scale is set.
+    """
+    max_ticks = validate_int("max_ticks", max_ticks, low=2)
+    beyond = validate_bool("beyond", beyond)
+    if steps is not None:
+        steps = validate_values("steps", steps).tolist()
+        if steps != sorted(set(steps)) or steps[0] < 1 or steps[-1] >= 10:
+            raise ValueError(f"steps must be increasing numbers in [1, 10), e.g. (1, 2, 5); "
+                             f"got {steps}")
+    v = np.asarray(values, float).ravel()
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        raise ValueError("values must hold at least one finite number > 0")
+    lo, hi = v.min() * (1 + 1e-9), v.max() * (1 - 1e-9)  # a value on a tick is that tick
+    decades = range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1)
+    for s in [steps] if steps else [(1, 2, 5), (1, 3), (1,)]:
+        grid = sorted(float(f"{c * 10.0**k:.6g}") for k in decades for c in s)
+        first = max(t for t in grid if t <= lo)
+        last = min(t for t in grid if t >= hi)
+        inside = [t for t in grid if v.min() * (1 - 1e-9) <= t <= v.max() * (1 + 1e-9)]
+        ticks = inside if not beyond and inside else [t for t in grid if first <= t <= last]
+        if len(ticks) <= max_ticks:
+            break
+    axis.set_ticks(ticks, labels=[_plain(t) for t in ticks])
+    axis.set_minor_locator(NullLocator())
+    return ticks
 
 
 def log_x(ax, x):
@@ -134,7 +173,7 @@ def log_x(ax, x):
 
 def spans_decades(values, decades: float = 2.0) -> bool:
     """True if the positive values span at least `decades` (> 0) powers of ten."""
-    decades = check_real("decades", decades, low=0, low_open=True)
+    decades = validate_real("decades", decades, low=0, low_open=True)
     v = np.asarray(values, float)
     v = v[np.isfinite(v) & (v > 0)]
     return v.size > 1 and np.log10(v.max() / v.min()) >= decades
@@ -168,9 +207,9 @@ def plot_cost(history, x="iterations", ax=None, label=None, color=None, logy=Fal
     A diverged run is drawn up to its last finite cost and marked "diverged" there. Extra
     keywords go to ax.plot (e.g. ls, marker) over the method's own style.
     """
-    check_choice("x", x, X_AXES)
-    check_choice("xscale", xscale, ("auto", "linear", "log"))
-    logy = check_bool("logy", logy)
+    validate_choice("x", x, X_AXES)
+    validate_choice("xscale", xscale, ("auto", "linear", "log"))
+    logy = validate_bool("logy", logy)
     ax = _new_ax(ax)
     xs = {
         "iterations": np.asarray(history.eval_updates, float),
@@ -211,7 +250,7 @@ def plot_minibatch_cost(history, ax=None, smooth_beta=None, title=None):
     over it (what the 2021 version plots): the same run, two different-looking curves.
     smooth_beta: None, or a number in [0, 1) to draw the bias-corrected EWMA too."""
     if smooth_beta is not None:
-        smooth_beta = check_real("smooth_beta", smooth_beta, low=0, high=1, high_open=True)
+        smooth_beta = validate_real("smooth_beta", smooth_beta, low=0, high=1, high_open=True)
     ax = _new_ax(ax)
     steps = np.arange(1, len(history.step_cost) + 1)
     ax.plot(steps, history.step_cost, color=OTHER["light grey"], lw=0.8,
@@ -238,12 +277,12 @@ def plot_contours(cost_fn, w1_range, w2_range, ax=None, levels=20, n=150,
     visible close to the minimum where the cost is flat. w1_range, w2_range: (lo, hi), finite,
     lo < hi; levels, n (grid points per side): integers >= 2.
     """
-    check_callable("cost_fn", cost_fn)
+    validate_callable("cost_fn", cost_fn)
     for name, r in (("w1_range", w1_range), ("w2_range", w2_range)):
-        if len(r) != 2 or not check_real(f"{name}[0]", r[0]) < check_real(f"{name}[1]", r[1]):
+        if len(r) != 2 or not validate_real(f"{name}[0]", r[0]) < validate_real(f"{name}[1]", r[1]):
             raise ValueError(f"{name} must be (lo, hi) with lo < hi, got {tuple(r)}")
-    levels = check_int("levels", levels, low=2)
-    n = check_int("n", n, low=2)
+    levels = validate_int("levels", levels, low=2)
+    n = validate_int("n", n, low=2)
     ax = _new_ax(ax)
     w1, w2 = np.meshgrid(np.linspace(*w1_range, n), np.linspace(*w2_range, n))
     J = cost_fn(w1, w2)
@@ -328,52 +367,13 @@ def convention_problems(ax) -> list[str]:
     return problems
 
 
-def log_ticks(axis, values, steps=None, max_ticks: int = 9, beyond: bool = True) -> list:
-    """Label a log axis with plain numbers and no minor ticks; returns the ticks.
-
-    The ticks are s x 10^k for s in `steps` (numbers in [1, 10), increasing; default: the
-    first of (1, 2, 5), (1, 3) and (1,) giving at most max_ticks), from the last one at or
-    below the smallest positive value to the first one at or above the largest, so a label
-    lies beyond the data at both ends (the axis widens to show it). Values that are not
-    finite or not > 0 cannot sit on a log axis and are skipped. beyond=False keeps only ticks
-    inside the data's range (for an axis of sizes, say, that should end at the largest
-    size). Call after the axis scale is set.
-    """
-    from matplotlib.ticker import NullLocator
-
-    max_ticks = check_int("max_ticks", max_ticks, low=2)
-    beyond = check_bool("beyond", beyond)
-    if steps is not None:
-        steps = check_values("steps", steps).tolist()
-        if steps != sorted(set(steps)) or steps[0] < 1 or steps[-1] >= 10:
-            raise ValueError(f"steps must be increasing numbers in [1, 10), e.g. (1, 2, 5); "
-                             f"got {steps}")
-    v = np.asarray(values, float).ravel()
-    v = v[np.isfinite(v) & (v > 0)]
-    if v.size == 0:
-        raise ValueError("values must hold at least one finite number > 0")
-    lo, hi = v.min() * (1 + 1e-9), v.max() * (1 - 1e-9)  # a value on a tick is that tick
-    decades = range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1)
-    for s in [steps] if steps else [(1, 2, 5), (1, 3), (1,)]:
-        grid = sorted(float(f"{c * 10.0**k:.6g}") for k in decades for c in s)
-        first = max(t for t in grid if t <= lo)
-        last = min(t for t in grid if t >= hi)
-        inside = [t for t in grid if v.min() * (1 - 1e-9) <= t <= v.max() * (1 + 1e-9)]
-        ticks = inside if not beyond and inside else [t for t in grid if first <= t <= last]
-        if len(ticks) <= max_ticks:
-            break
-    axis.set_ticks(ticks, labels=[f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks])
-    axis.set_minor_locator(NullLocator())
-    return ticks
-
-
 def decimate(x, y, max_points: int = 2000):
     """At most max_points points that keep the envelope of a noisy curve: the minimum and
     the maximum of each bucket, in order (plain subsampling would hide the noise).
 
     x, y: 1-D, the same length, finite numbers. Returns (x, y) as float arrays.
     """
-    max_points = check_int("max_points", max_points, low=2)
+    max_points = validate_int("max_points", max_points, low=2)
     x, y = np.asarray(x), np.asarray(y)
     for name, v in (("x", x), ("y", y)):
         if v.ndim != 1 or v.dtype.kind not in "iuf":

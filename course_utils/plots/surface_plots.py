@@ -10,12 +10,12 @@ matplotlib's pyplot is imported inside the plot functions.
 
 import numpy as np
 
-from ..core.validate import check_bool, check_int, check_real
+from ..core.validate import validate_bool, validate_int, validate_real
 from ..measure.surface import (
     LeastSquares2D,
     _as_path,
     _as_point,
-    _check_surface,
+    _validate_surface,
     distance_per_epoch,
 )
 from .plotting import (
@@ -103,14 +103,14 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
 
     if not paths:
         raise ValueError("paths must hold at least one {batch_size: path} entry, got none")
-    _check_surface(surface)
-    m = check_int("m", m)
-    Ps = {check_int("a batch size of paths", b, high=m): _as_path(P, f"paths[{b}]")
+    _validate_surface(surface)
+    m = validate_int("m", m)
+    Ps = {validate_int("a batch size of paths", b, high=m): _as_path(P, f"paths[{b}]")
           for b, P in paths.items()}
-    pad = check_real("pad", pad, low=0)
-    lw = check_real("lw", lw, low=0, low_open=True)
-    labels = check_int("labels", labels, low=0)
-    annotate_ends = check_bool("annotate_ends", annotate_ends)
+    pad = validate_real("pad", pad, low=0)
+    lw = validate_real("lw", lw, low=0, low_open=True)
+    labels = validate_int("labels", labels, low=0)
+    annotate_ends = validate_bool("annotate_ends", annotate_ends)
     if limits is not None:
         limits = np.asarray(limits, dtype=float)
         if (limits.shape != (2, 2) or not np.all(np.isfinite(limits))
@@ -162,9 +162,9 @@ def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
     if not runs:
         raise ValueError("runs must hold at least one {batch_size: History} entry, got none")
     w_min = _as_point("w_min", w_min)
-    m = check_int("m", m)
+    m = validate_int("m", m)
     if threshold is not None:
-        threshold = check_real("threshold", threshold, low=0, low_open=True)
+        threshold = validate_real("threshold", threshold, low=0, low_open=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 4), layout="constrained")
     for b, h in runs.items():
@@ -203,8 +203,8 @@ def plot_near_minimum(surface: LeastSquares2D, paths: dict, radius: float, ax=No
     """
     import matplotlib.pyplot as plt
 
-    _check_surface(surface)
-    radius = check_real("radius", radius, low=0, low_open=True)
+    _validate_surface(surface)
+    radius = validate_real("radius", radius, low=0, low_open=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 5), layout="constrained")
     lims = [(c - radius, c + radius) for c in surface.w_min]

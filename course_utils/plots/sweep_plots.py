@@ -5,7 +5,7 @@ measure/sweep.py computes them. matplotlib's pyplot is imported inside each func
 
 import numpy as np
 
-from ..core.validate import check_choice, check_int, check_real, check_sizes
+from ..core.validate import validate_choice, validate_int, validate_real, validate_sizes
 from ..measure.sweep_comparison import Comparison, crossover
 from ..measure.sweep_tuning import TargetResult
 from .plotting import OTHER, legend, log_ticks, method_label, method_style
@@ -26,7 +26,7 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
     if not comparisons or not all(isinstance(c, Comparison) for c in comparisons):
         raise TypeError("comparisons must be a non-empty list of Comparisons")
     if rule_m is not None:
-        rule_m = check_int("rule_m", rule_m)
+        rule_m = validate_int("rule_m", rule_m)
     ms = [c.m for c in comparisons]
     low, high = crossover(ms, [c.verdict for c in comparisons])  # checks ms and the rounds
     if axes is None:
@@ -75,7 +75,7 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     """
     import matplotlib.pyplot as plt
 
-    y = check_choice("y", y, ("updates", "seconds"))
+    y = validate_choice("y", y, ("updates", "seconds"))
     results = list(results)
     if not results or not all(isinstance(r, TargetResult) for r in results):
         raise TypeError("results must be a non-empty list of TargetResults")
@@ -83,11 +83,11 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     if missed:
         raise ValueError(f"results must each have reached the target; batch sizes {missed} did "
                          "not (no updates to draw): leave them out")
-    check_sizes("the results' batch sizes", [r.batch_size for r in results], increasing=True)
+    validate_sizes("the results' batch sizes", [r.batch_size for r in results], increasing=True)
     if fit is not None:
         if len(fit) != 2:
             raise ValueError(f"fit must be (S_min, B_noise), got {fit!r}")
-        fit = tuple(check_real(name, v, low=0, low_open=True)
+        fit = tuple(validate_real(name, v, low=0, low_open=True)
                     for name, v in zip(("fit[0] (S_min)", "fit[1] (B_noise)"), fit))
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")

@@ -8,7 +8,7 @@ matplotlib's pyplot is imported inside each function.
 
 import numpy as np
 
-from ..core.validate import check_real, check_values
+from ..core.validate import validate_instance, validate_real, validate_values
 from ..measure.timing import StepTimes
 from .plotting import OTHER, legend, log_ticks
 
@@ -20,8 +20,7 @@ def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_
     import matplotlib.pyplot as plt  # here, not at the top: timing never needs matplotlib
 
 
-    if not isinstance(times, StepTimes):
-        raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
+    validate_instance("times", times, StepTimes)
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
     lo, hi = times.per_example_spread * 1e6
@@ -50,9 +49,8 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
     import matplotlib.pyplot as plt
 
 
-    if not isinstance(times, StepTimes):
-        raise TypeError(f"times must be a StepTimes, got {type(times).__name__}")
-    fraction = check_real("fraction", fraction, low=0, high=1)
+    validate_instance("times", times, StepTimes)
+    fraction = validate_real("fraction", fraction, low=0, high=1)
     references = dict(references or {})
     if len(references) > 3:
         raise ValueError(f"references must hold at most 3 curves, got {len(references)}")
@@ -60,9 +58,9 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
     for name, pair in references.items():
         if len(pair) != 2:
             raise ValueError(f"references[{name!r}] must be (batch sizes, examples per second)")
-        batch = check_values(f"references[{name!r}] batch sizes", pair[0], low=0, low_open=True)
-        per_s = check_values(f"references[{name!r}] examples per second", pair[1], low=0,
-                             low_open=True)
+        batch = validate_values(f"references[{name!r}] batch sizes", pair[0], low=0, low_open=True)
+        per_s = validate_values(f"references[{name!r}] examples per second", pair[1], low=0,
+                                low_open=True)
         if batch.size != per_s.size:
             raise ValueError(f"references[{name!r}] must hold one rate per batch size, got "
                              f"{batch.size} sizes and {per_s.size} rates")

@@ -20,7 +20,7 @@ follow just after the cell ends (or calls the lab's `update()` to redraw at once
 
 import asyncio
 
-from ..core.validate import check_callable, check_real
+from ..core.validate import validate_callable, validate_real
 
 
 def running_loop():
@@ -43,10 +43,10 @@ class UpdateCoalescer:
     """
 
     def __init__(self, update, delay: float = 0.01, max_wait: float = 0.25):
-        check_callable("update", update)
+        validate_callable("update", update)
         self.update = update
-        self.delay = check_real("delay", delay, low=0, high=1)
-        self.max_wait = check_real("max_wait", max_wait, low=self.delay, high=10)
+        self.delay = validate_real("delay", delay, low=0, high=1)
+        self.max_wait = validate_real("max_wait", max_wait, low=self.delay, high=10)
         self.requests = self.runs = 0
         self._handle = None
         self._first = self._last = 0.0  # loop times of the burst's first and last request

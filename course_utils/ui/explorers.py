@@ -15,7 +15,7 @@ current values).
 import ipywidgets as W
 import numpy as np
 
-from ..core.validate import check_float_dtype, check_int, check_layer_dims, check_real
+from ..core.validate import validate_float_dtype, validate_int, validate_layer_dims, validate_real
 from ..plots.plotting import OTHER, legend, plain_log_ticks, spans_decades
 from .lab_views import MemoryView
 from .live_figure import LiveFigure, holds_data
@@ -23,10 +23,10 @@ from .live_update import LiveUpdate
 from .parsing import parse_batch_size
 from .reports import (
     batch_size_report,
-    check_step_times,
     format_batch_size_report,
     format_memory_report,
     relative_noise,
+    validate_step_times,
 )
 from .widget_parts import Dashboard, kernel_hint, make_budget_input, make_size_input
 
@@ -40,11 +40,11 @@ class BatchSizeExplorer(LiveUpdate):
     """
 
     def __init__(self, step_times, m: int, value: int | None = None):
-        sizes = check_step_times(step_times)
-        self.step_times, self.m = step_times, check_int("m", m)
+        sizes = validate_step_times(step_times)
+        self.step_times, self.m = step_times, validate_int("m", m)
         if value is None:
             value = sizes[len(sizes) // 2]
-        elif check_int("value", value) not in sizes:
+        elif validate_int("value", value) not in sizes:
             raise ValueError(f"value must be one of the timed sizes {sizes}, got {value!r}")
 
         def parse_timed(text):
@@ -134,13 +134,13 @@ class MemoryBudgetExplorer(LiveUpdate):
         from ..measure import memory
 
         self.memory = memory
-        self.layer_dims = check_layer_dims("layer_dims", layer_dims)
-        self.m = check_int("m", m)
-        check_float_dtype("dtype", dtype)
+        self.layer_dims = validate_layer_dims("layer_dims", layer_dims)
+        self.m = validate_int("m", m)
+        validate_float_dtype("dtype", dtype)
         self.dtype, self.model_output = dtype, output
-        budget = check_real("budget_bytes", budget_bytes, low=self.BUDGETS[0],
-                            high=self.BUDGETS[1])
-        batch_size = check_int("batch_size", batch_size, high=self.SIZES[-1])
+        budget = validate_real("budget_bytes", budget_bytes, low=self.BUDGETS[0],
+                               high=self.BUDGETS[1])
+        batch_size = validate_int("batch_size", batch_size, high=self.SIZES[-1])
         memory.budget_report(self.layer_dims, round(budget), self.m, batch_size, dtype,
                              output)  # the model's arguments checked here, not in a status
         self.budget_input = make_budget_input(budget, *self.BUDGETS)

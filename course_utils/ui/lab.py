@@ -31,7 +31,7 @@ import time
 
 import ipywidgets as W
 
-from ..core.validate import check_bytes, check_choice, check_int, check_real
+from ..core.validate import validate_bytes, validate_choice, validate_int, validate_real
 from .coalesce import running_loop
 from .lab_runs import LAB_RATES, RATE_SCALINGS, LabRuns, RunCancelled, scaled_rate
 from .lab_views import CostView, MemoryView, PathView, SpeedView
@@ -82,14 +82,14 @@ class Lab(LiveUpdate):
         names = check_views(views)
         if runs is not None and not isinstance(runs, LabRuns):
             raise TypeError(f"runs must be a LabRuns or None, got {type(runs).__name__}")
-        b0 = check_int("batch_size", batch_size)
-        learning_rate = check_real("learning_rate", learning_rate, low=LAB_RATES[0],
-                                   high=LAB_RATES[1])
-        budget = check_bytes("budget_bytes", budget_bytes, low=BUDGETS[0])
+        b0 = validate_int("batch_size", batch_size)
+        learning_rate = validate_real("learning_rate", learning_rate, low=LAB_RATES[0],
+                                      high=LAB_RATES[1])
+        budget = validate_bytes("budget_bytes", budget_bytes, low=BUDGETS[0])
         if budget > BUDGETS[1]:
             raise ValueError(f"budget_bytes must be from {BUDGETS[0]:,} to {BUDGETS[1]:,} bytes "
                              f"(100 kB to 100 GB), got {budget_bytes!r}")
-        check_choice("rate_scaling", rate_scaling, RATE_SCALINGS)
+        validate_choice("rate_scaling", rate_scaling, RATE_SCALINGS)
         self.runs = runs or LabRuns()
         if b0 not in self.runs.batch_sizes:
             raise ValueError(f"batch_size must be one of the slider's sizes "

@@ -19,7 +19,7 @@ import numpy as np
 from ..core.data import load_mnist1d, make_regression_2d
 from ..core.models import MLP, LinearRegression
 from ..core.train import train
-from ..core.validate import check_bytes, check_choice, check_int, check_real
+from ..core.validate import validate_bytes, validate_choice, validate_int, validate_real
 from ..measure import memory
 
 RATE_SCALINGS = ("none", "linear", "square root")
@@ -32,10 +32,10 @@ def scaled_rate(learning_rate: float, batch_size: int, reference_batch_size: int
     b0 = reference_batch_size: "none" the same rate at every b, "linear" rate x b / b0
     (Goyal et al. 2017), "square root" rate x sqrt(b / b0) (the rate that keeps the update's
     noise variance fixed)."""
-    lr = check_real("learning_rate", learning_rate, low=0, low_open=True)
-    b = check_int("batch_size", batch_size)
-    b0 = check_int("reference_batch_size", reference_batch_size)
-    check_choice("scaling", scaling, RATE_SCALINGS)
+    lr = validate_real("learning_rate", learning_rate, low=0, low_open=True)
+    b = validate_int("batch_size", batch_size)
+    b0 = validate_int("reference_batch_size", reference_batch_size)
+    validate_choice("scaling", scaling, RATE_SCALINGS)
     if scaling == "linear":
         return lr * b / b0
     if scaling == "square root":
@@ -76,10 +76,10 @@ class LabRuns:
     """
 
     def __init__(self, epochs: int = 3, path_epochs: int = 20, hidden: int = 64, seed: int = 0):
-        self.epochs = check_int("epochs", epochs, high=20)
-        self.path_epochs = check_int("path_epochs", path_epochs, high=200)
-        hidden = check_int("hidden", hidden, high=1024)
-        self.seed = check_int("seed", seed, low=0)
+        self.epochs = validate_int("epochs", epochs, high=20)
+        self.path_epochs = validate_int("path_epochs", path_epochs, high=200)
+        hidden = validate_int("hidden", hidden, high=1024)
+        self.seed = validate_int("seed", seed, low=0)
         split = load_mnist1d()
         self.X, self.Y = split.X_train, split.Y_train  # (40, m), (10, m)
         self.m = self.X.shape[1]
@@ -105,8 +105,8 @@ class LabRuns:
         return 0.5 * np.mean(err**2, axis=-1)
 
     def _key(self, batch_size, learning_rate) -> tuple:
-        return (check_int("batch_size", batch_size, high=self.m),
-                check_real("learning_rate", learning_rate, low=0, low_open=True))
+        return (validate_int("batch_size", batch_size, high=self.m),
+                validate_real("learning_rate", learning_rate, low=0, low_open=True))
 
     def run(self, batch_size: int, learning_rate: float, cancel=None) -> dict:
         """The two runs at this (b, rate): the MLP's costs and time, the regression's path.
@@ -153,7 +153,7 @@ class LabRuns:
 
     def memory(self, budget_bytes: int, batch_size: int) -> dict:
         """memory.budget_report for the MLP (float64) at this budget (whole bytes) and b."""
-        key = (check_bytes("budget_bytes", budget_bytes), check_int("batch_size", batch_size))
+        key = (validate_bytes("budget_bytes", budget_bytes), validate_int("batch_size", batch_size))
         if key not in self._memory:
             self._memory[key] = memory.budget_report(self.layer_dims, key[0], self.m, key[1],
                                                      "float64", "softmax")

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from ..core.validate import check_real
+from ..core.validate import validate_real
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -38,9 +38,9 @@ class LiveFigure:
     def __init__(self, figsize, dpi: float = 72):
         if not isinstance(figsize, (tuple, list)) or len(figsize) != 2:
             raise TypeError(f"figsize must be (width, height) in inches, got {figsize!r}")
-        size = tuple(check_real(f"figsize[{i}]", v, low=0, low_open=True, high=100)
+        size = tuple(validate_real(f"figsize[{i}]", v, low=0, low_open=True, high=100)
                      for i, v in enumerate(figsize))
-        dpi = check_real("dpi", dpi, low=10, high=600)
+        dpi = validate_real("dpi", dpi, low=10, high=600)
         self.fig = Figure(figsize=size, dpi=dpi, layout="constrained")
         self.agg = FigureCanvasAgg(self.fig)
         self.canvas = W.Image(format="png", layout=W.Layout(max_width="100%"))

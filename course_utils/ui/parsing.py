@@ -52,7 +52,7 @@ def _refuse_open_exponent(text: str, units=("",)) -> None:
                          f"(1e6 is a million; or is the e a typo?)")
 
 
-def _check_text(name: str, text) -> str:
+def _validate_text(name: str, text) -> str:
     if not isinstance(text, str):
         raise TypeError(f"{name} must be text (str), got {text!r} ({type(text).__name__})")
     return text.strip()
@@ -70,7 +70,7 @@ def parse_bytes(text) -> float:
         if not math.isfinite(value) or value < 0:
             raise ValueError(f"a size in bytes must be a finite number >= 0, got {text!r}")
         return value
-    s = _check_text("a size in bytes", text)
+    s = _validate_text("a size in bytes", text)
     _refuse_open_exponent(s, BYTE_UNITS)
     match = re.fullmatch(r"(.*?)\s*([A-Za-z]*)", s)
     number, unit = match.group(1), match.group(2)
@@ -108,7 +108,7 @@ def parse_rate(text) -> float:
     if isinstance(text, Real) and not isinstance(text, bool):
         value = float(text)
     else:
-        value = _read_number(_check_text("a learning rate", text), "a learning rate",
+        value = _read_number(_validate_text("a learning rate", text), "a learning rate",
                              "0.1 or 3e-2")
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"a learning rate is a finite number > 0, got {text!r}")
@@ -123,7 +123,7 @@ def parse_batch_size(text) -> int:
     if isinstance(text, Integral):
         value = int(text)
     else:
-        s = _check_text("a mini-batch size", text)
+        s = _validate_text("a mini-batch size", text)
         if not re.fullmatch(_DIGITS, s):
             if re.fullmatch(r"\d+(,\d+)+", s):
                 raise ValueError(f"{text!r} can be read two ways: write the whole number "

@@ -15,7 +15,7 @@ import math
 import ipywidgets as W
 import numpy as np
 
-from ..core.validate import check_callable, check_real, check_values
+from ..core.validate import validate_callable, validate_real, validate_values
 from .parsing import format_bytes, parse_batch_size, parse_bytes, parse_rate
 
 SLIDER_WIDTH = "420px"
@@ -68,13 +68,13 @@ class SliderEntry:
     """
 
     def __init__(self, options, value, parse, fmt=str, description=""):
-        options = check_values("options", options, low=0, low_open=True)
+        options = validate_values("options", options, low=0, low_open=True)
         if np.any(np.diff(options) <= 0):
             raise ValueError(f"options must be increasing, got {options.tolist()}")
-        check_callable("parse", parse)
-        check_callable("fmt", fmt)
+        validate_callable("parse", parse)
+        validate_callable("fmt", fmt)
         self.low, self.high = options[0].item(), options[-1].item()
-        value = check_real("value", value, low=self.low, high=self.high)
+        value = validate_real("value", value, low=self.low, high=self.high)
         as_int = all(float(o).is_integer() for o in options)
         self.options = [int(o) if as_int else float(o) for o in options]
         self.parse, self.fmt = parse, fmt
@@ -92,7 +92,7 @@ class SliderEntry:
         self.entry.observe(self._from_entry, names="value")
 
     def on_change(self, callback):
-        check_callable("callback", callback)
+        validate_callable("callback", callback)
         self._callbacks.append(callback)
 
     def _from_slider(self, change):
@@ -145,9 +145,9 @@ def log_grid(low: float, high: float, step: float, keep=None, whole: bool = Fals
     """Stops from low to high, `step` decades apart (10 ** (k * step)), rounded to 3
     significant digits, or to whole numbers if `whole`. keep: a value to show exactly,
     replacing the stop nearest to it."""
-    low = check_real("low", low, low=0, low_open=True)
-    high = check_real("high", high, low=low, low_open=True)
-    step = check_real("step", step, low=0, low_open=True, high=1)
+    low = validate_real("low", low, low=0, low_open=True)
+    high = validate_real("high", high, low=low, low_open=True)
+    step = validate_real("step", step, low=0, low_open=True, high=1)
     k = np.arange(math.ceil(math.log10(low) / step - 1e-9),
                   math.floor(math.log10(high) / step + 1e-9) + 1)
     stops = [float(f"{v:.3g}") for v in 10.0 ** (k * step)]
@@ -163,13 +163,13 @@ def log_grid(low: float, high: float, step: float, keep=None, whole: bool = Fals
 def make_size_input(sizes, value, description="mini-batch size", parse=parse_batch_size):
     """A mini-batch size slider over `sizes`, with a box for any whole number in their range
     (or what `parse` accepts)."""
-    sizes = [int(x) for x in check_values("sizes", sizes, low=1)]
+    sizes = [int(x) for x in validate_values("sizes", sizes, low=1)]
     return SliderEntry(sizes, value, parse, lambda v: f"{v:,}", description)
 
 
 def make_rate_input(value, description="learning rate", low=1e-3, high=10.0):
     """A learning-rate slider on a log scale (20 stops a decade), the starting value exact."""
-    value = check_real("value", value, low=low, high=high)
+    value = validate_real("value", value, low=low, high=high)
     return SliderEntry(log_grid(low, high, 0.05, keep=value), value, parse_rate,
                        lambda v: f"{v:.3g}", description)
 
@@ -182,6 +182,6 @@ def parse_budget(text) -> int:
 def make_budget_input(value, low=10**5, high=10**11):
     """A memory budget slider on a log scale (100 stops a decade, whole bytes; the starting
     value exact), with a box for sizes like '16 MB' or '16 MiB' (see parsing)."""
-    value = check_real("value", value, low=low, high=high)
+    value = validate_real("value", value, low=low, high=high)
     return SliderEntry(log_grid(low, high, 0.01, keep=round(value), whole=True), round(value),
                        parse_budget, format_bytes, "memory budget")

@@ -4,7 +4,7 @@ One module per concept; every name is also here, as the notebooks call it (cu.me
 
     replay        step_memory: one step of models.MLP replayed array by array; its peak and
                   what is alive then (StepMemory); textbook_bytes, the count it corrects
-    measure       measure_step_peak: a real step under tracemalloc; check_replay, step_table
+    measure       measure_step_peak: a real step under tracemalloc; compare_replay, step_table
     machine       this machine: available_memory_bytes, peak_rss_bytes (/proc on Linux)
     budget        largest_batch, smallest_budget, budget_report; find_largest_batch by trial
                   against SimulatedAllocator
@@ -40,8 +40,8 @@ from .budget import (
 )
 from .machine import available_memory_bytes, peak_rss_bytes
 from .measure import (
-    ReplayCheck,
-    check_replay,
+    ReplayComparison,
+    compare_replay,
     epoch_extra_memory,
     measure_peak_bytes,
     measure_step_peak,
@@ -60,9 +60,9 @@ from .replay import (
 
 __all__ = [
     "ARRAY_OBJECT", "CATEGORIES", "CATEGORY_NOTES", "NUMPY_BUFFER",
-    "PRESETS", "REDUCTION_BUFFERED", "AccumulationCosts", "ReplayCheck", "SimulatedAllocator",
+    "PRESETS", "REDUCTION_BUFFERED", "AccumulationCosts", "ReplayComparison", "SimulatedAllocator",
     "SimulatedOutOfMemory", "StepMemory", "accumulation_costs", "available_memory_bytes",
-    "budget_report", "check_replay", "epoch_extra_memory", "find_largest_batch", "largest_batch",
+    "budget_report", "compare_replay", "epoch_extra_memory", "find_largest_batch", "largest_batch",
     "measure_peak_bytes", "measure_step_peak", "peak_rss_bytes", "per_example_breakdown",
     "per_example_bytes", "smallest_budget", "step_memory",
     "step_table", "textbook_bytes",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...core.validate import check_int, check_model_XY, check_seed
+from ...core.validate import validate_int, validate_model_XY, validate_seed, validate_sizes
 from .measure import measure_peak_bytes
 
 MAX_REPEATS = 100  # accumulation_costs: more rounds than this only make a long wait
@@ -20,14 +20,14 @@ LEARNING_RATE = 1e-3  # of the measured updates, whose parameters are then put b
 @dataclass
 class AccumulationCosts:
     """One update on a mini-batch of batch_size examples, its gradient computed micro-batch
-    by micro-batch (micro_sizes[k] == batch_size: one plain step).
+    by micro-batch (micro_batch_sizes[k] == batch_size: one plain step).
 
     peak_bytes[k]: tracemalloc peak of the update. seconds[r, k]: repeat r, CPU seconds per
     update.
     """
 
     batch_size: int
-    micro_sizes: np.ndarray
+    micro_batch_sizes: np.ndarray
     peak_bytes: np.ndarray
     seconds: np.ndarray
 
@@ -45,42 +45,37 @@ class AccumulationCosts:
         return np.divide(second - best, best, out=np.full(best.shape, np.nan), where=best > 0)
 
 
-def _check_model_data(model, X, Y) -> int:
+def _validate_model_data(model, X, Y) -> int:
     """X (n_x, b) and Y (n_y, b) in the model's shape and dtype; returns b."""
     for attribute in ("loss_and_grads", "update", "params", "layer_dims", "dtype"):
         if not hasattr(model, attribute):
             raise TypeError(f"model must be a course_utils model (models.MLP), got {model!r}")
-    b = check_model_XY(model, X, Y)
+    b = validate_model_XY(model, X, Y)
     if X.dtype != model.dtype or Y.dtype != model.dtype:
         raise TypeError(f"X and Y must have the model's dtype {model.dtype.name} (else the step "
                         f"runs in another precision), got {X.dtype.name} and {Y.dtype.name}")
     return b
 
 
-def accumulation_costs(model, X, Y, micro_sizes, repeats: int = 5,
+def accumulation_costs(model, X, Y, micro_batch_sizes, repeats: int = 5,
                        seed=0) -> AccumulationCosts:
     """Peak memory and time of one update on the mini-batch (X (n_x, b), Y (n_y, b)) with
     its gradient accumulated over micro-batches of each size (train.accumulated_gradients).
 
-    micro_sizes: sizes 1 ... b (b: one plain step). repeats: 2 ... MAX_REPEATS rounds. The
-    model's parameters end as they began: each update is undone, outside the measurements.
-    Times: CPU seconds of this process
-    (time.process_time: the time other programs hold the CPU is not counted), one BLAS
-    thread, one call per measurement, the sizes in a new random order in each round.
+    micro_batch_sizes: sizes 1 ... b, none twice (b: one plain step). repeats: 2 ...
+    MAX_REPEATS rounds. The model's parameters end as they began: each update is undone,
+    outside the measurements. Times: CPU seconds of this process (time.process_time: the
+    time other programs hold the CPU is not counted), one BLAS thread, one call per
+    measurement, the sizes in a new random order in each round.
     """
     from threadpoolctl import threadpool_limits
 
     from ...core.train import accumulated_gradients
 
-    b = _check_model_data(model, X, Y)
-    if isinstance(micro_sizes, (str, bytes)) or not np.iterable(micro_sizes):
-        raise TypeError(f"micro_sizes must be a list of micro-batch sizes, got {micro_sizes!r}")
-    micros = np.array([check_int(f"micro_sizes[{k}]", v, high=b)
-                       for k, v in enumerate(micro_sizes)], dtype=int)
-    if len(micros) == 0:
-        raise ValueError("micro_sizes must hold at least one micro-batch size, got none")
-    repeats = check_int("repeats", repeats, low=2, high=MAX_REPEATS)
-    check_seed("seed", seed)
+    b = _validate_model_data(model, X, Y)
+    micros = np.array(validate_sizes("micro_batch_sizes", micro_batch_sizes, high=b), dtype=int)
+    repeats = validate_int("repeats", repeats, low=2, high=MAX_REPEATS)
+    validate_seed("seed", seed)
     rng = np.random.default_rng(seed)
 
     start = {name: p.copy() for name, p in model.params.items()}

@@ -10,9 +10,9 @@ budgets are memory of either kind: 内存 (RAM, which the CPU uses) or 显存 (a
 
 import math
 
-from ...core.validate import check_bytes, check_int
+from ...core.validate import validate_bytes, validate_int
 from .measure import measure_step_peak
-from .replay import CATEGORIES, _check_model, step_memory
+from .replay import CATEGORIES, _validate_model, step_memory
 
 PRESETS = {  # labelled presets for well-known budgets, bytes: 内存 (RAM) or 显存 (GPU memory)
     "8 GB laptop, 内存 (RAM)": 8 * 10**9,
@@ -36,8 +36,8 @@ class SimulatedAllocator:
     """
 
     def __init__(self, budget_bytes: int, layer_dims, dtype="float64", output="softmax"):
-        self.budget_bytes = check_bytes("budget_bytes", budget_bytes)
-        dims, _ = _check_model(layer_dims, dtype, output)
+        self.budget_bytes = validate_bytes("budget_bytes", budget_bytes)
+        dims, _ = _validate_model(layer_dims, dtype, output)
         self.layer_dims, self.dtype, self.output = dims, dtype, output
         self.trials = []
 
@@ -63,8 +63,8 @@ def find_largest_batch(run_step, start: int = 1, max_trials: int = 40) -> int:
     """
     if not callable(run_step):
         raise TypeError(f"run_step must be callable, got {run_step!r}")
-    b = check_int("start", start)
-    max_trials = check_int("max_trials", max_trials, high=MAX_TRIALS)
+    b = validate_int("start", start)
+    max_trials = validate_int("max_trials", max_trials, high=MAX_TRIALS)
     trials = 0
     lo, hi = 0, None  # the largest size that ran, the smallest that failed
     while hi is None and trials < max_trials:
@@ -109,7 +109,7 @@ def per_example_breakdown(layer_dims, dtype="float64", output="softmax") -> dict
 def largest_batch(layer_dims, budget_bytes: int, dtype="float64", output="softmax") -> int:
     """The largest mini-batch whose step fits the budget (0 if not even b = 1 fits).
     budget_bytes: a whole number of bytes (1e9 is accepted)."""
-    budget = check_bytes("budget_bytes", budget_bytes)
+    budget = validate_bytes("budget_bytes", budget_bytes)
     if step_memory(layer_dims, 1, dtype, output).peak_bytes > budget:
         return 0
     lo, hi = 1, 2
@@ -134,10 +134,10 @@ def budget_report(layer_dims, budget_bytes: int, m: int, batch_size: int | None 
     """What a memory budget allows for m training examples: the largest mini-batch, whether
     batch GD (b = m) fits, updates per epoch at the largest size, and how far a chosen size
     (batch_size, or None) is over or under."""
-    budget = check_bytes("budget_bytes", budget_bytes)
-    m = check_int("m", m)
+    budget = validate_bytes("budget_bytes", budget_bytes)
+    m = validate_int("m", m)
     if batch_size is not None:
-        batch_size = check_int("batch_size", batch_size)
+        batch_size = validate_int("batch_size", batch_size)
     b_max = largest_batch(layer_dims, budget, dtype, output)
     b_fit = min(b_max, m)
     per_ex = per_example_bytes(layer_dims, dtype, output)

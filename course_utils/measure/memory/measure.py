@@ -1,7 +1,7 @@
 """Measured memory: the peak of a real training step under tracemalloc, against the replay.
 
 `measure_step_peak` runs one real step of models.MLP under Python's memory tracer tracemalloc;
-`check_replay` compares it with the replay (replay.step_memory) at several batch sizes, and
+`compare_replay` compares it with the replay (replay.step_memory) at several batch sizes, and
 `step_table` prints the two side by side with the textbook count. `epoch_extra_memory`: the
 extra memory of one epoch of mini-batches, built all at once or one at a time. Bytes
 throughout (printed in MiB = 2**20 bytes).
@@ -14,8 +14,14 @@ import numpy as np
 
 from ...core.data import random_batch
 from ...core.minibatch import iterate_minibatches, random_mini_batches
-from ...core.validate import check_int, check_seed, check_XY
-from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _check_model, step_memory
+from ...core.validate import (
+    validate_instance,
+    validate_int,
+    validate_seed,
+    validate_sizes,
+    validate_XY,
+)
+from .replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _validate_model, step_memory
 
 
 def measure_peak_bytes(fn, *args, **kwargs) -> tuple[int, object]:
@@ -46,9 +52,9 @@ def measure_step_peak(layer_dims, batch_size: int, dtype="float64", output="soft
     """
     from ...core.models import MLP
 
-    dims, _ = _check_model(layer_dims, dtype, output)
-    b = check_int("batch_size", batch_size)
-    check_seed("seed", seed)
+    dims, _ = _validate_model(layer_dims, dtype, output)
+    b = validate_int("batch_size", batch_size)
+    validate_seed("seed", seed)
     model = MLP(dims, output=output, dtype=dtype, seed=seed)
     X, Y = random_batch(dims[0], dims[-1], b, model.dtype, seed)
     before = sum(p.nbytes for p in model.params.values()) + X.nbytes + Y.nbytes
@@ -63,7 +69,7 @@ def measure_step_peak(layer_dims, batch_size: int, dtype="float64", output="soft
 
 
 @dataclass
-class ReplayCheck:
+class ReplayComparison:
     """The replay (step_memory) against tracemalloc (measure_step_peak) at several sizes."""
 
     batch_sizes: list
@@ -83,22 +89,18 @@ class ReplayCheck:
         return np.abs(self.replay_bytes - self.measured_bytes) <= bound
 
 
-def check_replay(layer_dims, output="softmax", batch_sizes=(1, 8, 64, 512, 8192),
-                 dtype="float64") -> ReplayCheck:
+def compare_replay(layer_dims, output="softmax", batch_sizes=(1, 8, 64, 512, 8192),
+                   dtype="float64") -> ReplayComparison:
     """Replay and measure one step of MLP(layer_dims, output) at each batch size (at least
     one: a check of no size would pass whatever the replay says)."""
-    _check_model(layer_dims, dtype, output)
-    if isinstance(batch_sizes, (str, bytes)) or not np.iterable(batch_sizes):
-        raise TypeError(f"batch_sizes must be a list of batch sizes, got {batch_sizes!r}")
-    sizes = [check_int(f"batch_sizes[{k}]", b) for k, b in enumerate(batch_sizes)]
-    if not sizes:
-        raise ValueError("batch_sizes must hold at least one batch size, got none")
+    _validate_model(layer_dims, dtype, output)
+    sizes = validate_sizes("batch_sizes", batch_sizes)
     replay = [step_memory(layer_dims, b, dtype, output).peak_bytes for b in sizes]
     measured = [measure_step_peak(layer_dims, b, dtype, output) for b in sizes]
-    return ReplayCheck(sizes, np.array(replay, float), np.array(measured, float))
+    return ReplayComparison(sizes, np.array(replay, float), np.array(measured, float))
 
 
-def _check_bytes_list(name, values, n):
+def _validate_bytes_list(name, values, n):
     values = list(values)
     if len(values) != n:
         raise ValueError(f"steps, measured_bytes and textbook must have one value per step: "
@@ -120,10 +122,9 @@ def step_table(steps, measured_bytes, textbook) -> str:
     if not steps:
         raise ValueError("steps must hold at least one step_memory result, got none")
     for k, st in enumerate(steps):
-        if not isinstance(st, StepMemory):
-            raise TypeError(f"steps[{k}] must be a StepMemory (from step_memory), got {st!r}")
-    measured_bytes = _check_bytes_list("measured_bytes", measured_bytes, len(steps))
-    textbook = _check_bytes_list("textbook", textbook, len(steps))
+        validate_instance(f"steps[{k}]", st, StepMemory)
+    measured_bytes = _validate_bytes_list("measured_bytes", measured_bytes, len(steps))
+    textbook = _validate_bytes_list("textbook", textbook, len(steps))
 
     def row(name, values):
         return f"  {name:42s}" + "".join(f"{v:>12s}" for v in values)
@@ -152,9 +153,9 @@ def epoch_extra_memory(X, Y, batch_size: int, seed=0) -> dict:
     `iterate_minibatches` gives the epoch's mini-batches and each one is read, as a training
     step would. X and Y themselves are not counted: they exist before and after.
     """
-    m = check_XY(X, Y)
-    batch_size = check_int("batch_size", batch_size, high=m)
-    check_seed("seed", seed)
+    m = validate_XY(X, Y)
+    batch_size = validate_int("batch_size", batch_size, high=m)
+    validate_seed("seed", seed)
     ways = {"shuffled copy": random_mini_batches, "lazy iterator": iterate_minibatches}
     peaks, touched = {}, []
     for name, make_batches in ways.items():

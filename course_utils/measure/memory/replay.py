@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...core.validate import (
-    check_bool,
-    check_choice,
-    check_float_dtype,
-    check_int,
-    check_layer_dims,
+    validate_bool,
+    validate_choice,
+    validate_float_dtype,
+    validate_int,
+    validate_layer_dims,
 )
 
 CATEGORIES = ("parameters", "gradients", "optimizer state", "mini-batch", "activations",
@@ -93,13 +93,13 @@ class _LiveArrays:
             self.buffer(n_elements, itemsize, phase)
 
 
-def _check_model(layer_dims, dtype, output):
-    dims = check_layer_dims("layer_dims", layer_dims)
-    check_choice("output", output, OUTPUTS)
+def _validate_model(layer_dims, dtype, output):
+    dims = validate_layer_dims("layer_dims", layer_dims)
+    validate_choice("output", output, OUTPUTS)
     if output == "softmax" and dims[-1] < 2:  # as models.MLP requires
         raise ValueError(f"output='softmax' needs at least 2 output units (layer_dims[-1]), "
                          f"got layer_dims={dims}")
-    return dims, check_float_dtype("dtype", dtype).itemsize
+    return dims, validate_float_dtype("dtype", dtype).itemsize
 
 
 def step_memory(layer_dims, batch_size: int, dtype="float64", output="softmax",
@@ -108,9 +108,9 @@ def step_memory(layer_dims, batch_size: int, dtype="float64", output="softmax",
     loss_and_grads, then update. layer_dims: [n_x, n_1, ..., n_y]. dtype: "float32" or
     "float64". bias: False for a model without b's.
     """
-    dims, s = _check_model(layer_dims, dtype, output)
-    b = check_int("batch_size", batch_size)
-    bias = check_bool("bias", bias)
+    dims, s = _validate_model(layer_dims, dtype, output)
+    b = validate_int("batch_size", batch_size)
+    bias = validate_bool("bias", bias)
     L, n_y = len(dims) - 1, dims[-1]
     r = _LiveArrays()
     # Alive before the step: the parameters (MLP.__init__) and the mini-batch.
@@ -232,8 +232,8 @@ def _update(r):
 def textbook_bytes(layer_dims, batch_size: int, dtype="float64") -> int:
     """The textbook count: parameters, their gradients, the mini-batch, and Z and A per layer.
     It misses the activation gradients alive during backward and the temporaries."""
-    dims = check_layer_dims("layer_dims", layer_dims)
-    b = check_int("batch_size", batch_size)
-    s = check_float_dtype("dtype", dtype).itemsize
+    dims = validate_layer_dims("layer_dims", layer_dims)
+    b = validate_int("batch_size", batch_size)
+    s = validate_float_dtype("dtype", dtype).itemsize
     P = sum(n * (p + 1) for p, n in zip(dims[:-1], dims[1:]))
     return (2 * P + (dims[0] + dims[-1]) * b + 2 * sum(dims[1:]) * b) * s
