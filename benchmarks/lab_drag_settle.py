@@ -64,13 +64,16 @@ def shown_pattern(b: str) -> str:
 
 
 def wait_for(panel, pattern, timeout=60):
-    """Wait until the readout matches and stays the same for 1 s (the lab has settled)."""
+    """Wait until the readout matches, at the rate the rate box shows, and stays the same for
+    1 s (the lab has settled: no run left for a value set before)."""
     deadline, last, since = time.time() + timeout, None, time.time()
+    rate_box = panel.locator(".widget-text input").nth(1)
     while time.time() < deadline:
         text = readout(panel).inner_text()
         if text != last:
             last, since = text, time.time()
-        elif re.search(pattern, text) and time.time() - since > 1:
+        elif (re.search(pattern, text) and f"learning rate {rate_box.input_value()} " in text
+              and time.time() - since > 1):
             return
         time.sleep(0.1)
     raise AssertionError(f"the readout did not settle on {pattern!r}: {last!r}")
