@@ -12,7 +12,8 @@ The folders are the layers, lowest first; arrows run one way (tests/test_layers.
     plots/     the figure convention (`plotting`) and every plot function; `X_plots` draws
                what measure/X computes
     ui/        sliders (`widgets`) and the lab
-    checks.py  the exercises' checks: plain-words feedback on a learner's answer
+    checks/    the exercises' checks: plain-words feedback on a learner's answer, one module per
+               notebook (feedback.py holds what they share)
 
 Notebooks use `import course_utils as cu` and call a module by its short name,
 `cu.train.train(...)`, `cu.timing_plots.plot_throughput(...)`: MODULES below maps each short

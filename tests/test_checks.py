@@ -186,7 +186,7 @@ def test_the_checks_leave_global_random_state_alone(capsys):
 
 
 def test_summary_says_which_exercises_pass(capsys):
-    checks._RESULTS.clear()
+    checks.feedback._RESULTS.clear()
     checks.summary()
     assert "No exercise checked yet" in capsys.readouterr().out
     checks.lr_decay(RIGHT["lr_decay"])
@@ -197,7 +197,7 @@ def test_summary_says_which_exercises_pass(capsys):
     out = capsys.readouterr().out
     assert out == ("Exercises: 1 of 3 pass: ✓ learning-rate decay, ○ EWMA with bias correction "
                    "(not written yet), ✗ bytes of one training step.\n")
-    checks._RESULTS.clear()
+    checks.feedback._RESULTS.clear()
 
 
 @pytest.mark.parametrize("name", sorted(RIGHT))

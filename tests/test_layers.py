@@ -6,7 +6,7 @@ absolute, and resolved to the module it loads. The layers, lowest first:
     measure   the experiments behind notebooks 02-06
     plots     the figure convention and every plot function
     ui        sliders and the lab
-    checks    the exercises' feedback (course_utils/checks.py)
+    checks    the exercises' feedback (course_utils/checks/, one module per notebook)
 The core imports nothing above it; no compute module (core, measure) imports plots or ui;
 there is no import circle.
 """

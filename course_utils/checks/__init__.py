@@ -1,0 +1,36 @@
+"""Checks for the exercises: each runs a learner's answer on small cases and answers in plain
+words, showing the learner's output beside the expected one.
+
+    cu.checks.random_mini_batches(my_random_mini_batches)
+    ✓ random_mini_batches: ...what was checked...
+        m = 10, mini_batch_size = 4, seed = 0 ...
+        yours:    ...
+        expected: ...
+
+A check prints ✓ (right: what was checked, then your output beside the expected one), ✗ (wrong:
+what is wrong, on which small example, and the slip that gives exactly that result when one
+does) or ○ (not written yet: the stub still raises NotImplementedError). It returns None and
+never raises, so "Run all" on the learner's edition runs to the end. `check.outcome(answer)`
+gives the same verdict as (status, text) without printing; `summary()` prints one line: which
+exercises checked in this session pass.
+
+How slips are told apart: every answer runs on several small cases chosen so that each
+plausible slip gives its own numbers on them, and a slip is named only when the answer matches
+it on every case. Besides the values, a check verifies what the answer must not do: change
+numpy's global random state, change its inputs in place, return the wrong dtype; and, for the
+exercises that use a model, what it asked of the model (a recording model notes every forward
+pass, its examples, and every update).
+"""
+
+from .curves import ewma, one_epoch
+from .decay import lr_decay
+from .feedback import Wrong, summary
+from .memory import accumulate, step_bytes
+from .minibatches import minibatches_per_epoch, random_mini_batches
+from .noise import gradient_variance
+from .rates import least_squares_rate
+
+__all__ = [
+    "Wrong", "accumulate", "ewma", "gradient_variance", "least_squares_rate", "lr_decay",
+    "minibatches_per_epoch", "one_epoch", "random_mini_batches", "step_bytes", "summary",
+]

@@ -1,0 +1,160 @@
+"""What every check shares: the verdict (✓, ✗, ○) and its printing, the summary line, the
+feedback helpers (formatting, calling an answer safely, naming a slip), the small cases and the
+recording model that notes what an answer asked of it."""
+
+import functools
+import math
+
+import numpy as np
+
+from ..core import models
+
+_RESULTS = {}  # title -> "right" / "wrong" / "not written", for summary(); latest run wins
+
+
+class Wrong(Exception):
+    """The answer is wrong; the message says how, in plain words."""
+
+
+def _check(title):
+    """Turn body(answer) -> (what was checked, shown lines) (raising Wrong if wrong) into a
+    check that prints its verdict and returns None; check.outcome(answer) returns (status,
+    text) with status "right", "wrong" or "not written", printing nothing."""
+    def decorate(body):
+        def outcome(answer):
+            try:
+                checked, shown = body(answer)
+            except NotImplementedError:
+                status, text = "not written", (
+                    f"○ {title}: not written yet. Replace the stub's `raise "
+                    "NotImplementedError` with your code, run its cell, then this one.")
+            except Wrong as e:
+                status, text = "wrong", f"✗ {title}: {e}"
+            except Exception as e:  # the learner's code failed: say so, don't raise
+                status, text = "wrong", f"✗ {title}: your code raised {type(e).__name__}: {e}"
+            else:
+                status, text = "right", "\n".join([f"✓ {title}: {checked}"]
+                                                  + ["    " + s for s in shown])
+            _RESULTS[title] = status
+            return status, text
+
+        @functools.wraps(body)
+        def check(answer) -> None:
+            print(outcome(answer)[1])
+
+        check.outcome = outcome
+        return check
+    return decorate
+
+
+def summary() -> None:
+    """Print one line: the exercises checked in this session (this notebook's kernel), and
+    which of them pass (✓), need another look (✗) or are not written yet (○)."""
+    if not _RESULTS:
+        print("No exercise checked yet: run the check cells above.")
+        return
+    marks = {"right": "✓", "wrong": "✗", "not written": "○"}
+    passed = sum(s == "right" for s in _RESULTS.values())
+    parts = [f"{marks[s]} {title}" + (" (not written yet)" if s == "not written" else "")
+             for title, s in _RESULTS.items()]
+    print(f"Exercises: {passed} of {len(_RESULTS)} pass: {', '.join(parts)}.")
+
+
+def _fmt(x) -> str:
+    if isinstance(x, (float, np.floating)):
+        return f"{float(x):.6g}"
+    if isinstance(x, np.ndarray):
+        return np.array2string(x, precision=4, separator=", ")
+    return repr(x)
+
+
+def _same_random_state(a, b) -> bool:
+    return (a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:4] == b[2:4]
+            and (a[4] == b[4] or (math.isnan(a[4]) and math.isnan(b[4]))))
+
+
+def _call(fn, args, names, instead):
+    """fn(*args), with what an answer must not do turned into Wrong: change numpy's global
+    random state (restored before saying so; `instead` says what to use) or change an array
+    argument in place (names: the arguments' names, for the message; None: not checked)."""
+    state = np.random.get_state()
+    before = [a.copy() if isinstance(a, np.ndarray) else None for a in args]
+    try:
+        out = fn(*args)
+    finally:
+        touched = not _same_random_state(state, np.random.get_state())
+        np.random.set_state(state)
+    if touched:
+        raise Wrong("your function changed numpy's global random state (np.random.seed, "
+                    "np.random.permutation, np.random.shuffle ... all do): every other "
+                    f"random number in the notebook would then depend on it. {instead}")
+    for name, arg, old in zip(names, args, before):
+        if name and old is not None and not (arg.shape == old.shape and np.array_equal(arg, old)):
+            raise Wrong(f"your function changed the caller's {name} in place (an assignment "
+                        f"like {name}[...] = ... or {name} -= ...): the caller's data must stay "
+                        "as it was. Work on new arrays: A - B makes a new one, A -= B changes A.")
+    return out
+
+
+def _named_slip(results, candidates, close):
+    """The first slip whose results match the answer's on every case, or None.
+    results: the answer's result per case; candidates: {hint: result per case}."""
+    for hint, values in candidates.items():
+        if all(close(r, v) for r, v in zip(results, values)):
+            return hint
+    return None
+
+
+def _close(a, b, rtol=1e-9):
+    try:
+        return bool(np.isclose(float(a), float(b), rtol=rtol, atol=0)) or float(a) == float(b)
+    except (TypeError, ValueError):
+        return False
+
+
+# ---- 01: building mini-batches ---------------------------------------------------------------
+
+def index_valued(n_x: int, m: int):
+    """X whose entry (i, j) is 1000 i + j (float) and integer Y = j: every value says which
+    example it is."""
+    X = (1000 * np.arange(n_x)[:, None] + np.arange(m)[None, :]).astype(float)
+    return X, np.arange(m)[None, :]
+
+
+def _sizes(sizes) -> str:
+    return ", ".join(map(str, sizes)) if len(sizes) <= 6 else \
+        f"{sizes[0]}, {sizes[1]}, ..., {sizes[-1]}"
+
+
+def _ids(batches) -> str:
+    return " | ".join(" ".join(str(int(i)) for i in np.asarray(x)[0]) for x, _ in batches)
+
+
+class RecordingMLP(models.MLP):
+    """An MLP that writes down what is asked of it: each call in `calls`, as ("forward", the
+    numbers of the examples (columns of `known`) it got), ("cost" or "backward", Y) or
+    ("update", learning_rate). Otherwise a plain cu.models.MLP."""
+
+    def __init__(self, layer_dims, known, **kwargs):
+        super().__init__(layer_dims, **kwargs)
+        self.calls = []
+        self._known = {np.ascontiguousarray(known[:, j]).tobytes(): j
+                       for j in range(known.shape[1])}
+
+    def forward(self, X):
+        ids = ([self._known.get(np.ascontiguousarray(X[:, j]).tobytes(), -1)
+                for j in range(X.shape[1])] if np.ndim(X) == 2 else [])
+        self.calls.append(("forward", ids))
+        return super().forward(X)
+
+    def cost(self, Y, cache):
+        self.calls.append(("cost", np.array(Y)))
+        return super().cost(Y, cache)
+
+    def backward(self, Y, cache):
+        self.calls.append(("backward", np.array(Y)))
+        return super().backward(Y, cache)
+
+    def update(self, grads, learning_rate):
+        self.calls.append(("update", learning_rate))
+        super().update(grads, learning_rate)
