@@ -29,7 +29,7 @@ import course_utils as cu
 lab = cu.lab.Lab()
 
 async def settle():
-    while lab.updates.pending:  # the coalesced update has not run yet
+    while lab.pending:  # the coalesced update, a run's start or a run is still to come
         await asyncio.sleep(0.0005)
 
 def computed():

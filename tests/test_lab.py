@@ -2,6 +2,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # tests only
 
+import asyncio  # noqa: E402
 import math  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -9,8 +10,9 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from course_utils.plots import plotting  # noqa: E402
-from course_utils.ui import lab, lab_views, widget_parts  # noqa: E402
+from course_utils.ui import lab, lab_runs, lab_views, widget_parts  # noqa: E402
 from course_utils.ui.live_figure import holds_data  # noqa: E402
+from course_utils.ui.live_update import failure_message  # noqa: E402
 
 # Building a lab renders its figure once (constrained layout, over a second): the labs are
 # built once per module and shared; `full_lab` puts the shared one's sliders back first.
@@ -136,8 +138,8 @@ def test_an_internal_error_is_shown_and_the_lab_recovers(full_lab, runs, monkeyp
     lb = full_lab
     monkeypatch.setattr(runs, "run", lambda b, lr: 1 / 0)
     lb.batch.set(32)
-    assert "could not update the views" in lb.status.value
-    assert "ZeroDivisionError" in lb.status.value and not lb.drawn()
+    assert lb.status.value == failure_message(ZeroDivisionError("division by zero"))
+    assert not lb.drawn()
     monkeypatch.undo()
     lb.batch.set(64)
     assert lb.status.value == "" and "<b>b = 64</b>" in lb.readout.value and lb.drawn()
@@ -164,16 +166,36 @@ def test_a_failing_view_fails_the_checked_cell(full_lab, monkeypatch):
     assert_lab_ok(lb)
 
 
+def record_computed(runs, monkeypatch):
+    """Lists of the sizes whose runs were computed to the end, and of those cancelled."""
+    computed, cancelled = [], []
+    compute = runs._compute
+
+    def recorded(b, lr, cancel=None):
+        try:
+            out = compute(b, lr, cancel)
+        except lab_runs.RunCancelled:
+            cancelled.append(b)
+            raise
+        computed.append(b)
+        return out
+
+    monkeypatch.setattr(runs, "_compute", recorded)
+    return computed, cancelled
+
+
+async def settle(lb):
+    """What the kernel's event loop does until the lab has nothing left to do."""
+    while lb.pending:
+        await asyncio.sleep(0.002)
+
+
 def test_twenty_rapid_size_changes_cost_one_cold_run(path_lab, runs, monkeypatch):
     """A drag across the size slider sends a message per value passed; the kernel handles
     them one by one on its event loop. Only the last value may cost a training run."""
-    import asyncio
-
     lb = path_lab
     lb.rate.set(0.02)  # a rate no other test uses: every size is cold at it
-    computed = []
-    compute = runs._compute
-    monkeypatch.setattr(runs, "_compute", lambda b, lr: computed.append(b) or compute(b, lr))
+    computed, cancelled = record_computed(runs, monkeypatch)
     sizes = runs.batch_sizes
     drag = sizes[4:] + sizes[-2:0:-1]  # from b = 8: 16, 32, ... 4000, 2048, ... 2
     assert len(drag) >= 20
@@ -182,14 +204,90 @@ def test_twenty_rapid_size_changes_cost_one_cold_run(path_lab, runs, monkeypatch
         for b in drag:
             lb.batch.slider.value = b
         assert computed == [] and lb.updates.pending and not lb.drawn()
-        while lb.updates.pending:
-            await asyncio.sleep(0.005)
+        await settle(lb)
 
     requests, updates = lb.updates.requests, lb.updates.runs
     asyncio.run(kernel())
-    assert computed == [2]  # one cold run, for the last value
+    assert computed == [2] and cancelled == []  # one cold run, for the last value
+    # one coalesced update for the burst (the run's start and its end update directly)
     assert lb.updates.requests - requests == len(drag) and lb.updates.runs - updates == 1
-    assert "<b>b = 2</b>" in lb.readout.value and lb.drawn()
+    assert "<b>b = 2</b>" in lb.readout.value and lb.status.value == "" and lb.drawn()
+
+
+def test_a_long_drag_starts_no_run_until_the_slider_settles(path_lab, runs, monkeypatch):
+    """A drag that keeps sending for longer than the coalescer's max_wait gets updates on
+    the way (the readout follows), but no training run starts before the slider stops."""
+    lb = path_lab
+    lb.rate.set(0.03)  # every size cold
+    computed, cancelled = record_computed(runs, monkeypatch)
+    drag = [16, 32, 64, 128, 256, 512, 1024, 2048, 4000] * 12  # 0.5 s, 5 ms apart
+
+    async def kernel():
+        readouts = []
+        for b in drag:
+            lb.batch.slider.value = b
+            await asyncio.sleep(0.005)  # closer than the coalescer's delay (10 ms)
+            readouts.append(lb.readout.value)
+        assert lb.updates.runs > updates + 1, "no update during the drag"
+        assert computed == [] and cancelled == [] and lb.training is None
+        assert "when the slider stops" in " ".join(readouts)
+        await settle(lb)
+
+    updates = lb.updates.runs
+    asyncio.run(kernel())
+    assert computed == [4000] and cancelled == []
+    assert "<b>b = 4,000</b>" in lb.readout.value and lb.drawn()
+
+
+def test_the_run_of_a_value_left_is_cancelled_and_a_cached_value_shows_at_once(
+        path_lab, runs, monkeypatch):
+    """The slider stops on a new value (its run starts in a worker thread), then moves on:
+    to a value seen before, shown at once, then to another new one. The first run is
+    cancelled, never cached, and the last value is the one drawn."""
+    lb = path_lab
+    lb.rate.set(0.04)  # every size cold, except b = 8 (computed now)
+    lb.batch.set(8)
+    lb.update()
+    computed, cancelled = record_computed(runs, monkeypatch)
+
+    async def kernel():
+        lb.batch.slider.value = 1  # SGD: the longest run
+        while lb.training is None:
+            await asyncio.sleep(0.001)
+        assert lb.training[0] == 1 and not lb.drawn()
+        lb.batch.slider.value = 8  # seen before
+        while lb.updates.pending:
+            await asyncio.sleep(0.001)
+        assert lb.drawn() and "<b>b = 8</b>" in lb.readout.value and lb.training is None
+        lb.batch.slider.value = 2
+        await settle(lb)
+
+    asyncio.run(kernel())
+    assert cancelled == [1] and computed == [2]
+    assert not runs.is_cached(1, 0.04) and runs.is_cached(2, 0.04)
+    assert "<b>b = 2</b>" in lb.readout.value and lb.status.value == "" and lb.drawn()
+
+
+def test_a_run_that_fails_in_the_worker_thread_is_shown_in_status(path_lab, runs,
+                                                                  monkeypatch):
+    lb = path_lab
+    lb.rate.set(0.05)
+
+    def broken(b, lr, cancel=None):
+        raise RuntimeError(f"run at b = {b} broken on purpose")
+
+    monkeypatch.setattr(runs, "_compute", broken)
+
+    async def kernel():
+        lb.batch.slider.value = 16
+        await settle(lb)
+
+    asyncio.run(kernel())
+    assert lb.status.value == failure_message(RuntimeError("run at b = 16 broken on purpose"))
+    assert not lb.drawn()
+    monkeypatch.undo()
+    lb.update()  # a call of update() computes at once, also after a failure
+    assert lb.status.value == "" and lb.drawn()
 
 
 def test_a_blank_figure_is_not_drawn(full_lab):

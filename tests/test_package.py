@@ -95,7 +95,7 @@ def test_all_lists_every_module_the_notebooks_use():
 # --- every direct import is declared -----------------------------------------------------
 
 DIST_NAME = {"PIL": "pillow"}  # import name -> distribution name, where they differ
-LOCAL = {"course_utils", "conftest"}
+LOCAL = {"course_utils", "conftest", "lab_page"}  # lab_page: tests_ui/lab_page.py
 # Imported only when present, and said so where it is imported.
 OPTIONAL = {"torch": "benchmarks/trainer_throughput.py compares with PyTorch if installed"}
 

@@ -10,8 +10,16 @@ from matplotlib.colors import to_hex  # noqa: E402
 
 from course_utils.measure import timing  # noqa: E402
 from course_utils.plots import plotting  # noqa: E402
-from course_utils.ui import explorers, lab_views, widget_parts, widgets  # noqa: E402
+from course_utils.ui import (  # noqa: E402
+    explorers,
+    lab_views,
+    live_figure,
+    reports,
+    widget_parts,
+    widgets,
+)
 from course_utils.ui.live_figure import holds_data  # noqa: E402
+from course_utils.ui.live_update import failure_message  # noqa: E402
 
 # Each explorer renders its figure once when built (about a second): built once per module,
 # put back to their starting values by the fixtures.
@@ -93,37 +101,37 @@ def test_log_axes_only_across_decades(monkeypatch):
 
 
 def test_relative_noise_edges():
-    assert widgets.relative_noise(1, 100) == 1.0
-    assert widgets.relative_noise(100, 100) == 0.0
-    assert widgets.relative_noise(1, 1) == 0.0
-    assert widgets.relative_noise(10, 100) == pytest.approx(90 / (10 * 99))
+    assert reports.relative_noise(1, 100) == 1.0
+    assert reports.relative_noise(100, 100) == 0.0
+    assert reports.relative_noise(1, 1) == 0.0
+    assert reports.relative_noise(10, 100) == pytest.approx(90 / (10 * 99))
     with pytest.raises(ValueError, match="101"):
-        widgets.relative_noise(101, 100)
+        reports.relative_noise(101, 100)
     with pytest.raises(ValueError, match="batch_size must satisfy"):
-        widgets.relative_noise(0, 100)
+        reports.relative_noise(0, 100)
     with pytest.raises(TypeError, match="m must be an integer"):
-        widgets.relative_noise(1, 100.0)
+        reports.relative_noise(1, 100.0)
 
 
 def test_report_numbers(times):
-    r = widgets.batch_size_report(64, 1000, times)
+    r = reports.batch_size_report(64, 1000, times)
     assert r["updates_per_epoch"] == 16
     assert r["seconds_per_example"] == pytest.approx(np.median([4e-4, 4.2e-4]) / 64)
     assert r["fraction_of_peak"] == pytest.approx(
         (64 / 4.1e-4) / max(times.batch_sizes / times.median))
     with pytest.raises(ValueError, match="not measured"):
-        widgets.batch_size_report(100, 1000, times)
+        reports.batch_size_report(100, 1000, times)
 
 
 def test_report_b_larger_than_m(times):
-    r = widgets.batch_size_report(256, 100, times)
+    r = reports.batch_size_report(256, 100, times)
     assert np.isnan(r["relative_noise"])
-    assert "b > m" in widgets.format_batch_size_report(r, 100)
+    assert "b > m" in reports.format_batch_size_report(r, 100)
 
 
 def test_step_times_are_checked(times):
     with pytest.raises(TypeError, match="StepTimes"):
-        widgets.batch_size_report(4, 100, {"batch_sizes": [4], "seconds": [[1.0]]})
+        reports.batch_size_report(4, 100, {"batch_sizes": [4], "seconds": [[1.0]]})
     for attr, bad, match in (("seconds", times.seconds[:, :3], "shape"),
                              ("seconds", np.where(times.seconds > 1e-3, np.nan, times.seconds),
                               "finite"),
@@ -133,9 +141,9 @@ def test_step_times_are_checked(times):
         broken = timing.StepTimes(times.batch_sizes, times.seconds)
         setattr(broken, attr, bad)  # replaced after it was made: the report checks again
         with pytest.raises(ValueError, match=match):
-            widgets.batch_size_report(4, 100, broken)
+            reports.batch_size_report(4, 100, broken)
     loaded = timing.StepTimes(times.batch_sizes.astype(float), times.seconds)  # as from a file
-    assert widgets.batch_size_report(4, 100, loaded)["batch_size"] == 4
+    assert reports.batch_size_report(4, 100, loaded)["batch_size"] == 4
 
 
 def test_explorer_slider_moves_marker_and_readout(size_explorer):
@@ -225,6 +233,9 @@ def test_a_failing_view_fails_the_checked_cell(size_explorer, budget_explorer, m
     size_explorer.size.set(16)
     with pytest.raises(AssertionError, match="RuntimeError: broken on purpose"):
         assert_explorer_ok(size_explorer)
+    # the lab's wording (live_update), not one of their own
+    expected = failure_message(RuntimeError("broken on purpose"))
+    assert size_explorer.status.value == budget_explorer.status.value == expected
     monkeypatch.undo()
     for ex in (size_explorer, budget_explorer):
         ex.update()
@@ -338,11 +349,28 @@ def test_png_bytes_round_trips_through_a_png_decoder():
 
     frame = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)
     frame[..., 3] = 255
-    decoded = np.asarray(Image.open(io.BytesIO(widgets.png_bytes(frame))))
+    decoded = np.asarray(Image.open(io.BytesIO(live_figure.png_bytes(frame))))
     assert decoded.shape == (7, 5, 3) and np.array_equal(decoded, frame[..., :3])
     with pytest.raises(TypeError, match="uint8"):
-        widgets.png_bytes(frame.astype(float))
+        live_figure.png_bytes(frame.astype(float))
     with pytest.raises(ValueError, match=r"\(h, w, 4\)"):
-        widgets.png_bytes(frame[..., :3])
+        live_figure.png_bytes(frame[..., :3])
     with pytest.raises(ValueError, match=r"\(h, w, 4\)"):
-        widgets.png_bytes(frame[:0])
+        live_figure.png_bytes(frame[:0])
+
+
+def test_widgets_exports_exactly_the_names_the_notebooks_call():
+    """cu.widgets.<name> as the notebooks' code cells call it: every name called is there,
+    and nothing else is exported."""
+    import json
+    import re
+    from pathlib import Path
+
+    called = set()
+    for nb in sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(nb.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                called |= set(re.findall(r"\bcu\.widgets\.(\w+)", "".join(cell["source"])))
+    assert called, "no cu.widgets.<name> in the notebooks' code: the pattern is stale"
+    assert sorted(widgets.__all__) == sorted(called)
+    assert all(hasattr(widgets, name) for name in called)

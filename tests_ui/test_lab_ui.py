@@ -1,8 +1,10 @@
 """The lab in a real browser: widgets render, sliders move by mouse and keyboard, views follow."""
 
+import re
 import time
 
 from conftest import SHOTS
+from lab_page import drag_across, open_lab, open_notebook, readout
 from playwright.sync_api import expect
 
 # Starts watching the figure's <img> and parks a promise of the milliseconds until its next
@@ -17,60 +19,6 @@ WATCH_FRAME_JS = """
 """
 
 
-def open_notebook(page, server, name):
-    """Open a notebook in JupyterLab and wait until its kernel is idle; returns its panel."""
-    page.goto(f"{server['url']}/lab/tree/{name}?reset&token={server['token']}")
-    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-    expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
-    # The kernel must be up before "Run All", or the widget cells may run before the widget
-    # manager is ready; JupyterLab sometimes asks which kernel to use first: answer it.
-    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-    dialog = page.locator(".jp-Dialog")
-    quiet, deadline = 0, time.time() + 90
-    while quiet < 6 and time.time() < deadline:  # idle for 3 s: the kernel is settled
-        if dialog.count():
-            dialog.get_by_role("button", name="Select").click()
-            quiet = 0
-        else:  # "connecting" or "busy": a kernel that is (re)starting, count again
-            quiet = quiet + 1 if idle.count() else 0
-        time.sleep(0.5)
-    assert quiet >= 6, "the kernel did not start"
-    news = page.get_by_role("button", name="No")  # "get notified about Jupyter news?"
-    if news.count():
-        news.first.click()
-    return panel
-
-
-def run_all(page, panel, done, timeout=240):
-    """Run ▸ Run All Cells until done() is true. On a busy machine JupyterLab may replace the
-    notebook's kernel, or ask which kernel to use, a few seconds after the notebook opened,
-    even after the click: what was sent to the first kernel is lost. Answer the question,
-    and run all again if the first code cell has not started 20 s after the click."""
-    dialog = page.locator(".jp-Dialog")
-    first_prompt = panel.locator(".jp-CodeCell .jp-InputPrompt").first
-    deadline, run, clicked = time.time() + timeout, True, 0.0
-    while time.time() < deadline:
-        if dialog.count():
-            dialog.get_by_role("button", name="Select").click()
-            expect(dialog).to_have_count(0, timeout=15_000)
-            run = True
-        elif time.time() - clicked > 20 and first_prompt.count() and not any(
-                c in first_prompt.inner_text() for c in "*0123456789"):
-            run = True  # nothing started: the click went to a kernel that is gone
-        if run:
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-            run, clicked = False, time.time()
-        if done():
-            return
-        time.sleep(0.5)
-    raise AssertionError("Run All Cells did not bring the notebook up")
-
-
-def readout(panel):
-    return panel.locator(".widget-html-content", has_text="per epoch").first
-
-
 def test_lab_renders_and_every_slider_moves_the_views(page, lab_server):
     panel = open_notebook(page, lab_server, "00_lab.ipynb")
     # Before "Run All" (as on a web viewer): a picture of the lab and a line saying how to
@@ -82,27 +30,7 @@ def test_lab_renders_and_every_slider_moves_the_views(page, lab_server):
     assert panel.get_by_text("VBox(children").count() == 0
     page.screenshot(path=str(SHOTS / "lab-0-before-run.png"), full_page=True)
 
-    sliders = panel.locator(".widget-slider")
-    outer = panel.locator(".jp-WindowedPanel-outer")
-    lab_cell = panel.locator(".jp-CodeCell").first  # the lab is the first code cell
-
-    def lab_shown():
-        """Scrolled to the lab (JupyterLab renders only the cells near the view; Run All
-        leaves the view at the last cell, a learner scrolls back up): are its sliders there?"""
-        outer.evaluate("el => el.scrollTo(0, 0)")
-        for _ in range(40):
-            if lab_cell.count():
-                break
-            outer.evaluate("el => el.scrollBy(0, 300)")
-            page.wait_for_timeout(250)
-        return lab_cell.count() and sliders.count() == 3
-
-    run_all(page, panel, lab_shown)
-    lab_cell.scroll_into_view_if_needed()
-    expect(sliders).to_have_count(3, timeout=120_000)
-    sliders.first.scroll_into_view_if_needed()
-    image = panel.locator("img.widget-image").first
-    expect(image).to_be_visible(timeout=60_000)
+    handles, image = open_lab(page, panel)
     expect(readout(panel)).to_contain_text("b = 64", timeout=60_000)
     # the budget as given (16 MB), not rounded to the slider's step by the browser (15.85 MB)
     expect(readout(panel)).to_contain_text("of 16.00 MB", timeout=30_000)
@@ -115,7 +43,6 @@ def test_lab_renders_and_every_slider_moves_the_views(page, lab_server):
     time.sleep(0.5)  # let the frame settle after scrolling
     lab_output.screenshot(path=str(SHOTS / "lab-widget.png"))
 
-    handles = panel.locator(".noUi-handle")
     latencies = []
 
     def changed_by(action, k, must_contain):
@@ -160,6 +87,12 @@ def test_lab_renders_and_every_slider_moves_the_views(page, lab_server):
     changed_by(press("ArrowLeft"), 0, "b = 32")
     changed_by(press("ArrowRight"), 0, "b = 64")
     changed_by(drag(-120), 0, "b = ")
+    # a 40-step drag across the whole size slider, released: the final size is shown with
+    # its run, whatever was passed on the way (benchmarks/lab_drag_settle.py times this)
+    for end, final in (("right", "4,000"), ("left", "1")):
+        changed_by(lambda handle, end=end: drag_across(page, handle, end), 0, f"b = {final} ·")
+        expect(readout(panel)).to_contain_text(
+            re.compile(rf"^b = {final} ·.* per epoch on this machine"), timeout=30_000)
     page.screenshot(path=str(SHOTS / "lab-2-size.png"), full_page=True)
     changed_by(press("ArrowRight"), 1, "learning rate")
     changed_by(drag(60), 1, "learning rate")

@@ -9,6 +9,10 @@ update, when it runs, reads the sliders as they are then. Measured in a kernel
 (benchmarks/slider_latency.py, 20 size messages sent at once): 1 update and 1 training run,
 against 20 updates and 11 training runs (one per new size) when each message updates at once.
 
+The lab goes one step further for the values that need a training run (see lab.py): the run
+trains in a worker thread once the sliders have been still for a moment, and is cancelled if
+the slider moves on, so a passed value never delays the one shown last.
+
 Where no event loop runs in this thread (a script, the tests), the update runs at once. In a
 kernel, a cell's code runs on the loop too: a cell that sets a slider from code sees the views
 follow just after the cell ends (or calls the lab's `update()` to redraw at once).
@@ -34,7 +38,8 @@ class UpdateCoalescer:
     once no request has come for `delay` seconds (the burst is over), but at most `max_wait`
     seconds after the first request of the burst (a long drag still shows where it goes).
     Without a loop, it runs at once. requests / runs: counts, for tests and benchmarks.
-    pending: an update is waiting to run.
+    pending: an update is waiting to run. last_request: the loop time of the last request
+    (the lab starts a slow training run only once the sliders have been still a while).
     """
 
     def __init__(self, update, delay: float = 0.01, max_wait: float = 0.25):
@@ -49,6 +54,10 @@ class UpdateCoalescer:
     @property
     def pending(self) -> bool:
         return self._handle is not None
+
+    @property
+    def last_request(self) -> float:
+        return self._last
 
     def request(self):
         self.requests += 1

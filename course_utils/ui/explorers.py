@@ -7,8 +7,9 @@
     assert explorer.status.value == "" and explorer.drawn(), explorer.status.value
 
 Their numbers come from `reports` (pure functions); these classes only move artists and
-rewrite readouts. Like the lab, each has a `status` (empty when the last update succeeded)
-and `drawn()` (True when the figure shows data for the slider's current value).
+rewrite readouts. They follow the lab's protocol (`live_update`): a `status` (empty when the
+last update succeeded) and `drawn()` (True when the figure shows data for the sliders'
+current values).
 """
 
 import ipywidgets as W
@@ -16,9 +17,9 @@ import numpy as np
 
 from ..core.validate import validate_float_dtype, validate_int, validate_layer_dims, validate_real
 from ..plots.plotting import OTHER, legend, plain_log_ticks, spans_decades
-from .coalesce import UpdateCoalescer
 from .lab_views import MemoryView
 from .live_figure import LiveFigure, holds_data
+from .live_update import LiveUpdate
 from .parsing import parse_batch_size
 from .reports import (
     batch_size_report,
@@ -30,12 +31,7 @@ from .reports import (
 from .widget_parts import Dashboard, kernel_hint, make_budget_input, make_size_input
 
 
-def _failure(err) -> str:
-    return (f"<span style='color:#b00'>could not update the view: {type(err).__name__}: "
-            f"{err}</span>")
-
-
-class BatchSizeExplorer:
+class BatchSizeExplorer(LiveUpdate):
     """A mini-batch size slider moving a marker along throughput, updates and noise curves.
     Only the sizes that were timed can be chosen (the box says so for others).
 
@@ -60,13 +56,10 @@ class BatchSizeExplorer:
         self.sizes = sizes
         self.size = make_size_input(sizes, value, parse=parse_timed)
         self.slider = self.size.slider
-        self.readout, self.status = W.HTML(), W.HTML()
+        self.readout = W.HTML()
         self.live = LiveFigure((13, 3.4))
         self.markers = [(self.live.animate(marker), y) for marker, y in self._build_axes()]
-        self._drawn_for = None
-        self.updates = UpdateCoalescer(self.update)
-        self.size.on_change(lambda value: self.updates.request())
-        self.update()
+        self.follow(self.live, [self.size])
 
     def _build_axes(self):
         """The three curves against b; returns (marker, curve values) per Axes."""
@@ -97,35 +90,27 @@ class BatchSizeExplorer:
         legend(axes[-1])  # one legend, right of the last panel: the same two entries on each
         return markers
 
-    def update(self) -> dict:
+    def slider_values(self) -> tuple:
+        return (int(self.size.value),)
+
+    def draw(self, wait: bool = True) -> dict:
         """Move the markers to the slider's size and rewrite the readout; returns the report
-        ({} if the update failed: its error is then in `status`)."""
-        b = int(self.size.value)
-        self._drawn_for = None
-        try:
-            r = batch_size_report(b, self.m, self.step_times)
-            k = self.sizes.index(b)
-            for marker, y in self.markers:
-                if np.isfinite(y[k]):
-                    marker.set_data([b], [y[k]])
-                else:  # this curve has no value at b (no noise at b >= m)
-                    marker.set_data([], [])
-            self.readout.value = format_batch_size_report(r, self.m)
-            self.live.redraw()
-            self.status.value = ""
-        except Exception as err:  # a message in the explorer, never a traceback
-            self.status.value = _failure(err)
-            return {}
-        self._drawn_for = b
+        (nothing here is slow: `wait` changes nothing)."""
+        (b,) = self.slider_values()
+        r = batch_size_report(b, self.m, self.step_times)
+        k = self.sizes.index(b)
+        for marker, y in self.markers:
+            if np.isfinite(y[k]):
+                marker.set_data([b], [y[k]])
+            else:  # this curve has no value at b (no noise at b >= m)
+                marker.set_data([], [])
+        self.readout.value = format_batch_size_report(r, self.m)
+        self.live.redraw()
         return r
 
-    def drawn(self) -> bool:
-        """True only when the markers stand at the slider's size (where their curve has a
-        value there) and the image widget holds the frame."""
-        b = int(self.size.value)
-        if self._drawn_for != b or not self.live.shows_frame():
-            return False
-        k = self.sizes.index(b)
+    def views_drawn(self) -> bool:
+        """The markers stand at the slider's size where their curve has a value there."""
+        k = self.sizes.index(self.slider_values()[0])
         return all(holds_data(marker) == bool(np.isfinite(y[k])) for marker, y in self.markers)
 
     def widget(self):
@@ -133,7 +118,7 @@ class BatchSizeExplorer:
                          kernel_hint("Mini-batch size explorer"))
 
 
-class MemoryBudgetExplorer:
+class MemoryBudgetExplorer(LiveUpdate):
     """A memory-budget slider (log scale) and a mini-batch size slider / box for one model.
 
     layer_dims: [n_x, ..., n_y] of a models.MLP; m: the training set's size; dtype:
@@ -163,16 +148,12 @@ class MemoryBudgetExplorer:
         self.budget, self.batch = self.budget_input.slider, self.size.slider
         self.typed = self.size.entry
         self.message = self.size.message
-        self.readout, self.status = W.HTML(), W.HTML()
+        self.readout = W.HTML()
         self.live = LiveFigure((9, 2.4))
         self.view = MemoryView()
         self.view.build(self.live, self.live.fig.add_gridspec(1, 1)[0])
         self.ax = self.view.ax
-        self._drawn_for = None
-        self.updates = UpdateCoalescer(self.update)
-        self.budget_input.on_change(lambda value: self.updates.request())
-        self.size.on_change(lambda value: self.updates.request())
-        self.update()
+        self.follow(self.live, [self.budget_input, self.size])
 
     @property
     def chosen(self) -> int:
@@ -188,28 +169,17 @@ class MemoryBudgetExplorer:
         return self.memory.budget_report(self.layer_dims, budget, self.m, b, self.dtype,
                                          self.model_output)
 
-    def update(self) -> dict:
-        """Redraw the bars and rewrite the readout; returns the report ({} if the update
-        failed: its error is then in `status`)."""
-        asked = self.slider_values()
-        self._drawn_for = None
-        try:
-            r = self.report()
-            self.readout.value = format_memory_report(r, self.m)
-            self.view.update({"memory": r})
-            self.live.redraw()
-            self.status.value = ""
-        except Exception as err:  # a message in the explorer, never a traceback
-            self.status.value = _failure(err)
-            return {}
-        self._drawn_for = asked
+    def draw(self, wait: bool = True) -> dict:
+        """Redraw the bars and rewrite the readout; returns the report (nothing here is slow:
+        `wait` changes nothing)."""
+        r = self.report()
+        self.readout.value = format_memory_report(r, self.m)
+        self.view.update({"memory": r})
+        self.live.redraw()
         return r
 
-    def drawn(self) -> bool:
-        """True only when the bars show the sliders' budget and size and the image widget
-        holds the frame."""
-        return (self._drawn_for == self.slider_values() and self.live.shows_frame()
-                and self.view.drawn())
+    def views_drawn(self) -> bool:
+        return self.view.drawn()
 
     def widget(self):
         return Dashboard([self.budget_input.widget(), self.size.widget(), self.status,

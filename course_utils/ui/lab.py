@@ -11,21 +11,32 @@ a (batch size, learning rate) pair is asked for, cached after that); each panel 
 `lab_views` (CostView, PathView, SpeedView, MemoryView); the sliders and the figure are the
 pieces of `widget_parts` and `live_figure`. This module only wires them together.
 
-A burst of slider changes costs one update, for the latest values (`coalesce`). An update
-that fails shows its error in `status` instead of a traceback, and `drawn()` turns False:
-a notebook's checked cell asserts on both, so a broken view fails the tests.
+The lab follows the protocol of `live_update` (update, status, drawn), as the explorers do:
+a burst of slider changes costs one update, for the latest values; an update that fails shows
+its error in `status` instead of a traceback, and `drawn()` turns False: a notebook's checked
+cell asserts on both, so a broken view fails the tests.
+
+A value seen before answers at once. A new one needs a training run (up to a second, at
+b = 1): in a kernel it trains in a worker thread, so that the kernel keeps reading the
+slider, and the views follow when it is done. It starts only once the slider has settled
+(`coalesce`): a drag starts no run for the values it passes. A run for a value the slider
+has left is cancelled (within one update), so it never delays the value that is shown next.
+Without an event loop (a script, the tests) and in a call of `update()`, a run is computed
+at once.
 """
 
 import math
+import threading
 import time
 
 import ipywidgets as W
 
 from ..core.validate import validate_bytes, validate_choice, validate_int, validate_real
-from .coalesce import UpdateCoalescer
-from .lab_runs import LAB_RATES, RATE_SCALINGS, LabRuns, scaled_rate
+from .coalesce import running_loop
+from .lab_runs import LAB_RATES, RATE_SCALINGS, LabRuns, RunCancelled, scaled_rate
 from .lab_views import CostView, MemoryView, PathView, SpeedView
 from .live_figure import LiveFigure
+from .live_update import LiveUpdate
 from .parsing import format_bytes
 from .widget_parts import (
     Dashboard,
@@ -36,6 +47,7 @@ from .widget_parts import (
 )
 
 VIEWS = ("cost", "path", "speed", "memory")
+SETTLE = 0.05  # seconds the sliders must be still before a new value's training run starts
 BUDGETS = (10**5, 10**11)  # the memory budgets the lab's slider offers, bytes
 __all__ = ["Lab", "LabRuns", "VIEWS", "RATE_SCALINGS", "scaled_rate"]
 
@@ -53,7 +65,7 @@ def check_views(views) -> tuple:
     return tuple(v for v in VIEWS if v in views)
 
 
-class Lab:
+class Lab(LiveUpdate):
     """The dashboard: sliders for mini-batch size, learning rate and memory budget, an option
     to scale the rate with b, and the views that follow them ("cost", "path", "speed",
     "memory"; any subset).
@@ -94,15 +106,15 @@ class Lab:
         self.needs_run = any(view.needs_run for view in self.views.values())
         self.inputs = [self.batch] + ([self.rate] if self.needs_run else []) \
             + ([self.budget] if "memory" in self.views else [])
-        self.readout, self.status = W.HTML(), W.HTML()
+        self.readout = W.HTML()
         self.last_seconds = math.nan
-        self._drawn_for = None
+        self.training = None  # (b, rate) of the run training in a worker thread, or None
+        self._cancel = threading.Event()  # set: abandon that run
+        self._failed = {}  # (b, rate) -> the error a worker thread's run raised
+        self._start_later = None  # the timer that starts a run once the sliders are still
         self._build_figure()
-        self.updates = UpdateCoalescer(self.update)  # a burst of changes: one update
-        for inp in self.inputs:
-            inp.on_change(lambda value: self.updates.request())
+        self.follow(self.live, self.inputs)  # drawn at once: the cell shows the lab drawn
         self.scaling.observe(lambda change: self.updates.request(), names="value")
-        self.update()  # at once, also in a kernel: the cell shows the lab drawn
 
     def _make_view(self, name):
         if name == "cost":
@@ -150,38 +162,99 @@ class Lab:
             out["memory"] = self.runs.memory(budget, b)
         return out
 
-    def update(self) -> dict | None:
-        """Bring every view, the readout and the status to the sliders' values; returns the
-        state, or None if the update failed (its error is then in `status`)."""
-        t0 = time.perf_counter()
-        asked = self.slider_values()
-        self._drawn_for = None
-        try:
-            s = self.state()
-            for view in self.views.values():
-                if view.needs_run and "run" not in s:
-                    view.clear()  # a rate the lab does not run: no run to show
-                else:
-                    view.update(s)
-            self.live.redraw()
-            self.readout.value = self._readout(s)
-            self.scaling_message.value = (f"<span style='color:#b00'>{s['rate_message']}</span>"
-                                          if "rate_message" in s else "")
-            self.status.value = ""
-        except Exception as err:  # a message in the lab, never a traceback
-            self.status.value = (f"<span style='color:#b00'>could not update the views: "
-                                 f"{type(err).__name__}: {err}</span>")
+    def run_key(self) -> tuple | None:
+        """(b, rate used) of the run the views need at the sliders' values, or None (no view
+        needs a run, or the scaled rate is outside what the lab runs)."""
+        if not self.needs_run:
             return None
-        self._drawn_for = asked
+        b, lr, _budget, scaling = self.slider_values()
+        used = scaled_rate(lr, b, self.reference_batch_size, scaling)
+        return (int(b), used) if LAB_RATES[0] <= used <= LAB_RATES[1] else None
+
+    def draw(self, wait: bool = True) -> dict | None:
+        """Bring every view, the readout and the scaling message to the sliders' values;
+        returns the state. wait=False (a slider's change, in a kernel): a run not computed
+        yet trains in a worker thread instead, the readout says so, and None is returned."""
+        t0 = time.perf_counter()
+        key = self.run_key()
+        if self.training is not None and self.training != key:
+            self._cancel.set()  # the slider has left that value: abandon its run
+            self.training = None
+        if key in self._failed:
+            raise self._failed.pop(key)
+        if self._start_later is not None:
+            self._start_later.cancel()
+            self._start_later = None
+        loop = None if wait else running_loop()
+        if key is not None and loop is not None and not self.runs.is_cached(*key):
+            self._train_when_still(key, loop)
+            return None
+        s = self.state()
+        for view in self.views.values():
+            if view.needs_run and "run" not in s:
+                view.clear()  # a rate the lab does not run: no run to show
+            else:
+                view.update(s)
+        self.live.redraw()
+        self.readout.value = self._readout(s)
+        self.scaling_message.value = (f"<span style='color:#b00'>{s['rate_message']}</span>"
+                                      if "rate_message" in s else "")
         self.last_seconds = time.perf_counter() - t0
         return s
 
-    def drawn(self) -> bool:
-        """True only when the figure shows data for the current slider values: the last
-        update was for these values and succeeded, every view holds finite data, and the
-        image widget holds the frame."""
-        return (self._drawn_for == self.slider_values() and self.live.shows_frame()
-                and all(view.drawn() for view in self.views.values()))
+    @property
+    def pending(self) -> bool:
+        """Something is still to come: an update, a run's start, or a run training."""
+        return (self.updates.pending or self._start_later is not None
+                or self.training is not None)
+
+    def _train_when_still(self, key, loop):
+        """Start the run at key in a worker thread once the sliders have been still for
+        SETTLE seconds (a drag starts no run for the values it passes); the readout says
+        that the views wait for it."""
+        still = loop.time() - self.updates.last_request
+        if self.training is None and still >= SETTLE:
+            self._train_in_background(key, loop)
+        elif self.training is None:  # a drag may go on: look again when it may be over
+            self._start_later = loop.call_later(SETTLE - still, self._still)
+        b, used = key
+        n = math.ceil(self.runs.m / b)
+        when = "…" if self.training else " when the slider stops"
+        self.readout.value = (f"<b>b = {b:,}</b> · learning rate {used:.3g} · {n:,} "
+                              f"update{'s' if n > 1 else ''} per epoch · <i>training at this "
+                              f"size{when}</i>")
+
+    def _train_in_background(self, key, loop):
+        """Compute the run at key in a worker thread; when it is done (or failed), update
+        the views on the kernel's event loop. Cancelled by setting self._cancel."""
+        self.training, self._cancel = key, threading.Event()
+        cancel = self._cancel
+
+        def work():
+            try:
+                self.runs.run(*key, cancel=cancel)
+            except RunCancelled:
+                return
+            except Exception as err:  # shown in `status` by the update that follows
+                self._failed[key] = err
+            try:
+                loop.call_soon_threadsafe(self._trained, key)
+            except RuntimeError:  # the loop has closed meanwhile (a test's loop): nothing to do
+                pass
+
+        threading.Thread(target=work, name=f"lab run b={key[0]}", daemon=True).start()
+
+    def _still(self):
+        self._start_later = None
+        self.update(wait=False)
+
+    def _trained(self, key):
+        if self.training == key:
+            self.training = None
+            self.update(wait=False)
+
+    def views_drawn(self) -> bool:
+        return all(view.drawn() for view in self.views.values())
 
     def _readout(self, s) -> str:
         b, lr, b0 = s["batch_size"], s["learning_rate"], s["reference_batch_size"]

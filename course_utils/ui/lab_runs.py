@@ -5,7 +5,9 @@ shows can be tested without a browser:
 
 * `LabRuns`: MNIST-1D with an MLP (cost curves, time per epoch) and the two-parameter
   regression of notebook 03 (the path), one run per (batch size, learning rate), computed the
-  first time it is asked for and cached, so a slider value seen before answers at once;
+  first time it is asked for and cached, so a slider value seen before answers at once; a run
+  given a `cancel` event stops within one update once it is set (`RunCancelled`): the lab
+  abandons the run of a value the slider has left;
 * `scaled_rate`: the rate at b when the learning-rate slider sets it at a reference size b0
   and the rate is scaled with b (none, linear, square root: notebook 06);
 """
@@ -39,6 +41,30 @@ def scaled_rate(learning_rate: float, batch_size: int, reference_batch_size: int
     if scaling == "square root":
         return lr * math.sqrt(b / b0)
     return lr
+
+
+class RunCancelled(Exception):
+    """A run abandoned before its end: its `cancel` event was set (the slider moved on)."""
+
+
+class _Cancellable:
+    """A model whose training step raises RunCancelled once `cancel` (a threading.Event, or
+    None: never) is set. Checked before every update's gradients: within one update."""
+
+    cancel = None
+
+    def loss_and_grads(self, X, Y):
+        if self.cancel is not None and self.cancel.is_set():
+            raise RunCancelled("the run was cancelled")
+        return super().loss_and_grads(X, Y)
+
+
+class _LabMLP(_Cancellable, MLP):
+    pass
+
+
+class _LabRegression(_Cancellable, LinearRegression):
+    pass
 
 
 class LabRuns:
@@ -78,20 +104,30 @@ class LabRuns:
         err = w1[..., None] * self.Xr[0] + w2[..., None] * self.Xr[1] - self.Yr[0]
         return 0.5 * np.mean(err**2, axis=-1)
 
-    def run(self, batch_size: int, learning_rate: float) -> dict:
-        """The two runs at this (b, rate): the MLP's costs and time, the regression's path."""
-        b = validate_int("batch_size", batch_size, high=self.m)
-        lr = validate_real("learning_rate", learning_rate, low=0, low_open=True)
-        key = (b, lr)
+    def _key(self, batch_size, learning_rate) -> tuple:
+        return (validate_int("batch_size", batch_size, high=self.m),
+                validate_real("learning_rate", learning_rate, low=0, low_open=True))
+
+    def run(self, batch_size: int, learning_rate: float, cancel=None) -> dict:
+        """The two runs at this (b, rate): the MLP's costs and time, the regression's path.
+        cancel: a threading.Event (or None); once it is set, a run being computed stops
+        within one update and raises RunCancelled (nothing is cached)."""
+        key = self._key(batch_size, learning_rate)
         if key not in self._runs:
-            self._runs[key] = self._compute(b, lr)
+            self._runs[key] = self._compute(*key, cancel)
         return self._runs[key]
 
-    def _compute(self, b: int, lr: float) -> dict:
-        model = MLP(self.layer_dims, output="softmax", seed=self.seed)
+    def is_cached(self, batch_size: int, learning_rate: float) -> bool:
+        """True if run(batch_size, learning_rate) answers at once (computed before)."""
+        return self._key(batch_size, learning_rate) in self._runs
+
+    def _compute(self, b: int, lr: float, cancel=None) -> dict:
+        model = _LabMLP(self.layer_dims, output="softmax", seed=self.seed)
+        model.cancel = cancel
         h = train(model, self.X, self.Y, b, lr, self.epochs, seed=self.seed)
         b_path = min(b, self.m_path)
-        reg = LinearRegression(2, bias=False)
+        reg = _LabRegression(2, bias=False)
+        reg.cancel = cancel
         reg.set_flat(self.start)
         hp = train(reg, self.Xr, self.Yr, b_path, lr, self.path_epochs, seed=self.seed,
                    record_path=True)
@@ -127,7 +163,8 @@ class LabRuns:
                         reference_batch_size: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """(batch sizes, seconds per epoch) of the cached runs made with this slider rate:
         at each b, the rate scaled_rate(learning_rate, b, reference_batch_size, scaling)."""
-        pts = sorted((b, r["seconds_per_epoch"]) for (b, lr), r in self._runs.items()
+        done = list(self._runs.items())  # one step: a worker thread may add a run meanwhile
+        pts = sorted((b, r["seconds_per_epoch"]) for (b, lr), r in done
                      if lr == scaled_rate(learning_rate, b, reference_batch_size, scaling)
                      and np.isfinite(r["seconds_per_epoch"]))
         return np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
