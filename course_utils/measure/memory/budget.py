@@ -15,7 +15,7 @@ from .measure import measure_step_peak
 from .replay import CATEGORIES, _validate_model, step_memory
 
 PRESETS = {  # labelled presets for well-known budgets, bytes: 内存 (RAM) or 显存 (GPU memory)
-    "8 GB laptop, 内存 (RAM)": 8 * 10**9,
+    "8 GB laptop, all its 内存": 8 * 10**9,
     "16 GB GPU, 显存 (V100 16 GB)": 16 * 10**9,
     "80 GB GPU, 显存 (H100)": 80 * 10**9,
 }
