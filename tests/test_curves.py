@@ -31,9 +31,23 @@ def test_cost_rises_counts_and_sizes():
 
 def test_cost_rises_verdicts():
     assert curves.cost_rises([3.0, 2.0, 1.0]).verdict == "falls on every iteration"
-    rising = curves.cost_rises([3.0, 2.0, 2.5, 2.2, 2.8])  # J(4) > J(2): the trend rises
-    assert not rising.falls_over_two and rising.end_above_best == pytest.approx(0.8)
-    assert "too large" in rising.verdict
+    rising = curves.cost_rises([2.0, 1.5, 2.5, 2.2, 2.8])  # ends above its start
+    assert rising.end_above_start == pytest.approx(0.8)
+    assert rising.verdict.startswith("the trend rises: ends above its start")
+    # rises, never falls over every two, yet ends at its lowest: no oscillation, no rise
+    late = curves.cost_rises([3.0, 2.0, 2.1, 2.05, 1.0])
+    assert not late.falls_over_two and late.end_above_best == 0
+    assert late.verdict == "rises on some iterations, yet ends at its lowest"
+
+
+def test_a_curve_that_bounces_below_its_start_does_not_settle():
+    # notebook 02's rate 5 in miniature: starts at 3.30, bounces between 2.2 and 4.8 with no
+    # upward trend, ends at 3.18: below its start, far above its best. Not "the trend rises".
+    bounce = curves.cost_rises([3.30, 4.8, 2.2, 4.1, 2.5, 3.9, 2.4, 3.18])
+    assert bounce.end_above_start == pytest.approx(-0.12)
+    assert bounce.end_above_best == pytest.approx(0.98)
+    assert bounce.verdict.startswith("does not settle: ends above its lowest cost")
+    assert "trend rises" not in bounce.verdict
 
 
 @pytest.mark.parametrize("bad", [[1.0], [[1.0, 2.0]], [1.0, np.nan], [1.0, None]])
@@ -57,6 +71,8 @@ def test_cost_rises_counts_every_rise(costs):
     assert r.count == int(np.sum(d > 0)) and r.total == pytest.approx(d[d > 0].sum())
     assert r.first == (int(np.flatnonzero(d > 0)[0]) if r.count else None)
     assert r.end_above_best == costs[-1] - min(costs) >= 0
+    assert r.end_above_start == costs[-1] - costs[0]
+    assert ("trend rises" in r.verdict) == (r.count > 0 and costs[-1] > costs[0])
     assert 0 <= r.smallest_change <= np.abs(d).min()
 
 
