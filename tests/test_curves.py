@@ -6,11 +6,12 @@ matplotlib.use("Agg")  # tests only: no display needed (never for notebook runs)
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from course_utils.core import data, models, train  # noqa: E402
+from course_utils.core import data, minibatch, models, train  # noqa: E402
 from course_utils.measure import curvature, curves  # noqa: E402
 from course_utils.plots import curves_plots, plotting  # noqa: E402
 
@@ -269,3 +270,30 @@ def test_label_noise_effect_on_a_known_line():
 def test_label_noise_effect_bad_input(args, word):
     with pytest.raises(ValueError, match=word):
         curves.label_noise_effect(*args)
+
+
+def test_plot_each_minibatch_cost_draws_the_lectures_picture():
+    X, Y = data.make_moons(120, seed=0)
+    runs = [train.train(models.MLP([2, 4, 1], seed=0), X, Y, batch_size=b, learning_rate=0.3,
+                        epochs=3, seed=0) for b in (120, 16, 1)]
+    axes = curves_plots.plot_each_minibatch_cost(runs)
+    assert len(axes) == 3 and axes[0].get_shared_y_axes().joined(axes[0], axes[2])
+    for ax, h in zip(axes, runs):
+        each, average = ax.get_lines()
+        # x in epochs, each cost at the middle of its examples: 3 passes over 120 examples
+        last = minibatch.minibatch_sizes(120, h.batch_size)[-1]   # b = 16: the last holds 8
+        np.testing.assert_allclose(each.get_xdata()[-1], 3 - last / 2 / 120)
+        np.testing.assert_allclose(average.get_xdata(), [0.5, 1.5, 2.5])
+        np.testing.assert_allclose(average.get_ydata(), h.epoch_cost)
+        assert to_hex(average.get_color()) == plotting.method_color(h.batch_size, 120).lower()
+        assert f"{len(h.step_cost):,} updates" in ax.get_title()
+        assert plotting.convention_problems(ax) == []
+    assert len(axes[2].get_lines()[0].get_xdata()) == 360  # SGD: every step, no decimation
+    legend_texts = [t.get_text() for t in axes[0].figure.legends[0].get_texts()]
+    assert legend_texts == ["cost of each mini-batch", "epoch average, batch GD",
+                            "epoch average, mini-batch GD", "epoch average, SGD"]
+    plt.close(axes[0].figure)
+    with pytest.raises(ValueError, match="histories"):
+        curves_plots.plot_each_minibatch_cost([])
+    with pytest.raises(ValueError, match="one Axes per history"):
+        curves_plots.plot_each_minibatch_cost(runs, axes=[axes[0]])
