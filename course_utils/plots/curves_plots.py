@@ -71,7 +71,8 @@ def plot_each_minibatch_cost(histories, axes=None, title=None):
         name = method_label(h.batch_size, h.m)
         ax.plot(middles, h.epoch_cost, **method_style(h.batch_size, h.m), lw=2,
                 label=f"epoch average, {name.split(' (')[0]}")
-        ax.set(xlabel=X_AXES["epochs"][0], ylabel="cost J{t} of the mini-batch (no unit)")
+        ax.set(xlabel=X_AXES["epochs"][0], ylabel="cost J{t} of the mini-batch (no unit)",
+               xlim=(0, max(len(h.epoch_cost), after[-1] / h.m)))
         same = " (each is its epoch's average)" if h.batch_size == h.m else ""
         ax.set_title(f"{name}\n{len(h.step_cost):,} updates{same}")
     handles = {}
