@@ -6,10 +6,10 @@ matplotlib.use("Agg")  # tests only: no display needed (never for notebook runs)
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 
 from course_utils.core import data, minibatch, models, train  # noqa: E402
 from course_utils.measure import curvature, curves  # noqa: E402
