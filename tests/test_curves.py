@@ -9,8 +9,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 
-from course_utils.core import data, models, train  # noqa: E402
+from course_utils.core import data, minibatch, models, train  # noqa: E402
 from course_utils.measure import curvature, curves  # noqa: E402
 from course_utils.plots import curves_plots, plotting  # noqa: E402
 
@@ -31,9 +32,23 @@ def test_cost_rises_counts_and_sizes():
 
 def test_cost_rises_verdicts():
     assert curves.cost_rises([3.0, 2.0, 1.0]).verdict == "falls on every iteration"
-    rising = curves.cost_rises([3.0, 2.0, 2.5, 2.2, 2.8])  # J(4) > J(2): the trend rises
-    assert not rising.falls_over_two and rising.end_above_best == pytest.approx(0.8)
-    assert "too large" in rising.verdict
+    rising = curves.cost_rises([2.0, 1.5, 2.5, 2.2, 2.8])  # ends above its start
+    assert rising.end_above_start == pytest.approx(0.8)
+    assert rising.verdict.startswith("the trend rises: ends above its start")
+    # rises, never falls over every two, yet ends at its lowest: no oscillation, no rise
+    late = curves.cost_rises([3.0, 2.0, 2.1, 2.05, 1.0])
+    assert not late.falls_over_two and late.end_above_best == 0
+    assert late.verdict == "rises on some iterations, yet ends at its lowest"
+
+
+def test_a_curve_that_bounces_below_its_start_does_not_settle():
+    # notebook 02's rate 5 in miniature: starts at 3.30, bounces between 2.2 and 4.8 with no
+    # upward trend, ends at 3.18: below its start, far above its best. Not "the trend rises".
+    bounce = curves.cost_rises([3.30, 4.8, 2.2, 4.1, 2.5, 3.9, 2.4, 3.18])
+    assert bounce.end_above_start == pytest.approx(-0.12)
+    assert bounce.end_above_best == pytest.approx(0.98)
+    assert bounce.verdict.startswith("does not settle: ends above its lowest cost")
+    assert "trend rises" not in bounce.verdict
 
 
 @pytest.mark.parametrize("bad", [[1.0], [[1.0, 2.0]], [1.0, np.nan], [1.0, None]])
@@ -57,6 +72,8 @@ def test_cost_rises_counts_every_rise(costs):
     assert r.count == int(np.sum(d > 0)) and r.total == pytest.approx(d[d > 0].sum())
     assert r.first == (int(np.flatnonzero(d > 0)[0]) if r.count else None)
     assert r.end_above_best == costs[-1] - min(costs) >= 0
+    assert r.end_above_start == costs[-1] - costs[0]
+    assert ("trend rises" in r.verdict) == (r.count > 0 and costs[-1] > costs[0])
     assert 0 <= r.smallest_change <= np.abs(d).min()
 
 
@@ -253,3 +270,30 @@ def test_label_noise_effect_on_a_known_line():
 def test_label_noise_effect_bad_input(args, word):
     with pytest.raises(ValueError, match=word):
         curves.label_noise_effect(*args)
+
+
+def test_plot_each_minibatch_cost_draws_the_lectures_picture():
+    X, Y = data.make_moons(120, seed=0)
+    runs = [train.train(models.MLP([2, 4, 1], seed=0), X, Y, batch_size=b, learning_rate=0.3,
+                        epochs=3, seed=0) for b in (120, 16, 1)]
+    axes = curves_plots.plot_each_minibatch_cost(runs)
+    assert len(axes) == 3 and axes[0].get_shared_y_axes().joined(axes[0], axes[2])
+    for ax, h in zip(axes, runs):
+        each, average = ax.get_lines()
+        # x in epochs, each cost at the middle of its examples: 3 passes over 120 examples
+        last = minibatch.minibatch_sizes(120, h.batch_size)[-1]   # b = 16: the last holds 8
+        np.testing.assert_allclose(each.get_xdata()[-1], 3 - last / 2 / 120)
+        np.testing.assert_allclose(average.get_xdata(), [0.5, 1.5, 2.5])
+        np.testing.assert_allclose(average.get_ydata(), h.epoch_cost)
+        assert to_hex(average.get_color()) == plotting.method_color(h.batch_size, 120).lower()
+        assert f"{len(h.step_cost):,} updates" in ax.get_title()
+        assert plotting.convention_problems(ax) == []
+    assert len(axes[2].get_lines()[0].get_xdata()) == 360  # SGD: every step, no decimation
+    legend_texts = [t.get_text() for t in axes[0].figure.legends[0].get_texts()]
+    assert legend_texts == ["cost of each mini-batch", "epoch average, batch GD",
+                            "epoch average, mini-batch GD", "epoch average, SGD"]
+    plt.close(axes[0].figure)
+    with pytest.raises(ValueError, match="histories"):
+        curves_plots.plot_each_minibatch_cost([])
+    with pytest.raises(ValueError, match="one Axes per history"):
+        curves_plots.plot_each_minibatch_cost(runs, axes=[axes[0]])

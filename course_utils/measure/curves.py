@@ -48,9 +48,11 @@ class Rises:
     first       the first t with J(t+1) > J(t) (None if none)
     falls_over_two   J(t+2) < J(t) for every t: a rise is always undone by the next step
     end_above_best   J(last) - min J: how far the last cost sits above the lowest reached
+    end_above_start  J(last) - J(0): above 0, the run ended higher than it started
     smallest_change  the closest call of the comparisons above: the smallest |J(t+1) - J(t)|,
-                     |J(t+2) - J(t)| and |J(last) - min of the earlier J|; the counts and the
-                     verdict hold on any machine when it is far above rounding (1e-12 J, say)
+                     |J(t+2) - J(t)|, |J(last) - min of the earlier J| and |J(last) - J(0)|;
+                     the counts and the verdict hold on any machine when it is far above
+                     rounding (1e-12 J, say)
     """
 
     count: int
@@ -60,15 +62,26 @@ class Rises:
     falls_over_two: bool
     end_above_best: float
     smallest_change: float = np.nan
+    end_above_start: float = np.nan
 
     @property
     def verdict(self) -> str:
-        """The rule the course reads a batch-GD curve with (claim C1)."""
+        """The rule the course reads a batch-GD curve with (claim C1), naming what was seen:
+
+        falls on every iteration; else ends above its start (the trend rises); else ends at
+        its lowest, falling over every two iterations (a clean two-step oscillation) or not;
+        else it does not settle: it rises and falls and ends above its lowest cost.
+        """
         if self.count == 0:
             return "falls on every iteration"
-        if self.falls_over_two and self.end_above_best == 0:
-            return "rises on some iterations, yet falls over every two: oscillates, still descends"
-        return "the trend rises: learning rate too large (or a bug)"
+        if self.end_above_start > 0:
+            return "the trend rises: ends above its start (learning rate too large, or a bug)"
+        if self.end_above_best == 0:
+            if self.falls_over_two:
+                return ("rises on some iterations, yet falls over every two: oscillates, "
+                        "still descends")
+            return "rises on some iterations, yet ends at its lowest"
+        return "does not settle: ends above its lowest cost (learning rate too large, or a bug)"
 
 
 def cost_rises(costs) -> Rises:
@@ -90,7 +103,8 @@ def cost_rises(costs) -> Rises:
         falls_over_two=bool(np.all(J[2:] < J[:-2])),
         end_above_best=float(J[-1] - J.min()),
         smallest_change=float(min(np.abs(d).min(), np.abs(J[2:] - J[:-2]).min(initial=np.inf),
-                                  abs(J[-1] - J[:-1].min()))),
+                                  abs(J[-1] - J[:-1].min()), abs(J[-1] - J[0]))),
+        end_above_start=float(J[-1] - J[0]),
     )
 
 

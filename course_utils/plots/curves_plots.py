@@ -1,11 +1,12 @@
-"""The figure of notebook 02's cost changes: J(t) - J(t-1) with the rises marked
-(measure/curves.py finds them). matplotlib's pyplot is imported inside the function.
+"""Notebook 02's figures of cost curves: the cost changes J(t) - J(t-1) with the rises marked
+(measure/curves.py finds them), and the lecture's picture, the cost of each mini-batch for
+several batch sizes side by side. matplotlib's pyplot is imported inside the functions.
 """
 
 import numpy as np
 
 from ..measure.curves import cost_rises
-from .plotting import OTHER, legend
+from .plotting import OTHER, X_AXES, decimate, legend, method_label, method_style
 
 
 def plot_cost_changes(costs, ax=None, label=None, color=None, ls="-", marker="o"):
@@ -32,3 +33,55 @@ def plot_cost_changes(costs, ax=None, label=None, color=None, ls="-", marker="o"
     ax.set_ylabel("change of cost J(t) - J(t-1) (no unit)")
     legend(ax)
     return ax
+
+
+def plot_each_minibatch_cost(histories, axes=None, title=None):
+    """The lecture's picture (§2.2) from real runs: one panel per run, on one shared y-axis,
+    with the cost of each mini-batch as it was used (light grey: J{t} on the mini-batch just
+    before its update) and the epoch average over it (the method's colour, line style and
+    marker). x: epochs, examples seen / m, so that every panel spans the same passes over the
+    data whatever the number of updates. Long runs (SGD) are drawn through `decimate`, which
+    keeps the noise's envelope.
+
+    histories: a non-empty list of History (e.g. b = m, 64 and 1, trained on the same data).
+    axes: as many Axes as histories, sharing their y-axis, or None for a new row of panels.
+    Returns the Axes; never calls plt.show().
+    """
+    import matplotlib.pyplot as plt
+
+    histories = list(histories)
+    if not histories or not all(hasattr(h, "step_cost") and len(h.step_cost) for h in histories):
+        raise ValueError("histories must be a non-empty list of training histories with at "
+                         f"least one recorded step each, got {len(histories)} item(s)")
+    if axes is None:
+        _, axes = plt.subplots(1, len(histories), figsize=(4.2 * len(histories), 3.8),
+                               layout="constrained", sharey=True)
+    axes = list(np.atleast_1d(axes))
+    if len(axes) != len(histories):
+        raise ValueError(f"axes must hold one Axes per history ({len(histories)}), "
+                         f"got {len(axes)}")
+    for ax, h in zip(axes, histories):
+        after = np.asarray(h.step_examples, dtype=np.float64)  # examples seen after step t
+        before = np.concatenate([[0.0], after[:-1]])            # ... and before it
+        # each cost at the middle of the examples it was measured on: J{t} at its mini-batch,
+        # the epoch average at its epoch (for batch GD, one and the same point)
+        ax.plot(*decimate((before + after) / 2 / h.m, h.step_cost), color=OTHER["light grey"],
+                lw=0.7, label="cost of each mini-batch")
+        middles = np.arange(len(h.epoch_cost)) + 0.5
+        name = method_label(h.batch_size, h.m)
+        ax.plot(middles, h.epoch_cost, **method_style(h.batch_size, h.m), lw=2,
+                label=f"epoch average, {name.split(' (')[0]}")
+        ax.set(xlabel=X_AXES["epochs"][0], ylabel="cost J{t} of the mini-batch (no unit)",
+               xlim=(0, max(len(h.epoch_cost), after[-1] / h.m)))
+        same = " (each is its epoch's average)" if h.batch_size == h.m else ""
+        ax.set_title(f"{name}\n{len(h.step_cost):,} updates{same}")
+    handles = {}
+    for ax in axes:  # one legend below the panels, each entry once
+        for line in ax.get_lines():
+            handles.setdefault(line.get_label(), line)
+    fig = axes[0].figure
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center",
+               ncols=len(handles), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return axes
