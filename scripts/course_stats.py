@@ -10,10 +10,11 @@ What counts, per notebook (notebooks/NN_*.ipynb):
 - prose: words of markdown outside folded `<details>` blocks (folded words are counted apart,
   with the words of hidden markdown cells);
 - code: non-blank lines of code cells a learner sees, comments included. Hidden cells are not
-  counted at all (neither their lines nor their figures nor their guards): a cell whose
-  metadata has `jupyter.source_hidden` (JupyterLab folds it) or the tag `remove-cell` (the
-  website drops it), the course's hidden check cells;
-- figures: image outputs of visible cells whose outputs are not hidden (`jupyter.outputs_hidden`);
+  counted (neither their lines nor their guards): a cell whose metadata has
+  `jupyter.source_hidden` (JupyterLab folds it) or the tag `remove-cell` (the website drops
+  it, outputs too: the course's hidden check cells);
+- figures: image outputs a learner sees: of every cell not tagged `remove-cell` whose outputs
+  are not hidden (`jupyter.outputs_hidden`), its code folded or not;
   exercises: visible cells with `### BEGIN SOLUTION`;
 - time: 150 words a minute, 10 s a code line, 1 min a figure and 5 min an exercise;
 - machinery: visible code lines holding `assert`, `robust(`, `NBVAL` or `nbval`, and visible
@@ -107,17 +108,20 @@ def stats_of_cells(cells: list[dict]) -> tuple[Part, Part]:
                 part.machinery += [f"cell {i} (markdown): {line.strip()}"
                                    for line in shown.splitlines() if PROSE_MACHINERY.search(line)]
             continue
-        if cell["cell_type"] != "code" or hidden:
+        if cell["cell_type"] != "code":
             continue
-        lines = [line for line in source.splitlines() if line.strip()]
-        part.code_lines += len(lines)
-        if "### BEGIN SOLUTION" in source:
-            part.exercises += 1
-        if not testing_level:
-            part.machinery += [f"cell {i}: {line.strip()}" for line in lines
-                               if MACHINERY.search(line)]
-        if cell.get("metadata", {}).get("jupyter", {}).get("outputs_hidden", False):
-            continue
+        if not hidden:
+            lines = [line for line in source.splitlines() if line.strip()]
+            part.code_lines += len(lines)
+            if "### BEGIN SOLUTION" in source:
+                part.exercises += 1
+            if not testing_level:
+                part.machinery += [f"cell {i}: {line.strip()}" for line in lines
+                                   if MACHINERY.search(line)]
+        metadata = cell.get("metadata", {})
+        if ("remove-cell" in metadata.get("tags", [])
+                or metadata.get("jupyter", {}).get("outputs_hidden", False)):
+            continue  # a figure counts wherever the learner sees it, folded code or not
         for out in cell.get("outputs", []):
             if any(k.startswith("image/") for k in out.get("data", {})):
                 part.figures += 1
