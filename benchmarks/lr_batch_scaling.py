@@ -9,13 +9,14 @@
    y = w*ᵀx, 400 updates from w = 0, rates a factor 2^(1/8) apart, 5 seeds (1 for b = m: no
    shuffling); the measured best rate (closest to w*, median over seeds) against Ma, Bassily
    & Belkin's optimal step size (`interpolation_step_size`: b / (β + (b − 1) λ_min) up to
-   b* = β / (λ_max − λ_min) + 1, 2b / (β + (b − 1)(λ_max + λ_min)) above), and against the
-   course's simpler one-direction bound b / (β + (b − 1) λ_max), b = 1, 2, 4, ..., 2048 and m.
+   b* = β / (λ_max − λ_min) + 1, 2b / (β + (b − 1)(λ_max + λ_min)) above), and against
+   the course's simpler one-direction bound b / (β + (b − 1) λ_max), b = 1, 2, ..., 2048, m.
 
 Training counts updates, not seconds: nothing here depends on the machine's speed but the run
 time. BLAS is pinned to one thread. Prints, last:
-best-lr slope b<=16: A; b>=1024: B; Ma-Bassily-Belkin rate vs measured best (least squares) ratio b>=64: C; b<=4: D
-where C and D are measured / predicted at the b farthest from 1 among b >= 64 and b <= 4.
+best-lr slope b<=16: A; b>=1024: B; Ma-Bassily-Belkin rate vs measured best (least squares)
+ratio b>=64: C; b<=4: D
+(one line), C and D the measured / predicted ratio farthest from 1 among b >= 64 and b <= 4.
 
     .venv/bin/python benchmarks/lr_batch_scaling.py
 """

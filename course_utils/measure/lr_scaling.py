@@ -174,16 +174,16 @@ def _validate_beta_lambda(beta, lambda_max) -> tuple:
 
 
 def interpolation_best_rate(beta: float, lambda_max: float, batch_size) -> float:
-    """The course's own simpler bound (not the paper's rule, which is
-    `interpolation_step_size`): η(b) = b / (β + (b − 1) λ_max), the learning rate that makes the guaranteed decrease
-    of E|w − w*|² in one step of mini-batch SGD largest, for least squares with an exact
+    """The course's own simpler bound (not the paper's rule, `interpolation_step_size`):
+    η(b) = b / (β + (b − 1) λ_max), the learning rate that makes the guaranteed decrease of
+    E|w − w*|² in one step of mini-batch SGD largest, for least squares with an exact
     solution w* (interpolation), the b examples drawn with replacement.
 
-    It bounds every direction by the sharpest one (|H e|² <= λ_max eᵀH e), so it saturates at
-    1 / λ_max, half the ceiling. Derivation (the course's, for its normalisation): one step multiplies
-    E|w − w*|² by at most 1 − η (2 − η c) λ_min with c = β / b + (1 − 1 / b) λ_max, which
-    is smallest at η = 1 / c. The same form as McCandlish et al.'s ε_opt, with
-    ε_max = 1 / λ_max and B_noise = β / λ_max − 1.
+    It bounds every direction by the sharpest one (|H e|² <= λ_max eᵀH e), so it saturates
+    at 1 / λ_max, half the ceiling. Derivation (the course's, for its normalisation): one
+    step multiplies E|w − w*|² by at most 1 − η (2 − η c) λ_min with c = β / b +
+    (1 − 1 / b) λ_max, which is smallest at η = 1 / c. The same form as McCandlish et al.'s
+    ε_opt, with ε_max = 1 / λ_max and B_noise = β / λ_max − 1.
     """
     beta, lambda_max = _validate_beta_lambda(beta, lambda_max)
     b = validate_positive_float("batch_size", batch_size)
@@ -198,8 +198,8 @@ def interpolation_step_size(beta: float, lambda_max: float, lambda_min: float,
     that interpolates (their quadratic case; they write m for b, λ₁ for λ_max and λ_k or λ_n
     for λ_min, the smallest non-zero eigenvalue of H):
 
-        η*(b) = b / (β + (b − 1) λ_min)                 for b <= b* = β / (λ_max − λ_min) + 1,
-        η*(b) = 2b / (β + (b − 1)(λ_max + λ_min))       above b*.
+        η*(b) = b / (β + (b − 1) λ_min)             for b <= b* = β / (λ_max − λ_min) + 1,
+        η*(b) = 2b / (β + (b − 1)(λ_max + λ_min))   above b*.
 
     It minimises their bound on the factor by which one step multiplies E|w − w*|² along
     the worst eigen-direction: 1 − 2ηλ + η² λ (β + (b − 1) λ) / b, whose largest value over
