@@ -95,6 +95,44 @@ def test_closed_form_regimes_and_critical_size():
     assert b_noise == pytest.approx(beta / lam - 1, rel=1e-6)
 
 
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), b=st.integers(1, 3), beta=st.floats(0.1, 10.0))
+def test_paper_rule_minimises_the_worst_direction(seed, b, beta):
+    """Ma, Bassily & Belkin's η*(b): with columns of equal length² β, one step multiplies
+    E|e|² along the eigenvector of λ by exactly 1 − 2ηλ + η²λ(β + (b − 1)λ)/b (enumerated
+    over every draw); the rule minimises the largest of these factors over the directions."""
+    X, _, beta, _ = equal_norm_problem(seed, beta=beta)
+    lam, vecs = np.linalg.eigh(X @ X.T / X.shape[1])
+    assume_full_rank = lam[0] > 1e-3 * lam[-1]
+    if not assume_full_rank:
+        return
+    rate = lrs.interpolation_step_size(beta, lam[-1], lam[0], b)
+
+    def worst(r):
+        return max(expected_step(X, v, b, r) for v in vecs.T)
+
+    grid = rate * np.linspace(0.8, 1.2, 41)
+    assert grid[np.argmin([worst(r) for r in grid])] == pytest.approx(rate)
+    assert worst(rate) < 1
+
+
+def test_paper_rule_regimes():
+    beta, lam, lam_min = 100.0, 4.0, 0.5
+    b_star = lrs.interpolation_critical_size(beta, lam, lam_min)
+    assert b_star == pytest.approx(100 / 3.5 + 1)
+    below, above = (lrs.interpolation_step_size(beta, lam, lam_min, b_star * f)
+                    for f in (1 - 1e-9, 1 + 1e-9))
+    assert below == pytest.approx(above, rel=1e-6)  # continuous at b*
+    assert lrs.interpolation_step_size(beta, lam, lam_min, 2) == pytest.approx(2 / 100.5)
+    assert lrs.interpolation_step_size(beta, lam, lam_min, 1e12) == pytest.approx(
+        2 / (lam + lam_min), rel=1e-6)  # saturates at GD's optimal constant step
+    assert lrs.interpolation_step_size(beta, lam, lam_min, 1) == pytest.approx(1 / beta)
+    # the course's one-direction bound is never larger
+    for b in (1, 4, 30, 100, 10_000):
+        assert lrs.interpolation_best_rate(beta, lam, b) <= \
+            lrs.interpolation_step_size(beta, lam, lam_min, b) * (1 + 1e-12)
+
+
 @pytest.mark.parametrize("call, exc, words", [
     (lambda: lrs.interpolation_best_rate(1.0, 2.0, 4), ValueError, ["lambda_max", "<= beta"]),
     (lambda: lrs.interpolation_best_rate(-1.0, 0.5, 4), ValueError, ["beta", "> 0", "-1.0"]),
@@ -102,6 +140,11 @@ def test_closed_form_regimes_and_critical_size():
     (lambda: lrs.interpolation_best_rate(2.0, 0.5, "4"), TypeError, ["batch_size", "'4'"]),
     (lambda: lrs.critical_batch_size(True, 0.5), TypeError, ["beta", "True"]),
     (lambda: lrs.critical_batch_size(2.0, math.nan), ValueError, ["lambda_max", "nan"]),
+    (lambda: lrs.interpolation_step_size(2.0, 0.5, 0.5, 4), ValueError,
+     ["lambda_min", "< lambda_max"]),
+    (lambda: lrs.interpolation_step_size(2.0, 0.5, -0.1, 4), ValueError, ["lambda_min", "-0.1"]),
+    (lambda: lrs.interpolation_step_size(2.0, 0.5, 0.1, 0), ValueError, ["batch_size"]),
+    (lambda: lrs.interpolation_critical_size(2.0, 3.0, 0.1), ValueError, ["lambda_max", "beta"]),
 ])
 def test_closed_form_refuses_bad_input_clearly(call, exc, words):
     with pytest.raises(exc) as err:

@@ -5,8 +5,9 @@
   with ties and bracketing kept; `loglog_slope` and `fit_rate_model` read it: the slope of
   log(rate) against log(b), and McCandlish et al.'s ε_opt(B) = ε_max / (1 + B_noise / B).
 * The exact case, least squares that can reach zero cost (interpolation, Ma, Bassily &
-  Belkin 2018): `least_squares_curvature` (β and λ), `interpolation_best_rate`,
-  `critical_batch_size`, and `least_squares_distances`, mini-batch SGD run for many rates
+  Belkin 2018): `least_squares_curvature` (β and λ), the paper's `interpolation_step_size`
+  and `interpolation_critical_size`, the course's simpler bound `interpolation_best_rate`
+  and its `critical_batch_size`, and `least_squares_distances`, mini-batch SGD run for many rates
   at once on the same mini-batches as `train.train` (tests check it against `train`).
 * Schedules: `LinearWarmup` (Goyal et al. 2017), `train_in_phases` and `noise_scale_g`
   (grow the batch instead of decaying the rate, Smith et al. 2018).
@@ -173,20 +174,64 @@ def _validate_beta_lambda(beta, lambda_max) -> tuple:
 
 
 def interpolation_best_rate(beta: float, lambda_max: float, batch_size) -> float:
-    """η*(b) = b / (β + (b − 1) λ_max): the learning rate that makes the guaranteed decrease
-    of E|w − w*|² in one step of mini-batch SGD largest, for least squares with an exact
+    """The course's own simpler bound (not the paper's rule, `interpolation_step_size`):
+    η(b) = b / (β + (b − 1) λ_max), the learning rate that makes the guaranteed decrease of
+    E|w − w*|² in one step of mini-batch SGD largest, for least squares with an exact
     solution w* (interpolation), the b examples drawn with replacement.
 
-    Derivation (the notebook's, for the course's normalisation): one step multiplies
-    E|w − w*|² by at most 1 − η (2 − η c) λ_min with c = β / b + (1 − 1 / b) λ_max, which
-    is smallest at η = 1 / c. The same form as McCandlish et al.'s ε_opt, with
-    ε_max = 1 / λ_max and B_noise = β / λ_max − 1.
+    It bounds every direction by the sharpest one (|H e|² <= λ_max eᵀH e), so it saturates
+    at 1 / λ_max, half the ceiling. Derivation (the course's, for its normalisation): one
+    step multiplies E|w − w*|² by at most 1 − η (2 − η c) λ_min with c = β / b +
+    (1 − 1 / b) λ_max, which is smallest at η = 1 / c. The same form as McCandlish et al.'s
+    ε_opt, with ε_max = 1 / λ_max and B_noise = β / λ_max − 1.
     """
     beta, lambda_max = _validate_beta_lambda(beta, lambda_max)
     b = validate_positive_float("batch_size", batch_size)
     if b < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
     return b / (beta + (b - 1) * lambda_max)
+
+
+def interpolation_step_size(beta: float, lambda_max: float, lambda_min: float,
+                            batch_size) -> float:
+    """Ma, Bassily & Belkin's (2018) optimal step size for mini-batch SGD on least squares
+    that interpolates (their quadratic case; they write m for b, λ₁ for λ_max and λ_k or λ_n
+    for λ_min, the smallest non-zero eigenvalue of H):
+
+        η*(b) = b / (β + (b − 1) λ_min)             for b <= b* = β / (λ_max − λ_min) + 1,
+        η*(b) = 2b / (β + (b − 1)(λ_max + λ_min))   above b*.
+
+    It minimises their bound on the factor by which one step multiplies E|w − w*|² along
+    the worst eigen-direction: 1 − 2ηλ + η² λ (β + (b − 1) λ) / b, whose largest value over
+    λ in [λ_min, λ_max] sits at one of the two ends. Below b* the optimum of the flattest
+    direction is still stable in the sharpest (≈ b / β: linear scaling); above, the two ends
+    balance, and the rate saturates at 2 / (λ_max + λ_min), gradient descent's classic
+    optimal constant step on a quadratic. The authors' EigenPro 2 code
+    (`_compute_opt_params`) uses the same rule with λ_min ≈ 0: b / β, then 2b / (β + (b − 1)
+    λ_max).
+    """
+    beta, lambda_max = _validate_beta_lambda(beta, lambda_max)
+    lambda_min = validate_real("lambda_min", lambda_min, low=0)
+    if lambda_min >= lambda_max:
+        raise ValueError(f"lambda_min must be < lambda_max, got lambda_min {lambda_min!r} >= "
+                         f"lambda_max {lambda_max!r}")
+    b = validate_positive_float("batch_size", batch_size)
+    if b < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
+    if b <= interpolation_critical_size(beta, lambda_max, lambda_min):
+        return b / (beta + (b - 1) * lambda_min)
+    return 2 * b / (beta + (b - 1) * (lambda_max + lambda_min))
+
+
+def interpolation_critical_size(beta: float, lambda_max: float, lambda_min: float = 0.0) -> float:
+    """Ma, Bassily & Belkin's critical mini-batch size b* = β / (λ_max − λ_min) + 1, where
+    `interpolation_step_size` changes regime (≈ β / λ_max + 1 when λ_min << λ_max)."""
+    beta, lambda_max = _validate_beta_lambda(beta, lambda_max)
+    lambda_min = validate_real("lambda_min", lambda_min, low=0)
+    if lambda_min >= lambda_max:
+        raise ValueError(f"lambda_min must be < lambda_max, got lambda_min {lambda_min!r} >= "
+                         f"lambda_max {lambda_max!r}")
+    return beta / (lambda_max - lambda_min) + 1
 
 
 def critical_batch_size(beta: float, lambda_max: float) -> float:
@@ -337,5 +382,6 @@ def train_in_phases(model, X, Y, phases, seed=0, evals_per_epoch: int = 4) -> Ph
 
 __all__ = ["LinearWarmup", "PhasedRun", "RateSweep", "best_rates",
            "critical_batch_size", "fit_rate_model", "interpolation_best_rate",
+           "interpolation_critical_size", "interpolation_step_size",
            "least_squares_curvature", "least_squares_distances",
            "loglog_slope", "noise_scale_g", "train_in_phases"]
