@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
-from course_utils.measure import timing  # noqa: E402
+from course_utils.measure import noise, timing  # noqa: E402
 from course_utils.plots import plotting  # noqa: E402
 from course_utils.ui import (  # noqa: E402
     explorers,
@@ -101,16 +101,16 @@ def test_log_axes_only_across_decades(monkeypatch):
 
 
 def test_relative_noise_edges():
-    assert reports.relative_noise(1, 100) == 1.0
-    assert reports.relative_noise(100, 100) == 0.0
-    assert reports.relative_noise(1, 1) == 0.0
-    assert reports.relative_noise(10, 100) == pytest.approx(90 / (10 * 99))
+    assert noise.relative_noise(1, 100) == 1.0
+    assert noise.relative_noise(100, 100) == 0.0
+    assert noise.relative_noise(1, 1) == 0.0
+    assert noise.relative_noise(10, 100) == pytest.approx(90 / (10 * 99))
     with pytest.raises(ValueError, match="101"):
-        reports.relative_noise(101, 100)
+        noise.relative_noise(101, 100)
     with pytest.raises(ValueError, match="batch_size must satisfy"):
-        reports.relative_noise(0, 100)
+        noise.relative_noise(0, 100)
     with pytest.raises(TypeError, match="m must be an integer"):
-        reports.relative_noise(1, 100.0)
+        noise.relative_noise(1, 100.0)
 
 
 def test_report_numbers(times):

@@ -15,7 +15,15 @@ current values).
 import ipywidgets as W
 import numpy as np
 
-from ..core.validate import validate_float_dtype, validate_int, validate_layer_dims, validate_real
+from ..core.validate import (
+    validate_float_dtype,
+    validate_instance,
+    validate_int,
+    validate_layer_dims,
+    validate_real,
+)
+from ..measure.noise import relative_noise
+from ..measure.timing import StepTimes
 from ..plots.plotting import OTHER, legend, plain_log_ticks, spans_decades
 from .lab_views import MemoryView
 from .live_figure import LiveFigure, holds_data
@@ -25,8 +33,6 @@ from .reports import (
     batch_size_report,
     format_batch_size_report,
     format_memory_report,
-    relative_noise,
-    validate_step_times,
 )
 from .widget_parts import Dashboard, kernel_hint, make_budget_input, make_size_input
 
@@ -40,7 +46,8 @@ class BatchSizeExplorer(LiveUpdate):
     """
 
     def __init__(self, step_times, m: int, value: int | None = None):
-        sizes = validate_step_times(step_times)
+        validate_instance("step_times", step_times, StepTimes)
+        sizes = step_times.validate()
         self.step_times, self.m = step_times, validate_int("m", m)
         if value is None:
             value = sizes[len(sizes) // 2]

@@ -15,13 +15,6 @@ from ..measure.timing import StepTimes
 from .parsing import format_bytes
 
 
-def validate_step_times(step_times) -> list[int]:
-    """The sizes of a timing.StepTimes as ints, after `StepTimes.validate` (its arrays may
-    have been replaced since it was made)."""
-    validate_instance("step_times", step_times, StepTimes)
-    return step_times.validate()
-
-
 def batch_size_report(batch_size: int, m: int, step_times) -> dict:
     """What a mini-batch size means on this machine, for a training set of m examples.
 
@@ -29,7 +22,8 @@ def batch_size_report(batch_size: int, m: int, step_times) -> dict:
     batch_size must be one of its sizes. batch_size > m is allowed (a timing at a size no
     epoch can use): its gradient noise is nan.
     """
-    sizes = validate_step_times(step_times)
+    validate_instance("step_times", step_times, StepTimes)
+    sizes = step_times.validate()  # its arrays may have been replaced since it was made
     m = validate_int("m", m)
     b = validate_int("batch_size", batch_size)
     if b not in sizes:
