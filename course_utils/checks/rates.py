@@ -13,7 +13,9 @@ def _rate_cases():
     rng = np.random.default_rng(6)
     X = rng.standard_normal((3, 8)) * np.array([[2.0], [0.5], [1.0]])
     X2 = rng.standard_normal((3, 8)) + np.array([[1.0], [0.0], [-0.5]])
-    return [(X, 1), (X, 2), (X2, 3), (X2, 8)]
+    # scales growing down the features: np.linalg.eigvals (unsorted) lists the largest last
+    X3 = rng.standard_normal((3, 8)) * np.array([[0.3], [1.0], [3.0]])
+    return [(X, 1), (X, 2), (X2, 3), (X2, 8), (X3, 2)]
 
 
 def _rate_slips(X, b):
@@ -34,6 +36,9 @@ def _rate_slips(X, b):
         "the denominator has (b − 1) λ_max, not b λ_max": b / (beta + b * lam),
         "eigvalsh sorts the eigenvalues in increasing order: λ_max is the last one, [-1]":
             b / (beta + (b - 1) * float(eig[0])),
+        "np.linalg.eigvals does not sort its eigenvalues: take the largest (eigvalsh sorts "
+        "them in increasing order: [-1])":
+            b / (beta + (b - 1) * float(np.real(np.linalg.eigvals(X @ X.T / m)[0]))),
         "β is one example's |x_i|², the largest, not the sum over all of X":
             b / (np.sum(X * X) + (b - 1) * lam),
         "λ_max is the largest singular value of X squared, over m: square the singular value":
@@ -67,7 +72,7 @@ def least_squares_rate(fn):
         got.append(float(r))
         want.append(lr_scaling.interpolation_best_rate(beta, lam, b))
     if all(_close(g, w) for g, w in zip(got, want)):
-        return ("4 cases (b = 1, 2, 3 and b = m = 8) on made-up sets whose features have "
+        return ("5 cases (b = 1, 2, 3 and b = m = 8) on made-up sets whose features have "
                 "different scales: equal to cu.lr_scaling.interpolation_best_rate; X untouched.",
                 ["b:        " + "  ".join(f"{b:>9}" for _, b in _rate_cases()),
                  "yours:    " + "  ".join(f"{g:9.6f}" for g in got),
