@@ -122,8 +122,14 @@ def accumulate(fn):
                         f"{first_backward} micro-batches' activations were in memory together: "
                         "do one micro-batch at a time, forward then backward. " + case)
         if len(seen) < 10:
-            raise Wrong(f"your micro-batches hold {len(seen)} of the 10 examples: keep the "
-                        f"smaller last micro-batch. {case}")
+            sizes = [len(ids) for ids in forwards]
+            full = [min(micro, 10 - k) for k in range(0, 10, micro)]
+            if len(sizes) == len(full) and all(s == f - 1 for s, f in zip(sizes, full)):
+                raise Wrong(f"your micro-batches have sizes {sizes}, one example short each: "
+                            f"the slice k:k + micro_batch_size already stops before its end "
+                            f"(no - 1). {case}")
+            raise Wrong(f"your micro-batches hold {len(seen)} of the 10 examples (sizes "
+                        f"{sizes}; expected {full}): keep the smaller last micro-batch. {case}")
         bad = [n for n, g in got.items() if np.asarray(g).dtype != np.dtype(dtype)]
         if bad:
             raise Wrong(f"your {bad[0]} is {np.asarray(got[bad[0]]).dtype}, the model's dtype "
