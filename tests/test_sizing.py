@@ -135,6 +135,14 @@ def test_power_of_two_summary_separates_alignment_from_powers_of_two():
     text = timing.power_of_two_summary([row(64, "power of 2 faster"), row(128, "tie")],
                                        [row(64, "power of 2 faster"), row(128, "tie")])
     assert "p = 64:" in text and "power-of-two effect" in text
+    full = [{"group": (p - 1, p, p + 1), "power": p, "verdict": "tie", "detectable_pct": 9.0,
+             "advantage_pct": a} for p, a in ((64, 0.6), (128, 8.3), (256, 1.0))]
+    aligned = [dict(r, group=(r["power"] - 16, r["power"], r["power"] + 16), advantage_pct=-a)
+               for r, a in zip(full, (1.0, -2.0, 3.0))]
+    text = timing.power_of_two_summary(full, aligned)
+    assert "no effect detectable" in text  # per group: all ties
+    assert ("pooled over the groups: against p ± 1, 3 of 3 advantages positive (+0.6 % to "
+            "+8.3 %; chance by coin flips 12%) and against p ± 16, 1 of 3") in text
 
 
 def test_format_effect_and_count_verdicts():

@@ -334,6 +334,10 @@ def test_sweep_figures_follow_the_convention():
         assert not plotting.convention_problems(ax)
     labels = [t.get_text() for t in ax_t.get_legend().get_texts()]
     assert "crossover bracket" in labels and "the rule's m = 400" in labels
+    _, ax_only = plt.subplots()
+    assert sweep_plots.plot_comparisons(comparisons, axes=ax_only, rule_m=400) is ax_only
+    assert not plotting.convention_problems(ax_only) and len(plt.gcf().axes) == 1
+    assert ax_only.get_ylabel() == "time to the target (ms)"  # the time panel, alone
     results = [sweep.TargetResult(b, 0.1, True, u, u * b, 1e-3 * u) for b, u in
                ((1, 1000), (4, 260), (16, 80), (64, 40), (256, 35))]
     ax = sweep_plots.plot_targets(results, "updates", fit=(30, 40))

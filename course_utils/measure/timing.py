@@ -324,10 +324,25 @@ def power_of_two_summary(odd_rows, aligned_rows) -> str:
 
     When no power of two is measurably faster, it says how large an effect could have been
     detected (2 x the noise of each odd group): a tie at a large noise is no evidence either way.
+    It ends with the pooled view (`pooled_advantage`) of each comparison: a small effect that
+    no group shows alone can still show in the signs of all groups together.
     """
     odd_rows, aligned_rows = list(odd_rows), list(aligned_rows)
     if not odd_rows:
         raise ValueError("odd_rows must hold at least one row of power_of_two_effect, got none")
+    parts = []
+    for rows in (odd_rows, aligned_rows):
+        if rows and "group" in rows[0] and "advantage_pct" in rows[0]:
+            q = pooled_advantage(rows)
+            d = abs(rows[0]["group"][0] - rows[0]["power"])
+            parts.append(f"against p ± {d}, {q['positive']} of {q['groups']} advantages positive "
+                         f"({q['low_pct']:+.1f} % to {q['high_pct']:+.1f} %; chance by coin "
+                         f"flips {q['sign_p']:.0%})")
+    pooled = "; pooled over the groups: " + " and ".join(parts) if parts else ""
+    return _per_group_summary(odd_rows, aligned_rows) + pooled
+
+
+def _per_group_summary(odd_rows, aligned_rows) -> str:
     aligned = {r["power"]: r for r in aligned_rows}
     faster = [r for r in odd_rows if r["verdict"] == "power of 2 faster"]
     if not faster:
