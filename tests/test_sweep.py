@@ -350,7 +350,7 @@ def test_sweep_figures_follow_the_convention():
     missed = results[:-1] + [sweep.TargetResult(512, float("nan"), False, -1, -1, float("nan"))]
     with pytest.raises(ValueError, match=r"batch sizes \[512\] did not"):  # no -1 on a log axis
         sweep_plots.plot_targets(missed)
-    with pytest.raises(ValueError, match=r"fit\[1\] \(B_noise\)"):
+    with pytest.raises(ValueError, match=r"fit\[1\] \(B_crit\)"):
         sweep_plots.plot_targets(results, fit=(30, -1))
     with pytest.raises(TypeError, match="comparisons"):
         sweep_plots.plot_comparisons([])

@@ -75,7 +75,7 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
 def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     """Updates (y="updates") or training seconds (y="seconds") to the target against the
     batch size, from time_to_target results (log-log). Each point has its method's marker:
-    SGD (b = 1), mini-batch GD, batch GD (the largest size, b = m). fit: (S_min, B_noise)
+    SGD (b = 1), mini-batch GD, batch GD (the largest size, b = m). fit: (S_min, B_crit)
     from fit_steps_model, drawn with the line of perfect scaling (y="updates" only).
     results: TargetResults that each reached the target (leave the others out), sizes
     increasing. legend_kw go to plotting.legend. Returns the Axes.
@@ -93,21 +93,21 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     validate_sizes("the results' batch sizes", [r.batch_size for r in results], increasing=True)
     if fit is not None:
         if len(fit) != 2:
-            raise ValueError(f"fit must be (S_min, B_noise), got {fit!r}")
+            raise ValueError(f"fit must be (S_min, B_crit), got {fit!r}")
         fit = tuple(validate_real(name, v, low=0, low_open=True)
-                    for name, v in zip(("fit[0] (S_min)", "fit[1] (B_noise)"), fit))
+                    for name, v in zip(("fit[0] (S_min)", "fit[1] (B_crit)"), fit))
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
     B = np.array([r.batch_size for r in results])
     m = int(B.max())
     v = np.array([r.updates if y == "updates" else r.seconds * 1e3 for r in results], float)
     if y == "updates" and fit is not None:
-        s_min, b_noise = fit
+        s_min, b_crit = fit
         Bf = np.geomspace(B.min(), B.max(), 100)
         ax.plot(B, v[0] * B[0] / B, "--", color=OTHER["black"], lw=1,
                 label=f"perfect scaling from b = {B[0]:,}")
-        ax.plot(Bf, s_min * (1 + b_noise / Bf), ":", color=OTHER["vermillion"],
-                label=f"fit S_min (1 + B_noise / b), B_noise = {b_noise:.0f}")
+        ax.plot(Bf, s_min * (1 + b_crit / Bf), ":", color=OTHER["vermillion"],
+                label=f"fit S_min (1 + B_crit / b), B_crit = {b_crit:.0f}")
     ax.plot(B, v, color=OTHER["grey"], lw=1)
     for b, value in zip(B, v):
         style = {k: s for k, s in method_style(b, m).items() if k != "ls"}
