@@ -355,8 +355,8 @@ def _per_group_summary(odd_rows, aligned_rows) -> str:
     names = ", ".join(f"{r['power']:,}" for r in faster)
     if not beyond:
         return (f"faster than odd neighbours at p = {names}, but not measurably faster than "
-                "neighbours that are multiples of 16: the gain looks like alignment, not a "
-                "power-of-two effect")
+                "neighbours that are multiples of 16: alignment explains it as well as a "
+                "power of two does")
     return ("faster than both odd and multiple-of-16 neighbours at p = "
             + ", ".join(f"{r['power']:,}" for r in beyond) + ": a power-of-two effect here")
 
