@@ -4,7 +4,9 @@
 2. powers of two against their odd neighbours (p-1, p, p+1 for p = 32 ... 4096, and
    1000/1024/1050) and against neighbours that are multiples of 16, 9 repeats each;
 3. time to a training cost of 1.70 on MNIST-1D (softmax regression), b = 1, 2, 4, ..., 4000,
-   the learning rate re-tuned per size, 3 repeats of the timing.
+   the learning rate re-tuned per size, 3 repeats of the timing;
+4. claim C7 at full size: batch GD against b = 64, 256, 1024 on the logistic teacher, m = 250
+   ... 64,000, to two targets, J* + 0.01 and J* + 0.001 (notebook 04 stops at m = 16,000).
 Writes benchmarks/results/batch_size_sweep_*.csv. BLAS is pinned to one thread.
 
     .venv/bin/python benchmarks/batch_size_sweep.py
@@ -82,10 +84,34 @@ def main():
     reached = [r for r in runs[0] if r.reached]  # a size that missed the target has no count
     s_min, b_noise = cu.sweep.fit_steps_model([r.batch_size for r in reached],
                                               [r.updates for r in reached])
-    print(f"steps model: S_min {s_min:.0f}, B_noise {b_noise:.0f}")
+    print(f"steps model: S_min {s_min:.0f}, B_crit {b_noise:.0f}")
     bt = runs[0][int(np.argmin(secs))].batch_size
+    # 4. C7 at full size, two targets
+    X_all, Y_all, _ = cu.data.make_teacher(64_000, n_x=20, seed=1)
+    ms = [250 * 2**k for k in range(9)]
+    c7 = {"J*+0.01": [], "J*+0.001": []}
+    for m_c7 in ms:
+        X7, Y7 = X_all[:, :m_c7], Y_all[:, :m_c7]
+        j_star = cu.sweep.min_logistic_cost(X7, Y7)
+        for name, tol in zip(c7, (0.01, 0.001)):
+            c7[name].append(cu.sweep.compare_with_batch_gd(
+                lambda: cu.models.LogisticRegression(20, seed=0), X7, Y7, [64, 256, 1024],
+                [0.03, 0.1, 0.3, 1, 3, 10, 30], j_star + tol, repeats=7, calls=3,
+                eval_examples=256, start=0.3))
+    write("batch_size_sweep_c7.csv",
+          ["target", "m", "batch_gd_ms", "best_minibatch", "best_minibatch_ms", "verdict"],
+          [(name, c.m, c.median[-1] * 1e3, c.runs[c.best_minibatch].batch_size,
+            c.median[c.best_minibatch] * 1e3, c.verdict) for name, cs in c7.items() for c in cs])
+    for name, cs in c7.items():
+        print(f"C7, target {name} (ms, median [middle rounds]):")
+        print("\n".join(map(cu.sweep.format_timing, cs)))
+    verdicts = {name: [c.verdict for c in cs] for name, cs in c7.items()}
+    print("C7:", cu.sweep.describe_targets(ms, verdicts))
+    brackets = "; ".join(f"{name} {cu.sweep.crossover(ms, v)}" for name, v in verdicts.items())
+    pool = cu.timing.pooled_advantage(rows_odd)
     print(f"peak examples/s {peak:,.0f} at b={b90} (90%); power-of-two effect {E:.1f}% vs noise "
-          f"{N:.1f}%; fastest-to-target b={bt}")
+          f"{N:.1f}% (pooled: {pool['positive']} of {pool['groups']} positive); "
+          f"fastest-to-target b={bt}; C7 crossover {brackets}")
 
 
 if __name__ == "__main__":

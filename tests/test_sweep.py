@@ -284,7 +284,8 @@ def test_describe_crossover_against_the_rule():
     text = sweep.describe_crossover(ms, [B, B, B, W, W])
     assert "between m = 1,000 (batch GD won there) and m = 2,000" in text
     assert "at m = 2,000, where the rule still says batch GD, mini-batch GD won" in text
-    assert "by less than one step of m" in text
+    assert "just below the rule's 2,000, by less than one step of m" in text
+    assert "too generous" not in text  # one step of m is not evidence against the rule
     assert "one step" not in sweep.describe_crossover(ms, [B, T, W, W, W])
     assert "too generous" in sweep.describe_crossover(ms, [B, T, W, W, W])
     assert "every m from 1,000 to 2,000" in sweep.describe_crossover(ms, [B, T, W, W, W])
@@ -295,6 +296,23 @@ def test_describe_crossover_against_the_rule():
     assert "between m = 1,000" in sweep.describe_crossover(ms, [B, W, T, W, W])
     assert "no crossover in this range" in sweep.describe_crossover(ms, [W, W, W, W, T])
     assert "won at every m measured" in sweep.describe_crossover(ms, [W] * 5)
+
+
+def test_describe_targets_places_the_rule_in_the_range_of_brackets():
+    ms = [250, 500, 1000, 2000, 4000, 8000]
+    W, B, T = "mini-batch", "batch GD", "tie"
+    text = sweep.describe_targets(ms, {"coarse": [B, B, B, W, W, W],
+                                       "tight": [B, B, B, T, T, W]})
+    assert "moved with the target (coarse: m = 1,000 to 2,000; tight: m = 4,000 to 8,000)" in text
+    assert "lies inside the range they span" in text
+    text = sweep.describe_targets(ms, {"a": [B, W, W, W, W, W], "b": [B, W, W, W, W, W]})
+    assert "same bracket for every target (a: m = 250 to 500; b: m = 250 to 500)" in text
+    assert "too generous to batch GD" in text
+    text = sweep.describe_targets(ms, {"a": [B, B, B, B, B, W], "b": [B, B, B, B, T, T]})
+    assert "b: none up to m = 8,000" in text and "too cautious" in text
+    assert "below m = 250" in sweep.describe_targets(ms, {"a": [W] * 6})
+    with pytest.raises(ValueError, match="verdicts_by_target"):
+        sweep.describe_targets(ms, {})
 
 
 def test_sweep_figures_follow_the_convention():
@@ -316,6 +334,10 @@ def test_sweep_figures_follow_the_convention():
         assert not plotting.convention_problems(ax)
     labels = [t.get_text() for t in ax_t.get_legend().get_texts()]
     assert "crossover bracket" in labels and "the rule's m = 400" in labels
+    _, ax_only = plt.subplots()
+    assert sweep_plots.plot_comparisons(comparisons, axes=ax_only, rule_m=400) is ax_only
+    assert not plotting.convention_problems(ax_only) and len(plt.gcf().axes) == 1
+    assert ax_only.get_ylabel() == "time to the target (ms)"  # the time panel, alone
     results = [sweep.TargetResult(b, 0.1, True, u, u * b, 1e-3 * u) for b, u in
                ((1, 1000), (4, 260), (16, 80), (64, 40), (256, 35))]
     ax = sweep_plots.plot_targets(results, "updates", fit=(30, 40))
@@ -328,7 +350,7 @@ def test_sweep_figures_follow_the_convention():
     missed = results[:-1] + [sweep.TargetResult(512, float("nan"), False, -1, -1, float("nan"))]
     with pytest.raises(ValueError, match=r"batch sizes \[512\] did not"):  # no -1 on a log axis
         sweep_plots.plot_targets(missed)
-    with pytest.raises(ValueError, match=r"fit\[1\] \(B_noise\)"):
+    with pytest.raises(ValueError, match=r"fit\[1\] \(B_crit\)"):
         sweep_plots.plot_targets(results, fit=(30, -1))
     with pytest.raises(TypeError, match="comparisons"):
         sweep_plots.plot_comparisons([])

@@ -12,7 +12,8 @@ concept each, each short enough to read in one sitting:
     `min_logistic_cost` (the lowest cost J*, to set a target "J* + tolerance").
 * `sweep_comparison`: claim C7, mini-batch GD against batch GD, timed.
     `compare_with_batch_gd` -> `Comparison` (its `verdict`), `replay_run`, `time_runs`,
-    `crossover` and `describe_crossover` (over several m), `format_runs`, `format_timing`.
+    `crossover` and `describe_crossover` (over several m), `describe_targets` (several
+    targets), `format_runs`, `format_timing`.
 Their figures, `plot_comparisons` and `plot_targets`, are in plots/sweep_plots.py.
 """
 
@@ -22,6 +23,7 @@ from .sweep_comparison import (
     compare_with_batch_gd,
     crossover,
     describe_crossover,
+    describe_targets,
     format_runs,
     format_timing,
     replay_run,
@@ -40,7 +42,8 @@ from .sweep_tuning import (
 
 __all__ = [
     "VERDICTS", "Comparison", "TargetResult", "compare_with_batch_gd", "crossover",
-    "describe_crossover", "fit_steps_model", "format_runs", "format_timing", "format_tried",
+    "describe_crossover", "describe_targets", "fit_steps_model", "format_runs", "format_timing",
+    "format_tried",
     "min_logistic_cost", "replay_run", "scaling_regimes",
     "time_runs", "time_to_target", "fewest_updates_rate", "walk_learning_rates",
 ]

@@ -6,10 +6,12 @@ Part of `sweep` (notebooks call these as cu.sweep.<name>; see sweep.py for the w
 set, then times each tuned run again, `repeats` rounds, interleaved (`time_runs`; each
 repeat replays the run with `replay_run`), and `Comparison.verdict` says which is faster.
 Over several m, `crossover` brackets the m from which mini-batch GD wins at every larger m,
-and `describe_crossover` sets it against the rule's m. `format_runs` and `format_timing`
+and `describe_crossover` sets it against the rule's m (`describe_targets`: over several
+targets). `format_runs` and `format_timing`
 are the lines notebook 04 prints.
 """
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -281,12 +283,49 @@ def describe_crossover(ms, verdicts, rule_m: int = 2000) -> str:
             f"({there[verdicts[ms.index(low)]]}) and m = {high:,}: mini-batch GD won at every "
             f"m from {high:,} to {ms[-1]:,}")
     if high <= rule_m:
-        lost = f"m = {high:,}" if high == rule_m else f"every m from {high:,} to {rule_m:,}"
-        closer = ", though by less than one step of m" if high == rule_m else ""
-        return text + (f"; at {lost}, where the rule still says batch GD, mini-batch GD won: "
-                       f"here the rule's {rule_m:,} is too generous to batch GD{closer}")
+        if high == rule_m:
+            return text + (f"; at m = {high:,}, where the rule still says batch GD, mini-batch "
+                           f"GD won: the crossover lies just below the rule's {rule_m:,}, by "
+                           "less than one step of m")
+        return text + (f"; at every m from {high:,} to {rule_m:,}, where the rule still says "
+                       f"batch GD, mini-batch GD won: here the rule's {rule_m:,} is too "
+                       "generous to batch GD")
     if low >= rule_m:
         return text + (f"; batch GD stayed competitive up to m = {low:,}, past the rule's "
                        f"{rule_m:,}: here the rule is too cautious")
     return text + (f"; the rule's {rule_m:,} lies strictly inside this bracket: the run agrees "
                    "with it, to within one step of m")
+
+
+def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
+    """One verdict on the rule "m <= rule_m: use batch GD" from runs to several targets.
+
+    verdicts_by_target: {name of the target: one Comparison.verdict per m}. Each target gets
+    its `crossover` bracket; the verdict says whether the brackets agree and where rule_m
+    lies against the range they span together (the crossover moves with the target).
+    """
+    rule_m = validate_int("rule_m", rule_m)
+    if not verdicts_by_target:
+        raise ValueError("verdicts_by_target must hold at least one target, got none")
+    ms = [int(m) for m in validate_sizes("ms", ms, increasing=True)]
+    brackets = {name: crossover(ms, v) for name, v in verdicts_by_target.items()}
+
+    def shown(low, high):
+        if high is None:
+            return f"none up to m = {low:,}"
+        return f"below m = {high:,}" if low is None else f"m = {low:,} to {high:,}"
+
+    parts = "; ".join(f"{name}: {shown(*b)}" for name, b in brackets.items())
+    lows = [0 if low is None else low for low, _ in brackets.values()]
+    highs = [math.inf if high is None else high for _, high in brackets.values()]
+    same = len(set(brackets.values())) == 1
+    head = (f"the crossover fell in the same bracket for every target ({parts})" if same else
+            f"the crossover moved with the target ({parts})")
+    if max(highs) <= rule_m:
+        return head + (f": mini-batch GD already won at or below the rule's {rule_m:,} for "
+                       "every target; the rule is too generous to batch GD here")
+    if min(lows) >= rule_m:
+        return head + (f": batch GD stayed competitive up to the rule's {rule_m:,} or beyond "
+                       "for every target; the rule is too cautious here")
+    return head + (f": the rule's {rule_m:,} lies inside the range they span, so on this run it "
+                   "is a fair first guess, and the target decides where the crossover falls")

@@ -209,6 +209,10 @@ def _log_residuals(log_B_noise, B: np.ndarray, log_S: np.ndarray) -> tuple:
 def fit_steps_model(batch_sizes, updates) -> tuple[float, float]:
     """Fit S = S_min (1 + B_noise / B) to measured updates; returns (S_min, B_noise).
 
+    McCandlish et al. (2018, arXiv:1812.06162) write the model with B_noise; fitted to the
+    updates to one target, the B it returns is their critical batch size B_crit, the knee
+    where S = 2 S_min (a size twice as large still cuts the updates by a third).
+
     batch_sizes: B, numbers > 0, at least two different ones; updates: S, those measured at
     each, numbers > 0. A size whose target was not reached (updates -1, None, inf or nan)
     says nothing about S(B) and is refused, by index: leave it out before fitting.

@@ -18,7 +18,9 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
     the examples each processed to reach the target (batch GD, and the mini-batch size
     needing the fewest).
     comparisons: Comparisons in increasing order of m, each with at least 3 rounds.
-    rule_m: draw the rule's m (e.g. 2000). legend_kw go to plotting.legend. Returns the Axes.
+    axes: two Axes (time, examples), or one Axes: the time panel only.
+    rule_m: draw the rule's m (e.g. 2000). legend_kw go to plotting.legend. Returns the Axes
+    (a pair, or the one given).
     """
     import matplotlib.pyplot as plt  # here, not at the top: sweeps never need matplotlib
 
@@ -29,9 +31,10 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
         rule_m = validate_int("rule_m", rule_m)
     ms = [c.m for c in comparisons]
     low, high = crossover(ms, [c.verdict for c in comparisons])  # checks ms and the rounds
+    single = axes is not None and hasattr(axes, "plot")  # one Axes: the time panel only
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(13, 5), layout="constrained")
-    ax_t, ax_e = axes
+    ax_t, ax_e = (axes, None) if single else axes
     batch, mini = method_style(2, 2), method_style(2, 4)  # b = m, and 1 < b < m
     sizes = sorted({r.batch_size for c in comparisons for r in c.runs[:-1]})
     drawn_ms = []  # the times drawn (ms), for the ticks
@@ -43,16 +46,18 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
         lo, hi = np.array([c.spread[:, pick(c)] for c in comparisons]).T * 1e3
         ax_t.errorbar(ms, med, yerr=[med - lo, hi - med], capsize=3, label=label, **style)
         drawn_ms.extend([lo, hi])
-    ax_e.plot(ms, [c.runs[-1].examples for c in comparisons], label="batch GD (b = m)", **batch)
-    ax_e.plot(ms, [min(r.examples for r in c.runs[:-1]) for c in comparisons],
-              label="mini-batch, the size needing the fewest", **mini)
+    if not single:
+        ax_e.plot(ms, [c.runs[-1].examples for c in comparisons], label="batch GD (b = m)",
+                  **batch)
+        ax_e.plot(ms, [min(r.examples for r in c.runs[:-1]) for c in comparisons],
+                  label="mini-batch, the size needing the fewest", **mini)
     if low is not None and high is not None:
         ax_t.axvspan(low, high, color=OTHER["light grey"], label="crossover bracket")
     ticks = ms[::2]
     y_values = (np.concatenate(drawn_ms),
                 [c.runs[-1].examples for c in comparisons]
                 + [min(r.examples for r in c.runs[:-1]) for c in comparisons])
-    for ax, values in zip(axes, y_values):
+    for ax, values in zip([ax_t] if single else axes, y_values):
         if rule_m is not None:
             ax.axvline(rule_m, color=OTHER["orange"], ls="-.", label=f"the rule's m = {rule_m:,}")
         ax.set(xscale="log", yscale="log", xlabel="training set size m (examples)")
@@ -61,6 +66,8 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
         log_ticks(ax.yaxis, np.ravel(values))
         legend(ax, **legend_kw)
     ax_t.set(ylabel="time to the target (ms)")
+    if single:
+        return ax_t
     ax_e.set(ylabel="examples processed to the target (examples)")
     return ax_t, ax_e
 
@@ -68,7 +75,7 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
 def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     """Updates (y="updates") or training seconds (y="seconds") to the target against the
     batch size, from time_to_target results (log-log). Each point has its method's marker:
-    SGD (b = 1), mini-batch GD, batch GD (the largest size, b = m). fit: (S_min, B_noise)
+    SGD (b = 1), mini-batch GD, batch GD (the largest size, b = m). fit: (S_min, B_crit)
     from fit_steps_model, drawn with the line of perfect scaling (y="updates" only).
     results: TargetResults that each reached the target (leave the others out), sizes
     increasing. legend_kw go to plotting.legend. Returns the Axes.
@@ -86,21 +93,21 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     validate_sizes("the results' batch sizes", [r.batch_size for r in results], increasing=True)
     if fit is not None:
         if len(fit) != 2:
-            raise ValueError(f"fit must be (S_min, B_noise), got {fit!r}")
+            raise ValueError(f"fit must be (S_min, B_crit), got {fit!r}")
         fit = tuple(validate_real(name, v, low=0, low_open=True)
-                    for name, v in zip(("fit[0] (S_min)", "fit[1] (B_noise)"), fit))
+                    for name, v in zip(("fit[0] (S_min)", "fit[1] (B_crit)"), fit))
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
     B = np.array([r.batch_size for r in results])
     m = int(B.max())
     v = np.array([r.updates if y == "updates" else r.seconds * 1e3 for r in results], float)
     if y == "updates" and fit is not None:
-        s_min, b_noise = fit
+        s_min, b_crit = fit
         Bf = np.geomspace(B.min(), B.max(), 100)
         ax.plot(B, v[0] * B[0] / B, "--", color=OTHER["black"], lw=1,
                 label=f"perfect scaling from b = {B[0]:,}")
-        ax.plot(Bf, s_min * (1 + b_noise / Bf), ":", color=OTHER["vermillion"],
-                label=f"fit S_min (1 + B_noise / b), B_noise = {b_noise:.0f}")
+        ax.plot(Bf, s_min * (1 + b_crit / Bf), ":", color=OTHER["vermillion"],
+                label=f"fit S_min (1 + B_crit / b), B_crit = {b_crit:.0f}")
     ax.plot(B, v, color=OTHER["grey"], lw=1)
     for b, value in zip(B, v):
         style = {k: s for k, s in method_style(b, m).items() if k != "ls"}
