@@ -84,8 +84,9 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None):
         if top is not None:
             x_mid, y = decimate((before + after) / 2 / h.m, h.step_cost)
             above = y > top
-            ax.plot(x_mid[above], np.full(above.sum(), top), "^", ms=3, clip_on=False,
-                    color=OTHER["grey"], label=f"cut off: cost above {top:g}")
+            mark, = ax.plot(x_mid[above], np.full(above.sum(), top), "^", ms=3, clip_on=False,
+                            color=OTHER["grey"], label=f"cut off: cost above {top:g}")
+            mark.set_in_layout(False)  # on the top edge: not a reason to shrink the panel
             n_above = int(np.sum(np.asarray(h.step_cost) > top))
             cut = f", {n_above:,} above {top:g} (cut off)" if n_above else ""
             ax.set_ylim(0, top)
@@ -97,7 +98,7 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None):
                 handles.setdefault(line.get_label(), line)
     fig = axes[0].figure
     fig.legend(list(handles.values()), list(handles), loc="outside lower center",
-               ncols=len(handles), fontsize=8)
+               ncols=min(len(handles), 3), fontsize=8)
     if title:
         fig.suptitle(title)
     return axes
