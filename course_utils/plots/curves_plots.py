@@ -5,8 +5,8 @@ several batch sizes side by side. matplotlib's pyplot is imported inside the fun
 
 import numpy as np
 
-from ..measure.curves import cost_rises
 from ..core.validate import validate_real
+from ..measure.curves import cost_rises
 from .plotting import OTHER, X_AXES, decimate, legend, method_label, method_style
 
 
