@@ -24,7 +24,7 @@ def regression():
 
 def test_cost_rises_counts_and_sizes():
     r = curves.cost_rises([5.0, 4.0, 4.5, 3.0, 3.2, 2.0])
-    assert r.count == 2 and r.first == 1
+    assert r.count == 2 and r.first == 2   # J(2) = 4.5 > J(1) = 4.0: iteration 2
     assert r.largest == pytest.approx(0.5) and r.total == pytest.approx(0.7)
     assert r.falls_over_two and r.end_above_best == 0
     assert "oscillates, still descends" in r.verdict
@@ -70,7 +70,9 @@ def test_cost_rises_counts_every_rise(costs):
     r = curves.cost_rises(costs)
     d = np.diff(costs)
     assert r.count == int(np.sum(d > 0)) and r.total == pytest.approx(d[d > 0].sum())
-    assert r.first == (int(np.flatnonzero(d > 0)[0]) if r.count else None)
+    assert r.first == (int(np.flatnonzero(d > 0)[0]) + 1 if r.count else None)
+    if r.count:
+        assert costs[r.first] > costs[r.first - 1]
     assert r.end_above_best == costs[-1] - min(costs) >= 0
     assert r.end_above_start == costs[-1] - costs[0]
     assert ("trend rises" in r.verdict) == (r.count > 0 and costs[-1] > costs[0])
@@ -84,6 +86,8 @@ def test_plot_cost_changes_marks_the_rises_and_meets_the_convention():
     change, rises = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
     np.testing.assert_allclose(change.get_ydata(), [-1.0, 0.5, -1.5, 0.2, -1.2])
     np.testing.assert_array_equal(rises.get_xdata(), [2, 4])  # J(2) > J(1), J(4) > J(3)
+    # the figure's first marked rise is the t that cost_rises reports as the first
+    assert rises.get_xdata()[0] == curves.cost_rises([5.0, 4.0, 4.5, 3.0, 3.2, 2.0]).first
     assert rises.get_label() == "rate 2: a rise"
     assert plotting.convention_problems(ax) == []
     plt.close(fig)
@@ -293,6 +297,19 @@ def test_plot_each_minibatch_cost_draws_the_lectures_picture():
     assert legend_texts == ["cost of each mini-batch", "epoch average, batch GD",
                             "epoch average, mini-batch GD", "epoch average, SGD"]
     plt.close(axes[0].figure)
+    # top: the shared y-axis ends there; every cost above it is counted in the title and
+    # marked at the top edge
+    axes = curves_plots.plot_each_minibatch_cost(runs, top=0.5)
+    for ax, h in zip(axes, runs):
+        n_above = int(np.sum(np.asarray(h.step_cost) > 0.5))
+        assert ax.get_ylim() == (0, 0.5)
+        assert (f"{n_above:,} above 0.5 (cut off)" in ax.get_title()) == (n_above > 0)
+        marks = [line for line in ax.get_lines() if line.get_label().startswith("cut off")]
+        assert len(marks[0].get_xdata()) == n_above and set(marks[0].get_ydata()) <= {0.5}
+    assert any(np.sum(np.asarray(h.step_cost) > 0.5) for h in runs)  # the test cuts some off
+    plt.close(axes[0].figure)
+    with pytest.raises(ValueError, match="top"):
+        curves_plots.plot_each_minibatch_cost(runs, top=0)
     with pytest.raises(ValueError, match="histories"):
         curves_plots.plot_each_minibatch_cost([])
     with pytest.raises(ValueError, match="one Axes per history"):

@@ -59,6 +59,9 @@ def test_minibatch_cost_plot_has_both_curves(runs):
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[:2] == ["cost of each mini-batch", "epoch average"] and "EWMA" in labels[2]
     np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), runs[16].step_cost)
+    per_epoch = -(-runs[16].m // 16)  # each epoch average at the middle of its epoch's updates
+    middles = np.arange(len(runs[16].epoch_cost)) * per_epoch + (per_epoch + 1) / 2
+    np.testing.assert_allclose(ax.get_lines()[1].get_xdata(), middles)
     plt.close("all")
 
 

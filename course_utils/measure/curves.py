@@ -45,7 +45,8 @@ class Rises:
     count       iterations t with J(t+1) > J(t)
     largest     the largest single rise J(t+1) - J(t) (0 if none)
     total       the sum of all rises
-    first       the first t with J(t+1) > J(t) (None if none)
+    first       the first iteration t whose cost rose, J(t) > J(t-1) (None if none): the t
+                of the first rise marked by plot_cost_changes
     falls_over_two   J(t+2) < J(t) for every t: a rise is always undone by the next step
     end_above_best   J(last) - min J: how far the last cost sits above the lowest reached
     end_above_start  J(last) - J(0): above 0, the run ended higher than it started
@@ -99,7 +100,7 @@ def cost_rises(costs) -> Rises:
         count=int(up.sum()),
         largest=float(d.max()) if up.any() else 0.0,
         total=float(d[up].sum()),
-        first=int(np.argmax(up)) if up.any() else None,
+        first=int(np.argmax(up)) + 1 if up.any() else None,  # d[t-1] = J(t) - J(t-1)
         falls_over_two=bool(np.all(J[2:] < J[:-2])),
         end_above_best=float(J[-1] - J.min()),
         smallest_change=float(min(np.abs(d).min(), np.abs(J[2:] - J[:-2]).min(initial=np.inf),

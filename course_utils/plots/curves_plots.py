@@ -5,6 +5,7 @@ several batch sizes side by side. matplotlib's pyplot is imported inside the fun
 
 import numpy as np
 
+from ..core.validate import validate_real
 from ..measure.curves import cost_rises
 from .plotting import OTHER, X_AXES, decimate, legend, method_label, method_style
 
@@ -35,7 +36,7 @@ def plot_cost_changes(costs, ax=None, label=None, color=None, ls="-", marker="o"
     return ax
 
 
-def plot_each_minibatch_cost(histories, axes=None, title=None):
+def plot_each_minibatch_cost(histories, axes=None, title=None, top=None):
     """The lecture's picture (§2.2) from real runs: one panel per run, on one shared y-axis,
     with the cost of each mini-batch as it was used (light grey: J{t} on the mini-batch just
     before its update) and the epoch average over it (the method's colour, line style and
@@ -45,11 +46,16 @@ def plot_each_minibatch_cost(histories, axes=None, title=None):
 
     histories: a non-empty list of History (e.g. b = m, 64 and 1, trained on the same data).
     axes: as many Axes as histories, sharing their y-axis, or None for a new row of panels.
+    top: None, or the top of the shared y-axis (from 0), so that a narrow band stays readable
+    beside SGD's spikes; a cost above it is cut off, marked by a small triangle at the top
+    edge, and each panel's title says how many were cut off.
     Returns the Axes; never calls plt.show().
     """
     import matplotlib.pyplot as plt
 
     histories = list(histories)
+    if top is not None:
+        top = validate_real("top", top, low=0, low_open=True)
     if not histories or not all(hasattr(h, "step_cost") and len(h.step_cost) for h in histories):
         raise ValueError("histories must be a non-empty list of training histories with at "
                          f"least one recorded step each, got {len(histories)} item(s)")
@@ -74,14 +80,25 @@ def plot_each_minibatch_cost(histories, axes=None, title=None):
         ax.set(xlabel=X_AXES["epochs"][0], ylabel="cost J{t} of the mini-batch (no unit)",
                xlim=(0, max(len(h.epoch_cost), after[-1] / h.m)))
         same = " (each is its epoch's average)" if h.batch_size == h.m else ""
-        ax.set_title(f"{name}\n{len(h.step_cost):,} updates{same}")
+        cut = ""
+        if top is not None:
+            x_mid, y = decimate((before + after) / 2 / h.m, h.step_cost)
+            above = y > top
+            mark, = ax.plot(x_mid[above], np.full(above.sum(), top), "^", ms=3, clip_on=False,
+                            color=OTHER["grey"], label=f"cut off: cost above {top:g}")
+            mark.set_in_layout(False)  # on the top edge: not a reason to shrink the panel
+            n_above = int(np.sum(np.asarray(h.step_cost) > top))
+            cut = f", {n_above:,} above {top:g} (cut off)" if n_above else ""
+            ax.set_ylim(0, top)
+        ax.set_title(f"{name}\n{len(h.step_cost):,} updates{same}{cut}")
     handles = {}
     for ax in axes:  # one legend below the panels, each entry once
         for line in ax.get_lines():
-            handles.setdefault(line.get_label(), line)
+            if len(line.get_xdata()):
+                handles.setdefault(line.get_label(), line)
     fig = axes[0].figure
     fig.legend(list(handles.values()), list(handles), loc="outside lower center",
-               ncols=len(handles), fontsize=8)
+               ncols=min(len(handles), 3), fontsize=8)
     if title:
         fig.suptitle(title)
     return axes

@@ -256,8 +256,10 @@ def plot_minibatch_cost(history, ax=None, smooth_beta=None, title=None):
     ax.plot(steps, history.step_cost, color=OTHER["light grey"], lw=0.8,
             label="cost of each mini-batch")
     per_epoch = -(-history.m // history.batch_size)
-    epoch_ends = np.arange(1, len(history.epoch_cost) + 1) * per_epoch
-    ax.plot(epoch_ends, history.epoch_cost, **method_style(history.batch_size, history.m),
+    # each epoch average at the middle of its epoch's updates, as in the lecture's picture
+    # (curves_plots.plot_each_minibatch_cost): it averages the costs measured over the epoch
+    middles = np.arange(len(history.epoch_cost)) * per_epoch + (per_epoch + 1) / 2
+    ax.plot(middles, history.epoch_cost, **method_style(history.batch_size, history.m),
             label="epoch average")
     if smooth_beta is not None:
         ax.plot(steps, ewma(history.step_cost, smooth_beta), color=OTHER["orange"],
