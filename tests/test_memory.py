@@ -288,7 +288,8 @@ def test_plots_follow_the_figure_convention():
     assert "optimizer state\n(0: plain GD keeps none)" in labels  # an empty category says why
     # the textbook count is drawn at its height on each timeline
     for ax, count in zip(axes[:2], textbook):
-        drawn = [line.get_ydata()[0] for line in ax.get_lines() if line.get_label() == "textbook count"]
+        drawn = [line.get_ydata()[0] for line in ax.get_lines()
+                 if line.get_label() == "textbook count"]
         assert drawn == [count / 2**20]
     # each phase and each step's bar has a style of its own (fill and hatch)
     styles = list(memory_plots.PHASE_STYLES.values()) + list(memory_plots.STEP_STYLES)
