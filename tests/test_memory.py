@@ -281,10 +281,19 @@ def test_plots_follow_the_figure_convention():
     dims = [784, 256, 10]
     steps = [memory.step_memory(dims, b, "float32") for b in (64, 1024)]
     measured = [memory.measure_step_peak(dims, b, "float32") for b in (64, 1024)]
-    axes = list(memory_plots.plot_step_memory(steps, measured))
+    textbook = [memory.textbook_bytes(dims, b, "float32") for b in (64, 1024)]
+    axes = list(memory_plots.plot_step_memory(steps, measured, textbook_bytes=textbook))
     axes += list(memory_plots.plot_step_memory(steps[0], measured[0]))
     labels = [t.get_text() for t in axes[2].get_yticklabels()]
     assert "optimizer state\n(0: plain GD keeps none)" in labels  # an empty category says why
+    # the textbook count is drawn at its height on each timeline
+    for ax, count in zip(axes[:2], textbook):
+        drawn = [line.get_ydata()[0] for line in ax.get_lines()
+                 if line.get_label() == "textbook count"]
+        assert drawn == [count / 2**20]
+    # each phase and each step's bar has a style of its own (fill and hatch)
+    styles = list(memory_plots.PHASE_STYLES.values()) + list(memory_plots.STEP_STYLES)
+    assert len(set(styles)) == len(styles)
     calls = []
 
     def run_step(b):

@@ -158,6 +158,8 @@ def test_bad_plot_arguments_are_named():
         memory_plots.plot_step_memory([steps[0], "b = 64"])
     with pytest.raises(ValueError, match="measured_bytes"):
         memory_plots.plot_step_memory(steps, [1000])
+    with pytest.raises(ValueError, match="textbook_bytes"):
+        memory_plots.plot_step_memory(steps, textbook_bytes=[1000, 2000, 3000])
     with pytest.raises(ValueError, match="axes"):
         memory_plots.plot_step_memory(steps, axes=[None, None])
     with pytest.raises(ValueError, match="trials"):

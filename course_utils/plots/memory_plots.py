@@ -13,15 +13,29 @@ from ..measure.memory.replay import CATEGORIES, CATEGORY_NOTES, StepMemory, _val
 
 PHASES = ("before", "forward", "cost", "backward", "update")
 # Fill of each phase: a colour of plotting.OTHER and a hatch, so that colour is not the only cue.
+# Backward (vermillion) and update (yellow) are far apart in hue and hatch.
 PHASE_STYLES = {"before": ("light grey", ""), "forward": ("grey", "//"),
                 "cost": ("white", ".."), "backward": ("vermillion", "\\\\"),
-                "update": ("orange", "")}
-STEP_STYLES = (("grey", "//"), ("black", ""))  # bars of the first and second step shown
+                "update": ("yellow", "xx")}
+# Bars of the first and second step shown: styles no phase of the timelines uses.
+STEP_STYLES = (("white", "++"), ("black", ""))
 
 
 def _validate_axes(axes, n):
     if axes is not None and (not np.iterable(axes) or len(list(axes)) != n):
         raise ValueError(f"axes must be None or {n} matplotlib Axes, got {axes!r}")
+
+
+def _per_step(name, values, n):
+    """values as a list of n byte counts (one per step), or None."""
+    if values is None:
+        return None
+    if not np.iterable(values):
+        values = [values]
+    values = [validate_bytes(f"{name}[{k}]", v) for k, v in enumerate(values)]
+    if len(values) != n:
+        raise ValueError(f"{name} must hold one value per step ({n}), got {len(values)}")
+    return values
 
 
 def _fill(name):
@@ -30,12 +44,13 @@ def _fill(name):
     return OTHER.get(name, name)
 
 
-def plot_step_memory(steps, measured_bytes=None, axes=None):
+def plot_step_memory(steps, measured_bytes=None, axes=None, textbook_bytes=None):
     """Memory during one or two steps (step_memory results) and what is alive at each peak.
 
     One panel per step: live memory after every allocation or free, each phase with its own
-    fill and hatch, and the peak tracemalloc measured (measured_bytes: one value per step, or
-    None). A last panel: what is alive at each peak, by category, one bar per step; a
+    fill and hatch, the peak tracemalloc measured (measured_bytes: one value per step, or
+    None) and the textbook count (textbook_bytes: one value per step, or None). A last
+    panel: what is alive at each peak, by category, one bar per step; a
     category empty in every step is named with the reason (e.g. plain GD keeps no optimizer
     state), an empty bar is marked 0. axes: len(steps) + 1 Axes, or None for a new figure.
     Returns the Axes.
@@ -45,14 +60,8 @@ def plot_step_memory(steps, measured_bytes=None, axes=None):
         raise ValueError(f"steps must be 1 or 2 step_memory results, got {len(steps)}")
     for k, st in enumerate(steps):
         validate_instance(f"steps[{k}]", st, StepMemory)
-    if measured_bytes is not None:
-        if not np.iterable(measured_bytes):
-            measured_bytes = [measured_bytes]
-        measured_bytes = [validate_bytes(f"measured_bytes[{k}]", v)
-                          for k, v in enumerate(measured_bytes)]
-        if len(measured_bytes) != len(steps):
-            raise ValueError(f"measured_bytes must hold one value per step ({len(steps)}), "
-                             f"got {len(measured_bytes)}")
+    measured_bytes = _per_step("measured_bytes", measured_bytes, len(steps))
+    textbook_bytes = _per_step("textbook_bytes", textbook_bytes, len(steps))
     _validate_axes(axes, len(steps) + 1)
     import matplotlib.pyplot as plt  # here, after the checks: `import memory` stays light
 
@@ -75,6 +84,9 @@ def plot_step_memory(steps, measured_bytes=None, axes=None):
         if measured_bytes is not None:
             ax.axhline(measured_bytes[k] / 2**20, color=OTHER["black"], ls=":",
                        label="peak measured\nby tracemalloc")
+        if textbook_bytes is not None:
+            ax.axhline(textbook_bytes[k] / 2**20, color=OTHER["black"], ls="--", lw=1.5,
+                       label="textbook count")
         ax.set(xlabel="allocations and frees, in program order (count)",
                ylabel="live memory (MiB)", title=f"Memory during one step, b = {step.batch_size:,}")
     legend(timelines[-1])
@@ -84,7 +96,7 @@ def plot_step_memory(steps, measured_bytes=None, axes=None):
         values = np.array([step.breakdown[c] for c in CATEGORIES]) / 2**20
         color, hatch = STEP_STYLES[k]
         offset = (k - (len(steps) - 1) / 2) * height
-        bars.barh(y + offset, values, height, color=OTHER[color], hatch=hatch,
+        bars.barh(y + offset, values, height, color=_fill(color), hatch=hatch,
                   edgecolor=OTHER["black"], lw=0.6, label=f"b = {step.batch_size:,}")
         for yy, v in zip(y + offset, values):
             if v == 0:
@@ -148,11 +160,13 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
                 label="trial: out of memory")
     b_max = largest_batch(layer_dims, budget_bytes, dtype, output)
     for line in (ax1.axvline, ax2.axhline, ax3.axhline):
-        line(b_max, color=OTHER["orange"], ls=":", label=f"formula: largest b = {b_max:,}")
+        line(b_max, color=OTHER["black"], ls="-.", lw=1,
+             label=f"formula: largest b = {b_max:,}")
     lo, hi = tried[zoom].min(), tried[zoom].max()
     ax2.axhspan(lo, hi, color=OTHER["light grey"], alpha=0.5, lw=0, zorder=0,
                 label="range of the zoom")
-    ax1.set(xscale="log", xlabel="mini-batch size b (examples)", ylabel="memory (MiB)",
+    ax1.set(xscale="log", xlabel="mini-batch size b (examples)",
+            ylabel="memory by the formula (MiB)",
             title="Each marker is one trial step")
     ax2.set(yscale="log", xlabel="trial (count)", ylabel="mini-batch size tried (examples)",
             title="Doubling, then bisection")
