@@ -236,6 +236,9 @@ def test_plot_partition_meets_the_figure_convention():
         assert texts.count("0") + texts.count("1") == labels.size  # a digit in every cell
         ink = {t.get_text(): t.get_color() for t in ax.texts if t.get_text() in "01"}
         assert ink == {"0": "black", "1": "white"}  # readable on orange and on grey
+        digits = [t for t in ax.texts if t.get_text() in "01"]
+        assert min(t.get_fontsize() for t in digits) >= 9  # not too small to read
+        assert ax.get_ylabel() == "the same 11 examples,\nin two orders (rows)"
         assert [t.get_text() for t in ax.get_yticklabels()] == ["as collected", "shuffled"]
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert legend == ["class 0", "class 1", "mini-batch boundary"]

@@ -187,7 +187,9 @@ def test_plot_distances_meets_the_convention(problem):
     assert every.get_zorder() < min(ln.get_zorder() for k, ln in lines.items() if "mean" in k)
     assert len(every.get_xdata()) == 501  # the start and 500 updates
     mean = lines["mini-batch GD (b = 10), mean over each epoch"]
-    np.testing.assert_array_equal(mean.get_xdata(), [0, 100, 200, 300, 400, 500])
+    np.testing.assert_array_equal(mean.get_xdata(), [0, 1, 2, 3, 4, 5])  # epochs
+    assert ax.get_xlabel() == "epochs (passes over the training set)"
+    assert every.get_xdata()[1] == 0.01  # one update of SGD: 1/100 of an epoch
     assert ax.get_yscale() == "log" and ax.get_xscale() == "symlog"
     with pytest.raises(ValueError, match="at least one"):
         surface_plots.plot_distances({}, cost.w_min, 100)
@@ -259,3 +261,28 @@ def test_other_styles_are_no_method_and_all_distinct():
     assert "#56B4E9" not in colors  # sky blue, too close to batch GD's blue, is not used
     for key in ("color", "ls", "marker"):
         assert len({s[key] for s in surface_plots.OTHER_STYLES}) == len(surface_plots.OTHER_STYLES)
+
+
+def test_round_levels_are_round_and_above_the_minimum():
+    levels = surface_plots.round_levels(0.3967, 3.0)
+    assert levels == [0.4, 0.41, 0.42, 0.45, 0.5, 0.6, 0.9, 1.4, 2.4]
+    assert all(float(f"{v:.2g}") == v for v in levels)  # two significant digits, no more
+
+
+def test_plot_paths_inset_zooms_on_the_ends(problem):
+    X, Y, cost = problem
+    paths = {b: surface.train_path(X, Y, (-1.0, 0.0), b, 0.25, updates=40).path
+             for b in (1, 10, 100)}
+    ax = surface_plots.plot_paths(paths, 100, cost, inset=0.2, inset_tail=5)
+    assert plotting.convention_problems(ax) == []
+    (ins,) = ax.child_axes
+    np.testing.assert_allclose(ins.get_xlim(), (cost.w_min[0] - 0.2, cost.w_min[0] + 0.2))
+    lines = [ln for ln in ins.get_lines() if ln.get_linestyle() != "None"]
+    assert [len(ln.get_xdata()) for ln in lines] == [6, 6, 6]  # the last 5 updates of each
+    assert not [t for t in ax.texts if t.get_text().endswith(" ends")]  # no call-outs
+    ax2 = surface_plots.plot_near_minimum(cost, {"SGD": (paths[1], {})}, radius=1.0, inset=0.05)
+    (ins2,) = ax2.child_axes
+    np.testing.assert_allclose(np.diff(ins2.get_xlim()), 0.1)
+    with pytest.raises(ValueError, match="inset"):
+        surface_plots.plot_near_minimum(cost, {"SGD": (paths[1], {})}, radius=0.1, inset=0.5)
+    plt.close("all")

@@ -104,7 +104,7 @@ def random_mini_batches(fn):
               f"yours:    {np.round(first, 8).tolist()}",
               f"expected: {want.tolist()}"]
     return ("5 cases on index-valued X (m not divisible by b, divisible, b = m, b = 1): every "
-            "example exactly once, X and Y paired, sizes and dtypes right, the course's order, "
+            "example exactly once, X and Y paired, sizes and types right, the course's order, "
             "inputs and numpy's global random state untouched; and the deeplearning.ai "
             "reference values.", shown)
 

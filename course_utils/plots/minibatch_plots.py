@@ -14,6 +14,8 @@ from .plotting import OTHER
 # and for colour-blind readers; every cell is also numbered with its class.
 CLASS_COLORS = ("orange", "grey", "vermillion", "yellow", "light grey")
 
+DIGIT_FONTSIZE = 10  # points: the class digits, readable at the figure's printed size
+
 
 def _luminance(color) -> float:
     """Relative luminance (0 black .. 1 white) of a colour, as the WCAG contrast rules define it."""
@@ -62,7 +64,8 @@ def plot_partition(labels, batch_size: int, row_names, ax=None):
         # white digits on dark cells (grey, vermillion), black on light ones (orange, yellow)
         ink = ["white" if _luminance(c) < 0.3 else "black" for c in colors]
         for (row, col), c in np.ndenumerate(labels):
-            ax.text(col, row, str(c), ha="center", va="center", fontsize=7, color=ink[c])
+            ax.text(col, row, str(c), ha="center", va="center", fontsize=DIGIT_FONTSIZE,
+                    fontweight="bold", color=ink[c])
     ax.hlines(np.arange(1, n_rows) - 0.5, -0.5, m - 0.5, color="white", lw=4)  # rows apart
     ax.vlines(np.arange(b, m, b) - 0.5, -0.5, n_rows - 0.5, color=OTHER["black"], lw=2)
     for t, start in enumerate(range(0, m, b), start=1):
@@ -71,7 +74,8 @@ def plot_partition(labels, batch_size: int, row_names, ax=None):
     ax.set_ylim(n_rows - 0.5 + 0.6, -0.5)
     ax.set_yticks(range(n_rows), list(row_names))
     ax.set_xlabel("position in the training set (column of X, 0 to m - 1)")
-    ax.set_ylabel("order of the examples (no unit)")
+    orders = {1: "one order", 2: "two orders"}.get(n_rows, f"{n_rows} orders")
+    ax.set_ylabel(f"the same {m} examples,\nin {orders} (rows)")
     handles = [Patch(color=c, label=f"class {k}") for k, c in enumerate(colors)]
     handles.append(Line2D([], [], color=OTHER["black"], lw=2, label="mini-batch boundary"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0,

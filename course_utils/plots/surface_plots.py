@@ -2,7 +2,7 @@
 (measure/surface.py computes the surface and the paths).
 
 * `plot_paths`: the contour figure, each method in its own colour, line style and marker.
-* `plot_distances`: the epoch-mean distance to w* of several runs against examples seen.
+* `plot_distances`: the epoch-mean distance to w* of several runs against epochs.
 * `plot_near_minimum`: the contours close to w*, with pieces of paths (e.g. a last epoch).
 
 matplotlib's pyplot is imported inside the plot functions.
@@ -45,6 +45,48 @@ OTHER_STYLES = (dict(color=OTHER["black"], ls="-", marker="."),
                 dict(color=OTHER["vermillion"], ls="-.", marker="v"))
 
 
+def round_levels(J_min: float, J_max: float) -> list:
+    """Contour levels of J with round values (two significant digits) between J_min and J_max:
+    J_min plus 0.005, 0.01, 0.02, 0.05, ... (a 1-2-5 series), each rounded to two digits, so
+    that the contours are denser near the minimum and every label is a round number."""
+    excess = [k * 10.0 ** e for e in range(-3, 4) for k in (1, 2, 5)]
+    levels = {float(f"{J_min + x:.2g}") for x in excess}
+    return sorted(v for v in levels if J_min < v < J_max)
+
+
+def _round_contours(ax, surface, limits, n: int = 150):
+    """Contours of `surface` over `limits` at `round_levels`, axes named as plot_contours does."""
+    (x0, x1), (y0, y1) = limits
+    w1, w2 = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    J = surface(w1, w2)
+    ax.contour(w1, w2, J, levels=round_levels(float(surface.J_min), float(J.max())),
+               colors=OTHER["light grey"], linewidths=0.8)
+    ax.set(xlabel="parameter w1 (no unit)", ylabel="parameter w2 (no unit)", aspect="equal")
+
+
+def _zoom_inset(ax, paths: dict, m: int, surface, radius: float, bounds, lw: float,
+                tail: int):
+    """An inset on `ax` (at `bounds`, axes fraction) showing the square of half-width `radius`
+    around w*: contours, the last `tail` updates of each path in its method style, their end
+    stars and w* on top."""
+    lims = [(c - radius, c + radius) for c in surface.w_min]
+    ins = ax.inset_axes(bounds)
+    _round_contours(ins, surface, lims)
+    for b, P in paths.items():
+        style = method_style(b, m)
+        method = method_of(b, m)
+        ins.plot(*P[-tail - 1:].T, **{**style, "lw": lw * 0.8, "ms": 4},
+                 zorder=PATH_ZORDER[method])
+        ins.plot(*P[-1], marker="*", ms=13, mfc=style["color"], mec=OTHER["black"], ls="none",
+                 zorder=END_ZORDER[method])
+    ins.plot(*surface.w_min, **{**W_STAR_STYLE, "ms": 18, "mew": 2.0}, zorder=6)
+    ins.set(xlim=lims[0], ylim=lims[1], xlabel="", ylabel="", xticks=[], yticks=[])
+    ins.set_title(f"zoom, {2 * radius:g} x {2 * radius:g} around w*: last {tail} updates",
+                  fontsize=8)
+    ax.indicate_inset_zoom(ins, edgecolor=OTHER["grey"])
+    return ins
+
+
 def _mark_minimum(ax, surface):
     """w* as a thin black cross over everything: thin, so markers under it still show."""
     ax.plot(*surface.w_min, **W_STAR_STYLE, zorder=6, label="minimum w* of J")
@@ -70,7 +112,7 @@ def _label_contours(ax, n: int, avoid, limits):
         levels.append(cs.levels[i])
         spots.append(pts[np.argmax(gap)])
     if levels:
-        ax.clabel(cs, levels=levels, manual=spots, fmt=lambda v: f"J = {v:.2f}", fontsize=8,
+        ax.clabel(cs, levels=levels, manual=spots, fmt=lambda v: f"J = {v:g}", fontsize=8,
                   inline=True, colors=OTHER["grey"])
 
 
@@ -87,7 +129,8 @@ def _annotate_ends(ax, ends: dict):
 
 
 def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float = 0.4,
-               lw: float = 1.6, limits=None, labels: int = 4, annotate_ends: bool = True):
+               lw: float = 1.6, limits=None, labels: int = 4, annotate_ends: bool = True,
+               inset=None, inset_at=(0.02, 0.02, 0.36, 0.36), inset_tail: int = 10):
     """Contours of `surface` with one path per batch size drawn on them, in the method styles;
     returns the Axes (never calls plt.show()).
 
@@ -98,6 +141,10 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
     `labels` contour lines carry their value of J. w* is a thin black cross, distinct from
     the paths' end stars, which are drawn smaller than in the legend and, with
     annotate_ends, named beside them ("SGD ends"), so that ends close together stay apart.
+    Contours sit at round values of J (`round_levels`). inset: a half-width (parameter units):
+    an inset at `inset_at` (axes fraction) zooms into the square around w*, where the ends
+    crowd, with the last `inset_tail` updates of each path; the ends are then told apart
+    there by their star colours, not annotated, and no contour label sits under the inset.
     """
     import matplotlib.pyplot as plt
 
@@ -111,6 +158,9 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
     lw = validate_real("lw", lw, low=0, low_open=True)
     labels = validate_int("labels", labels, low=0)
     annotate_ends = validate_bool("annotate_ends", annotate_ends)
+    if inset is not None:
+        inset = validate_real("inset", inset, low=0, low_open=True)
+    inset_tail = validate_int("inset_tail", inset_tail)
     if limits is not None:
         limits = np.asarray(limits, dtype=float)
         if (limits.shape != (2, 2) or not np.all(np.isfinite(limits))
@@ -124,9 +174,16 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
         limits = ((lo[0], hi[0]), (lo[1], hi[1]))
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5), layout="constrained")
-    plot_contours(surface, *limits, ax=ax)
+    _round_contours(ax, surface, limits)
     if labels:
-        _label_contours(ax, labels, np.vstack([*Ps.values()]), limits)
+        avoid = [*Ps.values()]
+        if inset is not None:  # points over the inset's box: no label under it
+            (x0, x1), (y0, y1) = limits
+            fx, fy = np.meshgrid(np.linspace(inset_at[0], inset_at[0] + inset_at[2], 8),
+                                 np.linspace(inset_at[1], inset_at[1] + inset_at[3], 8))
+            avoid.append(np.column_stack([x0 + fx.ravel() * (x1 - x0),
+                                          y0 + fy.ravel() * (y1 - y0)]))
+        _label_contours(ax, labels, np.vstack(avoid), limits)
     ends = {}
     for b, P in Ps.items():
         style = method_style(b, m)
@@ -138,7 +195,9 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
         end.set(markersize=8, zorder=END_ZORDER[method])
         ends[f"{method_label(b, m).split(' (')[0]} ends"] = (P[-1], style["color"])
     _mark_minimum(ax, surface)
-    if annotate_ends:
+    if inset is not None:
+        _zoom_inset(ax, Ps, m, surface, inset, inset_at, lw, inset_tail)
+    elif annotate_ends:
         _annotate_ends(ax, ends)
     ax.set(xlim=limits[0], ylim=limits[1])
     legend(ax)
@@ -147,11 +206,11 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
 
 def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
                    threshold_label: str = "threshold", every_update=(1,)):
-    """Mean distance to w* in each epoch of several runs, against the examples seen, on a
-    log-log figure; returns the Axes (never calls plt.show()).
+    """Mean distance to w* in each epoch of several runs, against epochs, on a log-log
+    figure; returns the Axes (never calls plt.show()).
 
     runs: {batch_size: History recorded with record_path=True}. Each curve starts at the
-    start (0 examples seen) and has one point per epoch, at the examples seen by its end, in
+    start (epoch 0) and has one point per epoch, at the end of that epoch, in
     the method's style. For the batch sizes in `every_update` the distance after every single
     update is drawn too, thin and light, behind everything: it shows how far a single update
     strays from the epoch's mean. threshold: a distance drawn as a grey dashed line, named
@@ -171,12 +230,12 @@ def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
         dist = np.linalg.norm(np.asarray(h.path, dtype=float) - w_min, axis=1)
         style = method_style(b, m)
         if b in every_update:
-            seen = np.concatenate([[0], h.step_examples])
+            seen = np.concatenate([[0], h.step_examples]) / m  # epochs
             ax.plot(seen, dist, lw=0.4, alpha=0.25, zorder=1.5, marker="none",
                     color=style["color"], ls=style["ls"],
                     label=f"{method_label(b, m)}, after every update")
         d_epoch = np.concatenate([[dist[0]], distance_per_epoch(h.path, w_min, m, b)])
-        seen = np.arange(len(d_epoch)) * m
+        seen = np.arange(len(d_epoch))  # epochs
         marks = np.unique(np.geomspace(1, len(seen) - 1, 8).astype(int))  # even on a log axis
         ax.plot(seen, d_epoch, lw=1.4, ms=6, markevery=[0, *marks], zorder=3,
                 label=f"{method_label(b, m)}, mean over each epoch", **style)
@@ -186,7 +245,8 @@ def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
                    label=f"{threshold_label} ({threshold:.2f})")
     ax.set_yscale("log")
     plain_log_ticks(ax.yaxis)
-    ax.set(xlabel="examples seen (count)", ylabel="distance to w*, ||w - w*|| (no unit)")
+    ax.set(xlabel="epochs (passes over the training set)",
+           ylabel="distance to w*, ||w - w*|| (no unit)")
     leg = legend(ax)
     for handle in leg.legend_handles:  # the light lines' legend entries: visible, still lighter
         if handle.get_alpha() is not None:
@@ -194,24 +254,39 @@ def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
     return ax
 
 
-def plot_near_minimum(surface: LeastSquares2D, paths: dict, radius: float, ax=None):
+def plot_near_minimum(surface: LeastSquares2D, paths: dict, radius: float, ax=None,
+                      inset=None, inset_at=(0.6, 0.04, 0.38, 0.38)):
     """Contours within `radius` (parameter units) of w*, with w* marked and some paths on them.
 
     paths: {label: (path (k, 2), style)}, style a dict of keywords for ax.plot (the caller
     chooses method or OTHER colours). Draws no start or end markers: for pieces of paths,
-    such as a run's last epoch. Returns the Axes (never calls plt.show()).
+    such as a run's last epoch. inset: a smaller half-width (parameter units): an inset at
+    `inset_at` (axes fraction) zooms into that square around w*, with the same paths, for what
+    is too small to see at `radius`. Returns the Axes (never calls plt.show()).
     """
     import matplotlib.pyplot as plt
 
     _validate_surface(surface)
     radius = validate_real("radius", radius, low=0, low_open=True)
+    if inset is not None:
+        inset = validate_real("inset", inset, low=0, low_open=True, high=radius)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 5), layout="constrained")
-    lims = [(c - radius, c + radius) for c in surface.w_min]
-    plot_contours(surface, *lims, ax=ax)
-    _mark_minimum(ax, surface)
-    for label, (path, style) in paths.items():
-        ax.plot(*_as_path(path).T, label=label, **style)
-    ax.set(xlim=lims[0], ylim=lims[1])
+    axes = [(ax, radius)]
+    if inset is not None:
+        axes.append((ax.inset_axes(inset_at), inset))
+    for a, r in axes:
+        lims = [(c - r, c + r) for c in surface.w_min]
+        plot_contours(surface, *lims, ax=a)
+        _mark_minimum(a, surface)
+        for label, (path, style) in paths.items():
+            a.plot(*_as_path(path).T, label=label if a is ax else None, **style)
+        a.set(xlim=lims[0], ylim=lims[1])
+    if inset is not None:
+        ins = axes[1][0]
+        ins.set(xlabel="", ylabel="")
+        ins.tick_params(labelsize=7)
+        ins.set_title(f"zoom: {2 * inset:g} x {2 * inset:g} around w*", fontsize=8)
+        ax.indicate_inset_zoom(ins, edgecolor=OTHER["grey"])
     legend(ax)
     return ax
