@@ -508,7 +508,7 @@ async def ahead_started(lb):
 def test_an_idle_lab_trains_the_slider_ends_ahead_and_a_drag_there_needs_no_run(
         path_lab, runs, monkeypatch):
     lb = path_lab
-    lb.rate.set(0.04)  # every size cold at this rate
+    lb.rate.set(0.07)  # every size cold at this rate
     computed, cancelled = record_computed(runs, monkeypatch)
     m = runs.batch_sizes[-1]
 
@@ -516,9 +516,9 @@ def test_an_idle_lab_trains_the_slider_ends_ahead_and_a_drag_there_needs_no_run(
         lb.batch.slider.value = 128
         await settle(lb)
         assert computed == [128] and lb.drawn()
-        assert await ahead_started(lb) == (1, 0.04)
+        assert await ahead_started(lb) == (1, 0.07)
         assert not lb.pending  # nothing the views wait for
-        while not (runs.is_cached(1, 0.04) and runs.is_cached(m, 0.04)):
+        while not (runs.is_cached(1, 0.07) and runs.is_cached(m, 0.07)):
             await asyncio.sleep(0.002)
         for b in (64, 16, 4, 1):  # a drag to the end: no run left to wait for
             lb.batch.slider.value = b
@@ -533,19 +533,19 @@ def test_an_idle_lab_trains_the_slider_ends_ahead_and_a_drag_there_needs_no_run(
 def test_a_move_abandons_a_run_trained_ahead_unless_it_reaches_that_end(
         path_lab, runs, monkeypatch):
     lb = path_lab
-    lb.rate.set(0.05)  # every size cold at this rate
+    lb.rate.set(0.08)  # every size cold at this rate
     computed, cancelled = record_computed(runs, monkeypatch)
 
     async def kernel():
         lb.batch.slider.value = 256
         await settle(lb)
-        assert await ahead_started(lb) == (1, 0.05)
+        assert await ahead_started(lb) == (1, 0.08)
         lb.batch.slider.value = 512  # elsewhere: the run ahead is abandoned at once
         await settle(lb)
         assert "<b>b = 512</b>" in lb.readout.value and lb.drawn()
-        assert await ahead_started(lb) == (1, 0.05)  # idle again: b = 1 again
+        assert await ahead_started(lb) == (1, 0.08)  # idle again: b = 1 again
         lb.batch.slider.value = 1  # its end: the run ahead is the one the views wait for
-        assert lb.training == (1, 0.05)
+        assert lb.training == (1, 0.08)
         await settle(lb)
         assert "<b>b = 1</b>" in lb.readout.value and lb.drawn()
 
@@ -556,7 +556,7 @@ def test_a_move_abandons_a_run_trained_ahead_unless_it_reaches_that_end(
 
 def test_train_ahead_false_trains_only_what_the_views_show(runs, monkeypatch):
     lb = lab.Lab(views=("path",), runs=runs, batch_size=8, train_ahead=False)
-    lb.rate.set(0.06)
+    lb.rate.set(0.09)
     computed, _ = record_computed(runs, monkeypatch)
 
     async def kernel():

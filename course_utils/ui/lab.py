@@ -26,9 +26,10 @@ at once.
 
 Training ahead (train_ahead=True, the default): when the views show the sliders' values,
 nothing trains and the sliders have been still for AHEAD seconds, the worker trains the
-slider's two ends, b = 1 (the longest run) and b = m, at the current rate; a slider's move
-abandons such a run at once unless it is the value the slider reached. A drag to an end then
-settles without waiting for its run. The numbers are the same runs, only computed earlier.
+slider's two ends, b = 1 (the longest run) and b = m, at the current rate. Such a run goes on
+during a drag and is abandoned once the slider settles on another value that needs the
+worker; if the slider settles on that end, it is the run the views wait for. A drag to an end
+then settles without waiting for its whole run. The numbers are the same runs, only computed earlier.
 """
 
 import math
@@ -194,10 +195,11 @@ class Lab(LiveUpdate):
         yet trains in a worker thread instead, the readout says so, and None is returned."""
         t0 = time.perf_counter()
         key = self.run_key()
-        if self.training is not None and self.training != key:
+        if self.training is not None and self.training != key and not self._ahead:
             self._cancel.set()  # the slider has left that value: abandon its run
             self.training = None
-        self._ahead = False  # a run at key trained ahead is now the run the views wait for
+        if self.training == key:
+            self._ahead = False  # a run at key trained ahead is now the run the views wait for
         if self._ahead_later is not None:
             self._ahead_later.cancel()
             self._ahead_later = None
@@ -237,13 +239,16 @@ class Lab(LiveUpdate):
         SETTLE seconds (a drag starts no run for the values it passes); the readout says
         that the views wait for it."""
         still = loop.time() - self.updates.last_request
+        if self._ahead and still >= SETTLE:  # the worker is needed: abandon the run ahead
+            self._cancel.set()
+            self.training, self._ahead = None, False
         if self.training is None and still >= SETTLE:
             self._train_in_background(key, loop)
-        elif self.training is None:  # a drag may go on: look again when it may be over
+        elif self.training is None or self._ahead:  # a drag may go on: look again later
             self._start_later = loop.call_later(SETTLE - still, self._still)
         b, used = key
         n = math.ceil(self.runs.m / b)
-        when = "…" if self.training else " when the slider stops"
+        when = "…" if self.training == key else " when the slider stops"
         self.readout.value = (f"<b>b = {b:,}</b> · learning rate {used:.3g} · {n:,} "
                               f"update{'s' if n > 1 else ''} per epoch · <i>training at this "
                               f"size{when}</i>")
