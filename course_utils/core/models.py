@@ -27,8 +27,9 @@ measures it.
 Inputs are checked, cheaply, on every call: X and Y must be numpy arrays of the model's dtype
 (float32 or float64) with the model's n_x and n_y rows. The trainer checks the whole data set
 once and then steps with `loss_and_grads(..., check=False)` and `update(..., check=False)`:
-the same numbers, without a few microseconds of checks on each of thousands of updates. Nothing is converted: a float64 X for
-a float32 model is refused rather than silently computed in another precision
+the same numbers, without a few microseconds of checks on each of thousands of updates.
+Nothing is converted: a float64 X for a float32 model is refused rather than silently
+computed in another precision
 (`train.train` converts the data once, on purpose). `validate_labels` checks the values of Y
 (0/1 for sigmoid, one-hot for softmax); the trainer runs it once on the whole data set.
 """

@@ -29,7 +29,7 @@ nothing trains and the sliders have been still for AHEAD seconds, the worker tra
 slider's two ends, b = 1 (the longest run) and b = m, at the current rate. Such a run goes on
 during a drag and is abandoned once the slider settles on another value that needs the
 worker; if the slider settles on that end, it is the run the views wait for. A drag to an end
-then settles without waiting for its whole run. The numbers are the same runs, only computed earlier.
+then settles without waiting for its whole run. The same runs, only computed earlier.
 """
 
 import math
