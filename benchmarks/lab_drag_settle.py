@@ -12,17 +12,24 @@ then, N times in each direction:
   way): the starting size typed in the box, the rate one stop down again, then the final
   size typed; timed from Enter.
 
+Each runs twice: cold (the lab made with train_ahead=False in the served copy of notebook
+00: the final value's run starts after the release) and as a learner meets it (the default,
+train_ahead=True: while the lab is idle after the rate changes, it trains b = 1 and b = m
+ahead, so a drag to an end finds its run done if the learner paused ~1 s first, as here).
+
 Both timed in the page until the readout shows the final size with its run ("... ms per
 epoch on this machine"), which the kernel sends after the frame. Directions: to b = m (a
 cheap final run) and to b = 1 (SGD, the lab's longest run). The machine's load changes the
 runs' own time; the ratio drag / typed says what the values passed on the way still cost.
 
-    .venv/bin/python benchmarks/lab_drag_settle.py [N]
+    .venv/bin/python benchmarks/lab_drag_settle.py [N]     # last line: both cases' medians
 """
 
+import contextlib
 import re
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -94,12 +101,23 @@ def timed(page, panel, final, events, action) -> tuple[float, float]:
     return max(0.0, shown - start) / 1e3, (start - down) / 1e3 if down else 0.0
 
 
-def main(repeats: int = 5):
-    if not 1 <= repeats <= 9:  # 4 new rates a repeat, 40 stops below the starting rate
-        raise ValueError(f"repeats must be from 1 to 9 (each uses 4 rates not used before), "
-                         f"got {repeats}")
+def serve_lab(stack, train_ahead: bool):
+    """JupyterLab over a copy of the notebooks, notebook 00's lab made with train_ahead."""
+    workdir = stack.enter_context(tempfile.TemporaryDirectory())
+    server = stack.enter_context(serve_notebooks(workdir))
+    nb = Path(workdir) / "notebooks" / "00_lab.ipynb"
+    text = nb.read_text()
+    if "cu.lab.Lab()" not in text:
+        raise RuntimeError("notebook 00 no longer makes its lab with cu.lab.Lab()")
+    nb.write_text(text.replace("cu.lab.Lab()", f"cu.lab.Lab(train_ahead={train_ahead})", 1))
+    return server
+
+
+def measure(repeats: int, train_ahead: bool) -> dict:
+    """{(direction, "drag" or "typed"): [seconds, ...]} for the lab with train_ahead."""
     results = {(d, how): [] for d in FINALS for how in ("drag", "typed")}
-    with serve_notebooks() as server, sync_playwright() as p:
+    with contextlib.ExitStack() as stack, sync_playwright() as p:
+        server = serve_lab(stack, train_ahead)
         browser = launch_chromium(p)
         page = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
         panel = open_notebook(page, server, "00_lab.ipynb")
@@ -132,17 +150,31 @@ def main(repeats: int = 5):
                 typed, _ = timed(page, panel, final, ["keydown"],
                                  lambda final=final: type_size(final.replace(",", "")))
                 results[d, "typed"].append(typed)
-                print(f"{k + 1}: to b = {final}: drag ({length:.2f} s long) settled {dt:.2f} s "
-                      f"after the release; typed {typed:.2f} s after Enter", flush=True)
+                print(f"{'ahead' if train_ahead else 'cold'} {k + 1}: to b = {final}: drag "
+                      f"({length:.2f} s long) settled {dt:.2f} s after the release; typed "
+                      f"{typed:.2f} s after Enter", flush=True)
         browser.close()
-    med = {key: statistics.median(v) for key, v in results.items()}
-    for (d, how), v in results.items():
-        print(f"to b = {FINALS[d]}, {how}: {', '.join(f'{x:.2f}' for x in v)} s; "
-              f"median {med[d, how]:.2f} s")
-    print(f"settle after a 40-step drag, median of {repeats} (typed: the final run alone): "
-          f"to b = 4,000 {med['right', 'drag']:.2f} s (typed {med['right', 'typed']:.2f} s); "
-          f"to b = 1 {med['left', 'drag']:.2f} s (typed {med['left', 'typed']:.2f} s, "
-          f"drag/typed {med['left', 'drag'] / med['left', 'typed']:.2f})")
+    return results
+
+
+def main(repeats: int = 5):
+    if not 1 <= repeats <= 9:  # 4 new rates a repeat, 40 stops below the starting rate
+        raise ValueError(f"repeats must be from 1 to 9 (each uses 4 rates not used before), "
+                         f"got {repeats}")
+    lines = []
+    for train_ahead in (False, True):
+        results = measure(repeats, train_ahead)
+        name = "trained ahead" if train_ahead else "cold"
+        med = {key: statistics.median(v) for key, v in results.items()}
+        for (d, how), v in results.items():
+            print(f"{name}: to b = {FINALS[d]}, {how}: {', '.join(f'{x:.2f}' for x in v)} s; "
+                  f"median {med[d, how]:.2f} s")
+        lines.append(f"{name}: to b = 4,000 {med['right', 'drag']:.2f} s (typed "
+                     f"{med['right', 'typed']:.2f} s), to b = 1 {med['left', 'drag']:.2f} s "
+                     f"(typed {med['left', 'typed']:.2f} s, drag/typed "
+                     f"{med['left', 'drag'] / med['left', 'typed']:.2f})")
+    print(f"settle after a 40-step drag, median of {repeats} (typed: the final run alone); "
+          + "; ".join(lines))
 
 
 if __name__ == "__main__":

@@ -494,3 +494,78 @@ def test_notebook_00_front_door_works_without_a_kernel():
     assert len(stored) == 1
     text = "".join(stored[0])
     assert "make lab" in text and "VBox" not in text
+
+
+async def ahead_started(lb):
+    """Wait (on the loop, as the kernel idles) until the lab trains an end ahead."""
+    for _ in range(2000):
+        if lb.training is not None:
+            return lb.training
+        await asyncio.sleep(0.002)
+    raise AssertionError("the idle lab trained nothing ahead")
+
+
+def test_an_idle_lab_trains_the_slider_ends_ahead_and_a_drag_there_needs_no_run(
+        path_lab, runs, monkeypatch):
+    lb = path_lab
+    lb.rate.set(0.07)  # every size cold at this rate
+    computed, cancelled = record_computed(runs, monkeypatch)
+    m = runs.batch_sizes[-1]
+
+    async def kernel():
+        lb.batch.slider.value = 128
+        await settle(lb)
+        assert computed == [128] and lb.drawn()
+        assert await ahead_started(lb) == (1, 0.07)
+        assert not lb.pending  # nothing the views wait for
+        while not (runs.is_cached(1, 0.07) and runs.is_cached(m, 0.07)):
+            await asyncio.sleep(0.002)
+        for b in (64, 16, 4, 1):  # a drag to the end: no run left to wait for
+            lb.batch.slider.value = b
+        await settle(lb)
+        assert "<b>b = 1</b>" in lb.readout.value and lb.drawn()
+
+    asyncio.run(kernel())
+    assert computed == [128, 1, m]  # the drag passed cold sizes: no run for them
+    assert cancelled == [] and lb.status.value == ""
+
+
+def test_a_move_abandons_a_run_trained_ahead_unless_it_reaches_that_end(
+        path_lab, runs, monkeypatch):
+    lb = path_lab
+    lb.rate.set(0.08)  # every size cold at this rate
+    computed, cancelled = record_computed(runs, monkeypatch)
+
+    async def kernel():
+        lb.batch.slider.value = 256
+        await settle(lb)
+        assert await ahead_started(lb) == (1, 0.08)
+        lb.batch.slider.value = 512  # elsewhere: the run ahead is abandoned at once
+        await settle(lb)
+        assert "<b>b = 512</b>" in lb.readout.value and lb.drawn()
+        assert await ahead_started(lb) == (1, 0.08)  # idle again: b = 1 again
+        lb.batch.slider.value = 1  # its end: the run ahead is the one the views wait for
+        assert lb.training == (1, 0.08)
+        await settle(lb)
+        assert "<b>b = 1</b>" in lb.readout.value and lb.drawn()
+
+    asyncio.run(kernel())
+    assert cancelled == [1] and computed[:3] == [256, 512, 1]
+    assert lb.status.value == ""
+
+
+def test_train_ahead_false_trains_only_what_the_views_show(runs, monkeypatch):
+    lb = lab.Lab(views=("path",), runs=runs, batch_size=8, train_ahead=False)
+    lb.rate.set(0.09)
+    computed, _ = record_computed(runs, monkeypatch)
+
+    async def kernel():
+        lb.batch.slider.value = 32
+        await settle(lb)
+        await asyncio.sleep(3 * lab.AHEAD)
+        assert lb.training is None
+
+    asyncio.run(kernel())
+    assert computed == [32]
+    with pytest.raises(TypeError, match="train_ahead"):
+        lab.Lab(views=("path",), runs=runs, train_ahead="yes")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils.core import data, models, train
+from course_utils.core import data, minibatch, models, train
 from course_utils.measure import curves
 
 
@@ -301,3 +301,28 @@ def test_a_bad_test_set_is_named_as_the_argument(moons):
         train.train(model, X, Y, 10, 0.1, 1, X_test=np.zeros((3, 5)), Y_test=np.zeros((1, 5)))
     with pytest.raises(ValueError, match="X_test has 5, Y_test has 4"):
         train.train(model, X, Y, 10, 0.1, 1, X_test=np.zeros((2, 5)), Y_test=np.zeros((1, 4)))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("output, b", [("sigmoid", 1), ("sigmoid", 7), ("sigmoid", 300),
+                                       ("softmax", 1), ("linear", 16)])
+def test_the_trainers_unchecked_steps_give_the_checked_calls_numbers(moons, dtype, output, b):
+    """train() checks X, Y and the rate once and then steps with check=False; a plain loop of
+    the checked public calls over the same mini-batches gives bit-identical costs and
+    parameters (the speed-up changes no number)."""
+    X, Y = (A.astype(dtype) for A in moons)  # (2, 300), (1, 300)
+    if output == "softmax":
+        Y = data.one_hot(Y[0].astype(int), 2).astype(dtype)
+    dims = [2, 5, 2, Y.shape[0]]
+    fast = models.MLP(dims, output, dtype=dtype, seed=1)
+    h = train.train(fast, X, Y, b, 0.05, 2, seed=4)
+    slow = models.MLP(dims, output, dtype=dtype, seed=1)
+    rng, costs = np.random.default_rng(4), []
+    for _ in range(2):
+        for X_t, Y_t in minibatch.iterate_minibatches(X, Y, b, seed=rng, shuffle=b < 300):
+            cost, grads = slow.loss_and_grads(X_t, Y_t)
+            slow.update(grads, 0.05)
+            costs.append(cost)
+    assert h.step_cost == costs
+    for name, p in fast.params.items():
+        assert np.array_equal(p, slow.params[name]), name

@@ -103,4 +103,4 @@ def _gather_batches(X, Y, b, order):
         # course's (n_x, b) shape as a view of that copy. Y has only n_y rows: taking its
         # columns keeps it in C order, the layout of the model's output AL, so AL - Y runs
         # without numpy's reordering buffers.
-        yield np.take(XT, idx, axis=0).T, np.take(Y, idx, axis=1)
+        yield XT.take(idx, axis=0).T, Y.take(idx, axis=1)

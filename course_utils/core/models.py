@@ -25,8 +25,11 @@ the memory a step needs is what course_utils.memory counts, and tests/test_memor
 measures it.
 
 Inputs are checked, cheaply, on every call: X and Y must be numpy arrays of the model's dtype
-(float32 or float64) with the model's n_x and n_y rows. Nothing is converted: a float64 X for
-a float32 model is refused rather than silently computed in another precision
+(float32 or float64) with the model's n_x and n_y rows. The trainer checks the whole data set
+once and then steps with `loss_and_grads(..., check=False)` and `update(..., check=False)`:
+the same numbers, without a few microseconds of checks on each of thousands of updates.
+Nothing is converted: a float64 X for a float32 model is refused rather than silently
+computed in another precision
 (`train.train` converts the data once, on purpose). `validate_labels` checks the values of Y
 (0/1 for sigmoid, one-hot for softmax); the trainer runs it once on the whole data set.
 """
@@ -99,23 +102,23 @@ def sigmoid_cross_entropy(Z, Y) -> float:
     so that no log(0) can occur."""
     loss = np.logaddexp(0, Z)
     loss -= Y * Z
-    return float(np.sum(loss) / Z.shape[1])
+    return float(loss.sum() / Z.shape[1])
 
 
 def softmax_cross_entropy(Z, Y) -> float:
     """Mean of -sum_k y_k log a_k, a = softmax(z); from z as z_k - log sum_j e^z_j (shifted by
     the column's max), so that no log(0) can occur."""
     log_p = Z - Z.max(axis=0, keepdims=True)
-    log_p -= np.log(np.sum(np.exp(log_p), axis=0, keepdims=True))
+    log_p -= np.log(np.exp(log_p).sum(axis=0, keepdims=True))
     log_p *= Y
-    return float(-np.sum(log_p) / Z.shape[1])
+    return float(-log_p.sum() / Z.shape[1])
 
 
 def squared_error(Z, Y) -> float:
     """(1/2m) * sum of (z - y)^2: the cost of a linear output (AL = ZL)."""
     err = Z - Y
     err *= err
-    return float(np.sum(err) / (2 * Z.shape[1]))
+    return float(err.sum() / (2 * Z.shape[1]))
 
 
 ACTIVATIONS = {"sigmoid": sigmoid, "softmax": softmax, "linear": lambda Z: Z}
@@ -165,6 +168,9 @@ class MLP:
     def forward(self, X):
         """X (n_x, m) -> (AL (n_y, m), cache). cache = ([A0=X, A1, ..., A(L-1)], ZL, AL)."""
         self.validate_X(X)
+        return self._forward(X)
+
+    def _forward(self, X):  # forward without the checks
         As = [X]
         for l in range(1, self.L + 1):
             Z = affine_forward(As[-1], self.params[f"W{l}"], self.params.get(f"b{l}"))
@@ -181,9 +187,12 @@ class MLP:
 
     def backward(self, Y, cache) -> dict:
         """Gradients of the cost: {"dW1": (n_1, n_x), "db1": (n_1, 1), ...}."""
+        self.validate_Y(Y, cache[1].shape[1])
+        return self._backward(Y, cache)
+
+    def _backward(self, Y, cache):  # backward without the checks
         As, ZL, AL = cache
         m = ZL.shape[1]
-        self.validate_Y(Y, m)
         dZ = AL - Y  # (n_y, m): the same for all three outputs and their costs
         dZ /= dZ.dtype.type(m)  # m in dZ's dtype: numpy 1.x computes a float32 array divided
         # by an int >= 65536 in float64, through a buffer (numpy 2 casts the int to float32)
@@ -197,17 +206,25 @@ class MLP:
                 dZ = relu_backward(dA_prev, As[l - 1])
         return grads
 
-    def update(self, grads, learning_rate: float) -> None:
-        """One gradient-descent step, in place: p := p - learning_rate * dp."""
-        validate_positive_float("learning_rate", learning_rate)
-        self.validate_grads(grads)
+    def update(self, grads, learning_rate: float, check: bool = True) -> None:
+        """One gradient-descent step, in place: p := p - learning_rate * dp.
+        check=False skips the argument checks, for a caller that made them once (the trainer:
+        grads from backward, a rate it checked); the numbers are the same either way."""
+        if check:
+            validate_positive_float("learning_rate", learning_rate)
+            self.validate_grads(grads)
         for name, p in self.params.items():
             p -= learning_rate * grads["d" + name]
 
-    def loss_and_grads(self, X, Y):
-        """(cost, grads) for one mini-batch: forward, cost and backward together."""
-        _, cache = self.forward(X)
-        return self.cost(Y, cache), self.backward(Y, cache)
+    def loss_and_grads(self, X, Y, check: bool = True):
+        """(cost, grads) for one mini-batch: forward, cost and backward together.
+        check=False skips the shape and dtype checks of X and Y, for a caller that checked
+        the whole data set once (the trainer, on every step); the numbers are the same."""
+        if check:
+            _, cache = self.forward(X)
+            return self.cost(Y, cache), self.backward(Y, cache)
+        _, cache = self._forward(X)
+        return COSTS[self.output](cache[1], Y), self._backward(Y, cache)
 
     def predict(self, X):
         """One column per example, as X: (1, m) 0/1 labels for sigmoid, (1, m) class indices

@@ -213,7 +213,7 @@ def train(
                 if batch is None:
                     break
                 X_t, Y_t = batch
-                cost, grads = model.loss_and_grads(X_t, Y_t)
+                cost, grads = model.loss_and_grads(X_t, Y_t, check=False)  # X, Y checked once
                 if not math.isfinite(cost):
                     hist.diverged = True
                     hist.message = (
@@ -223,7 +223,7 @@ def train(
                     )
                     stop = True
                     break
-                model.update(grads, lr)
+                model.update(grads, lr, check=False)  # lr checked above
                 step_seconds = time.perf_counter() - t0
                 if max_seconds is not None and hist.seconds + step_seconds > max_seconds:
                     model.set_flat(before)  # this update ends past the budget: undo it

@@ -23,6 +23,13 @@ slider, and the views follow when it is done. It starts only once the slider has
 has left is cancelled (within one update), so it never delays the value that is shown next.
 Without an event loop (a script, the tests) and in a call of `update()`, a run is computed
 at once.
+
+Training ahead (train_ahead=True, the default): when the views show the sliders' values,
+nothing trains and the sliders have been still for AHEAD seconds, the worker trains the
+slider's two ends, b = 1 (the longest run) and b = m, at the current rate. Such a run goes on
+during a drag and is abandoned once the slider settles on another value that needs the
+worker; if the slider settles on that end, it is the run the views wait for. A drag to an end
+then settles without waiting for its whole run. The same runs, only computed earlier.
 """
 
 import math
@@ -31,7 +38,13 @@ import time
 
 import ipywidgets as W
 
-from ..core.validate import validate_bytes, validate_choice, validate_int, validate_real
+from ..core.validate import (
+    validate_bool,
+    validate_bytes,
+    validate_choice,
+    validate_int,
+    validate_real,
+)
 from .coalesce import running_loop
 from .lab_runs import LAB_RATES, RATE_SCALINGS, LabRuns, RunCancelled, scaled_rate
 from .lab_views import CostView, MemoryView, PathView, SpeedView
@@ -48,6 +61,7 @@ from .widget_parts import (
 
 VIEWS = ("cost", "path", "speed", "memory")
 SETTLE = 0.05  # seconds the sliders must be still before a new value's training run starts
+AHEAD = 0.3  # seconds still, with nothing training, before the lab trains the slider's ends
 BUDGETS = (10**5, 10**11)  # the memory budgets the lab's slider offers, bytes
 __all__ = ["Lab", "LabRuns", "VIEWS", "RATE_SCALINGS", "scaled_rate"]
 
@@ -73,12 +87,13 @@ class Lab(LiveUpdate):
     batch_size: the starting size, one of the slider's (powers of two up to m, and m); it is
     also b0, the size at which the rate slider sets the rate. learning_rate: from 0.001 to
     10. budget_bytes: from 100 kB to 100 GB. rate_scaling: "none" (the same rate at every b),
-    "linear" (rate x b / b0) or "square root" (rate x sqrt(b / b0)).
+    "linear" (rate x b / b0) or "square root" (rate x sqrt(b / b0)). train_ahead: train
+    the slider's ends while the lab is idle (in a kernel; see the module's docstring).
     """
 
     def __init__(self, views=VIEWS, runs: LabRuns | None = None, batch_size: int = 64,
                  learning_rate: float = 0.1, budget_bytes: float = 16e6,
-                 rate_scaling: str = "none"):
+                 rate_scaling: str = "none", train_ahead: bool = True):
         names = check_views(views)
         if runs is not None and not isinstance(runs, LabRuns):
             raise TypeError(f"runs must be a LabRuns or None, got {type(runs).__name__}")
@@ -95,6 +110,7 @@ class Lab(LiveUpdate):
             raise ValueError(f"batch_size must be one of the slider's sizes "
                              f"{self.runs.batch_sizes}, got {batch_size!r}")
         self.reference_batch_size = b0
+        self.train_ahead = validate_bool("train_ahead", train_ahead)
 
         self.batch = make_size_input(self.runs.batch_sizes, b0)
         self.rate = make_rate_input(learning_rate, f"learning rate at b = {b0:,}", *LAB_RATES)
@@ -112,6 +128,8 @@ class Lab(LiveUpdate):
         self._cancel = threading.Event()  # set: abandon that run
         self._failed = {}  # (b, rate) -> the error a worker thread's run raised
         self._start_later = None  # the timer that starts a run once the sliders are still
+        self._ahead = False  # the run training is one of the slider's ends, trained ahead
+        self._ahead_later = None  # the timer that trains ahead once the lab is idle
         self._build_figure()
         self.follow(self.live, self.inputs)  # drawn at once: the cell shows the lab drawn
         self.scaling.observe(lambda change: self.updates.request(), names="value")
@@ -177,9 +195,14 @@ class Lab(LiveUpdate):
         yet trains in a worker thread instead, the readout says so, and None is returned."""
         t0 = time.perf_counter()
         key = self.run_key()
-        if self.training is not None and self.training != key:
+        if self.training is not None and self.training != key and not self._ahead:
             self._cancel.set()  # the slider has left that value: abandon its run
             self.training = None
+        if self.training == key:
+            self._ahead = False  # a run at key trained ahead is now the run the views wait for
+        if self._ahead_later is not None:
+            self._ahead_later.cancel()
+            self._ahead_later = None
         if key in self._failed:
             raise self._failed.pop(key)
         if self._start_later is not None:
@@ -200,26 +223,32 @@ class Lab(LiveUpdate):
         self.scaling_message.value = (f"<span style='color:#b00'>{s['rate_message']}</span>"
                                       if "rate_message" in s else "")
         self.last_seconds = time.perf_counter() - t0
+        if loop is not None and self.train_ahead and self.needs_run:
+            self._ahead_later = loop.call_later(AHEAD, self._train_ahead, loop)
         return s
 
     @property
     def pending(self) -> bool:
-        """Something is still to come: an update, a run's start, or a run training."""
+        """Something is still to come: an update, a run's start, or a run training for the
+        sliders' values (not one trained ahead)."""
         return (self.updates.pending or self._start_later is not None
-                or self.training is not None)
+                or (self.training is not None and not self._ahead))
 
     def _train_when_still(self, key, loop):
         """Start the run at key in a worker thread once the sliders have been still for
         SETTLE seconds (a drag starts no run for the values it passes); the readout says
         that the views wait for it."""
         still = loop.time() - self.updates.last_request
+        if self._ahead and still >= SETTLE:  # the worker is needed: abandon the run ahead
+            self._cancel.set()
+            self.training, self._ahead = None, False
         if self.training is None and still >= SETTLE:
             self._train_in_background(key, loop)
-        elif self.training is None:  # a drag may go on: look again when it may be over
+        elif self.training is None or self._ahead:  # a drag may go on: look again later
             self._start_later = loop.call_later(SETTLE - still, self._still)
         b, used = key
         n = math.ceil(self.runs.m / b)
-        when = "…" if self.training else " when the slider stops"
+        when = "…" if self.training == key else " when the slider stops"
         self.readout.value = (f"<b>b = {b:,}</b> · learning rate {used:.3g} · {n:,} "
                               f"update{'s' if n > 1 else ''} per epoch · <i>training at this "
                               f"size{when}</i>")
@@ -244,14 +273,44 @@ class Lab(LiveUpdate):
 
         threading.Thread(target=work, name=f"lab run b={key[0]}", daemon=True).start()
 
+    def ahead_keys(self) -> list:
+        """(b, rate used) of the slider's ends, b = 1 and b = m, at the rate slider's value
+        and scaling, where the lab runs that rate: the runs worth training ahead."""
+        _b, lr, _budget, scaling = self.slider_values()
+        keys = []
+        for b in (self.runs.batch_sizes[0], self.runs.batch_sizes[-1]):
+            used = scaled_rate(lr, b, self.reference_batch_size, scaling)
+            if LAB_RATES[0] <= used <= LAB_RATES[1]:
+                keys.append((b, used))
+        return keys
+
+    def _train_ahead(self, loop):
+        """Idle (nothing training, the sliders still): train the first end not cached."""
+        self._ahead_later = None
+        if self.training is not None or self.pending:
+            return
+        if loop.time() - self.updates.last_request < AHEAD:
+            self._ahead_later = loop.call_later(AHEAD, self._train_ahead, loop)
+            return
+        for key in self.ahead_keys():
+            if not self.runs.is_cached(*key) and key not in self._failed:
+                self._train_in_background(key, loop)
+                self._ahead = True
+                return
+
     def _still(self):
         self._start_later = None
         self.update(wait=False)
 
     def _trained(self, key):
-        if self.training == key:
-            self.training = None
-            self.update(wait=False)
+        if self.training != key:
+            return
+        self.training = None
+        if self._ahead and key != self.run_key():  # an end trained ahead: no view needs it yet
+            self._ahead = False
+            self._train_ahead(running_loop())  # the other end, if it is still to train
+            return
+        self.update(wait=False)
 
     def views_drawn(self) -> bool:
         return all(view.drawn() for view in self.views.values())

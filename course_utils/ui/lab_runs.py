@@ -53,10 +53,10 @@ class _Cancellable:
 
     cancel = None
 
-    def loss_and_grads(self, X, Y):
+    def loss_and_grads(self, X, Y, check=True):
         if self.cancel is not None and self.cancel.is_set():
             raise RunCancelled("the run was cancelled")
-        return super().loss_and_grads(X, Y)
+        return super().loss_and_grads(X, Y, check)
 
 
 class _LabMLP(_Cancellable, MLP):
