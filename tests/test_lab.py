@@ -220,6 +220,9 @@ def test_a_long_drag_starts_no_run_until_the_slider_settles(path_lab, runs, monk
     lb = path_lab
     lb.rate.set(0.03)  # every size cold
     computed, cancelled = record_computed(runs, monkeypatch)
+    # the messages are 5 ms apart; on a loaded machine a sleep can last longer than the lab's
+    # 50 ms, which is a pause, not a drag: the test gives the lab a longer pause to wait for
+    monkeypatch.setattr(lab, "SETTLE", 0.5)
     drag = [16, 32, 64, 128, 256, 512, 1024, 2048, 4000] * 12  # 0.5 s, 5 ms apart
 
     async def kernel():
