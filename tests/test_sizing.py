@@ -29,20 +29,29 @@ def test_size_reaching_on_known_numbers():
     assert t.size_reaching(0.5) == 2
     # round 0: the throughput is flat from b = 2 on; round 1: it keeps growing
     t = timing.StepTimes(np.array([1, 2, 4]), np.array([[1.0, 1.0, 2.0], [1.0, 1.0, 1.0]]))
-    np.testing.assert_array_equal(t.size_reaching_each_repeat(0.9), [2, 4])
+    assert t.size_reaching_each_repeat(0.9) == [2, 4]
     np.testing.assert_allclose(t.per_example_spread, [[1.0, 0.5, 0.25], [1.0, 0.5, 0.5]])
     with pytest.raises(ValueError, match="fraction"):
         t.size_reaching(1.5)
 
 
 def test_size_reaching_needs_the_throughput_to_stay_above():
-    # throughput 1, 9.5, 6, 9.5, 10, 7 examples/s: b = 2 is one high point, b = 4 dips below
-    # 90 % of the peak (at b = 16); the dip after the peak (b = 32) does not matter
-    sizes = np.array([1, 2, 4, 8, 16, 32])
-    t = timing.StepTimes(sizes, np.tile(sizes / np.array([1, 9.5, 6, 9.5, 10, 7]), (2, 1)))
-    assert t.size_reaching(0.9) == 8  # not 2: the curve falls below 90 % again at b = 4
+    # throughput 1, 9.5, 6, 9.5, 10, 8, 9.2 examples/s: b = 2 is one high point, b = 4 dips
+    # below 90 % of the peak (at b = 16), and so does b = 32 after the peak
+    sizes = np.array([1, 2, 4, 8, 16, 32, 64])
+    t = timing.StepTimes(sizes, np.tile(sizes / np.array([1, 9.5, 6, 9.5, 10, 8, 9.2]), (2, 1)))
+    assert t.size_reaching(0.9) == 64  # not 2 nor 8: it falls below 90 % again at b = 32
     assert t.size_reaching(0.5) == 2
-    np.testing.assert_array_equal(t.size_reaching_each_repeat(0.9), [8, 8])
+    assert t.size_reaching_each_repeat(0.9) == [64, 64]
+
+
+def test_size_reaching_is_none_when_the_throughput_falls_after_its_peak():
+    # the notebook's case: a peak at b = 16, every larger size far below 90 % of it
+    sizes = np.array([1, 4, 16, 64, 256])
+    t = timing.StepTimes(sizes, np.tile(sizes / np.array([1, 8, 10, 5, 7]), (3, 1)))
+    assert t.size_reaching(0.9) is None
+    assert t.size_reaching(0.7) == 256  # 7 >= 7: stays at or above 70 % from b = 256 on
+    assert t.size_reaching(0.4) == 4
 
 
 def _times(sizes, per_example_by_round):
@@ -412,6 +421,9 @@ def test_timing_and_noise_figures_follow_the_convention():
     texts = [text.get_text() for text in ax.get_legend().get_texts()]
     assert any(f"b = {t.size_reaching(0.9):,}" in text for text in texts)
     assert any("reference (peak 100 examples/s)" == text for text in texts)
+    falls = timing.StepTimes(sizes[:4], np.tile(sizes[:4] / np.array([1.0, 8, 10, 5]), (2, 1)))
+    ax = timing_plots.plot_throughput(falls, fraction=0.9)  # no size stays above: no circle
+    assert not any("from b =" in text.get_text() for text in ax.get_legend().get_texts())
     rows = [{"power": p, "advantage_pct": a, "detectable_pct": d}
             for p, a, d in ((64, 3.0, 4.0), (128, -1.0, 8.0))]
     ax = timing_plots.plot_power_of_two([(rows, "this machine"), (rows[:1], "reference")])

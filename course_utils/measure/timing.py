@@ -129,17 +129,20 @@ class StepTimes:
         per_ex = self.seconds / self.batch_sizes
         return np.stack([per_ex.min(axis=0), per_ex.max(axis=0)])
 
-    def size_reaching(self, fraction: float = 0.9) -> int:
+    def size_reaching(self, fraction: float = 0.9) -> int | None:
         """The smallest batch size from which the (median) throughput stays at or above
-        `fraction` of the peak at every size up to the peak's: a high point followed by a
-        dip below the line does not count. Always defined: the peak itself qualifies."""
-        return int(self.batch_sizes[_first_staying_above(self.throughput, fraction)])
+        `fraction` of its peak at every larger size timed: a high point followed by a dip
+        below the line does not count, before the peak or after it. None when the largest
+        size is itself below the line (no size from which it stays above)."""
+        k = _first_staying_above(self.throughput, fraction)
+        return None if k is None else int(self.batch_sizes[k])
 
-    def size_reaching_each_repeat(self, fraction: float = 0.9) -> np.ndarray:
-        """size_reaching computed from each repeat alone: one batch size per repeat, to show
-        how much the answer moves from run to run."""
+    def size_reaching_each_repeat(self, fraction: float = 0.9) -> list:
+        """size_reaching computed from each repeat alone: one batch size (or None) per
+        repeat, to show how much the answer moves from run to run."""
         tp = self.batch_sizes / self.seconds  # (repeats, n_sizes)
-        return np.array([self.batch_sizes[_first_staying_above(row, fraction)] for row in tp])
+        return [None if k is None else int(self.batch_sizes[k])
+                for k in (_first_staying_above(row, fraction) for row in tp)]
 
 
 def _validate_repeats(times: StepTimes, what: str) -> None:
@@ -148,14 +151,15 @@ def _validate_repeats(times: StepTimes, what: str) -> None:
                          f"{len(times.seconds)}")
 
 
-def _first_staying_above(throughput, fraction: float) -> int:
-    """Index of the first size from which every throughput up to the peak's size is
-    >= fraction x the peak (fraction: of the peak, between 0 and 1)."""
+def _first_staying_above(throughput, fraction: float) -> int | None:
+    """Index of the first size from which every throughput, to the last size, is
+    >= fraction x the peak (fraction: of the peak, between 0 and 1); None if the last is not."""
     fraction = validate_real("fraction", fraction, low=0, high=1)
     throughput = np.asarray(throughput)
-    peak = int(np.argmax(throughput))
-    below = np.flatnonzero(throughput[:peak] < fraction * throughput[peak])
-    return int(below[-1] + 1) if below.size else 0
+    below = np.flatnonzero(throughput < fraction * throughput.max())
+    if not below.size:
+        return 0
+    return None if below[-1] == throughput.size - 1 else int(below[-1] + 1)
 
 
 def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0.002,
