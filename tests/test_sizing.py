@@ -138,7 +138,8 @@ def test_power_of_two_summary_separates_alignment_from_powers_of_two():
     text = timing.power_of_two_summary([row(64, "tie", 12.0), row(128, "tie", 30.4)],
                                        [row(64, "tie"), row(128, "tie")])
     assert "no effect detectable at this noise level" in text
-    assert "(12 % to 30 % here, by group)" in text  # the smallest effects it could have seen
+    # the smallest effects it could have seen, for both comparisons
+    assert "(12 % to 30 % against p ± 1, 10 % to 10 % against aligned neighbours, by group)" in text
     assert "alignment" in timing.power_of_two_summary([row(64, "power of 2 faster")],
                                                       [row(64, "tie")])
     text = timing.power_of_two_summary([row(64, "power of 2 faster"), row(128, "tie")],
@@ -152,6 +153,18 @@ def test_power_of_two_summary_separates_alignment_from_powers_of_two():
     assert "no effect detectable" in text  # per group: all ties
     assert ("pooled over the groups: against p ± 1, 3 of 3 advantages positive (+0.6 % to "
             "+8.3 %; chance by coin flips 12%) and against p ± 16, 1 of 3") in text
+    assert "9 % to 9 % against p ± 16" in text
+    assert text.endswith("no effect was detected")  # 12 % and 88 %: what coin flips give
+
+
+def test_pooled_verdict_says_no_effect_unless_the_signs_beat_coin_flips():
+    five = [{"advantage_pct": a} for a in (0.6, 8.3, 1.0, 2.5, 4.0)]  # 5 of 5: chance 3 %
+    mixed = [{"advantage_pct": a} for a in (-0.4, 73.8, 23.3, 56.4, 1.9)]  # 4 of 5: 19 %
+    assert "no effect was detected" in timing.pooled_verdict(mixed, mixed)
+    assert "a small effect" in timing.pooled_verdict(five)
+    assert "a small effect" in timing.pooled_verdict(mixed, five)  # one comparison shows it
+    with pytest.raises(ValueError, match="row_lists"):
+        timing.pooled_verdict([])
 
 
 def test_format_effect_and_count_verdicts():

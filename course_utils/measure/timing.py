@@ -8,7 +8,7 @@ to a measurement, never remove it.
 * `time_steps` -> `StepTimes`: seconds per step, every size, every round.
 * `power_of_two_effect`: is p faster per example than p - 1 and p + 1, beyond the noise?
   (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` for C8;
-  `pooled_advantage` for all groups together; `format_effect` and `count_verdicts` to print
+  `pooled_advantage` and `pooled_verdict` for all groups together; `format_effect` and `count_verdicts` to print
   them.)
 * Their figures are in plots/timing_plots.py.
 """
@@ -34,9 +34,9 @@ from ..core.validate import (
 )
 
 __all__ = [
-    "StepTimes", "count_verdicts", "format_effect", "pooled_advantage", "power_of_two_effect",
-    "power_of_two_effect_one_run", "power_of_two_summary", "seconds_per_call",
-    "step_breakdown", "time_steps",
+    "StepTimes", "count_verdicts", "format_effect", "pooled_advantage", "pooled_verdict",
+    "power_of_two_effect", "power_of_two_effect_one_run", "power_of_two_summary",
+    "seconds_per_call", "step_breakdown", "time_steps",
 ]
 
 MAX_SECONDS = 60.0  # the longest min_seconds a measurement may ask for (s)
@@ -327,9 +327,10 @@ def power_of_two_summary(odd_rows, aligned_rows) -> str:
     neighbours (p - 1, p + 1) and against aligned ones (e.g. p - 16, p + 16).
 
     When no power of two is measurably faster, it says how large an effect could have been
-    detected (2 x the noise of each odd group): a tie at a large noise is no evidence either way.
-    It ends with the pooled view (`pooled_advantage`) of each comparison: a small effect that
-    no group shows alone can still show in the signs of all groups together.
+    detected (2 x the noise, by group, for each comparison): a tie at a large noise is no
+    evidence either way. It ends with the pooled view (`pooled_advantage`) of each comparison
+    and what it shows (`pooled_verdict`): a small effect that no group shows alone can still
+    show in the signs of all groups together; signs that coin flips give often show nothing.
     """
     odd_rows, aligned_rows = list(odd_rows), list(aligned_rows)
     if not odd_rows:
@@ -338,22 +339,49 @@ def power_of_two_summary(odd_rows, aligned_rows) -> str:
     for rows in (odd_rows, aligned_rows):
         if rows and "group" in rows[0] and "advantage_pct" in rows[0]:
             q = pooled_advantage(rows)
-            d = abs(rows[0]["group"][0] - rows[0]["power"])
-            parts.append(f"against p ± {d}, {q['positive']} of {q['groups']} advantages positive "
-                         f"({q['low_pct']:+.1f} % to {q['high_pct']:+.1f} %; chance by coin "
-                         f"flips {q['sign_p']:.0%})")
-    pooled = "; pooled over the groups: " + " and ".join(parts) if parts else ""
+            parts.append(f"against p ± {_distance(rows)}, {q['positive']} of {q['groups']} "
+                         f"advantages positive ({q['low_pct']:+.1f} % to {q['high_pct']:+.1f} %; "
+                         f"chance by coin flips {q['sign_p']:.0%})")
+    pooled = ""
+    if parts:
+        pooled = ("; pooled over the groups: " + " and ".join(parts) + ": "
+                  + pooled_verdict(odd_rows, aligned_rows))
     return _per_group_summary(odd_rows, aligned_rows) + pooled
+
+
+def pooled_verdict(*row_lists, alpha: float = 0.05) -> str:
+    """What the pooled signs of one or more comparisons show, in words: a pooled effect where
+    some comparison's sign test gives a chance <= alpha, else that no effect was detected (the
+    advantages' range is then noise, whatever its width)."""
+    alpha = validate_real("alpha", alpha, low=0, high=1)
+    pools = [pooled_advantage(rows) for rows in row_lists if rows]
+    if not pools:
+        raise ValueError("row_lists must hold at least one non-empty list of rows, got none")
+    if any(q["sign_p"] <= alpha for q in pools):
+        return ("more positive signs than coin flips give: a small effect that no group shows "
+                "alone")
+    return ("as many positive signs as coin flips give: the ranges are noise-dominated, and no "
+            "effect was detected")
+
+
+def _distance(rows) -> int:
+    return abs(rows[0]["group"][0] - rows[0]["power"])
 
 
 def _per_group_summary(odd_rows, aligned_rows) -> str:
     aligned = {r["power"]: r for r in aligned_rows}
     faster = [r for r in odd_rows if r["verdict"] == "power of 2 faster"]
     if not faster:
-        lo, hi = (f(r["detectable_pct"] for r in odd_rows) for f in (min, max))
+        ranges = []
+        for rows, name in ((odd_rows, "p ± 1"), (aligned_rows, "aligned neighbours")):
+            if rows:
+                if "group" in rows[0]:
+                    name = f"p ± {_distance(rows)}"
+                lo, hi = (f(r["detectable_pct"] for r in rows) for f in (min, max))
+                ranges.append(f"{lo:.0f} % to {hi:.0f} % against {name}")
         return ("no power of two was measurably faster than its odd neighbours (a tie or slower "
                 "in every group): no effect detectable at this noise level; an effect smaller "
-                f"than 2 x the noise ({lo:.0f} % to {hi:.0f} % here, by group) would be missed")
+                f"than 2 x the noise ({', '.join(ranges)}, by group) would be missed")
     beyond = [r for r in faster
               if aligned.get(r["power"], {}).get("verdict") == "power of 2 faster"]
     names = ", ".join(f"{r['power']:,}" for r in faster)
