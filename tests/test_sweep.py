@@ -308,7 +308,7 @@ def test_describe_targets_places_the_rule_in_the_range_of_brackets():
     # the same brackets, set by ties: the timings cannot say the crossover moved
     text = sweep.describe_targets(ms, {"coarse": [B, B, B, W, W, W],
                                        "tight": [B, B, B, T, T, W]})
-    assert "moved with the target" not in text
+    assert "the crossover moved with the target (" not in text
     assert "brackets differ (coarse: m = 1,000 to 2,000; tight: m = 4,000 to 8,000)" in text
     assert "2 of the 12 comparisons are ties: these timings cannot tell" in text
     text = sweep.describe_targets(ms, {"a": [B, W, W, W, W, W], "b": [B, W, W, W, W, W]})
