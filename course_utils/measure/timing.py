@@ -360,8 +360,8 @@ def pooled_verdict(*row_lists, alpha: float = 0.05) -> str:
     if any(q["sign_p"] <= alpha for q in pools):
         return ("more positive signs than coin flips give: a small effect that no group shows "
                 "alone")
-    return ("as many positive signs as coin flips give: the ranges are noise-dominated, and no "
-            "effect was detected")
+    return ("no more positive signs than coin flips often give: the ranges are noise-dominated, "
+            "and no effect was detected")
 
 
 def _distance(rows) -> int:
