@@ -8,8 +8,8 @@ to a measurement, never remove it.
 * `time_steps` -> `StepTimes`: seconds per step, every size, every round.
 * `power_of_two_effect`: is p faster per example than p - 1 and p + 1, beyond the noise?
   (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` for C8;
-  `pooled_advantage` and `pooled_verdict` for all groups together; `format_effect` and `count_verdicts` to print
-  them.)
+  `pooled_advantage` and `pooled_verdict` for all groups together; `format_effect` and
+  `count_verdicts` to print them.)
 * Their figures are in plots/timing_plots.py.
 """
 
