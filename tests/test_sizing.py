@@ -163,6 +163,9 @@ def test_pooled_verdict_says_no_effect_unless_the_signs_beat_coin_flips():
     assert "no effect was detected" in timing.pooled_verdict(mixed, mixed)
     assert "a small effect" in timing.pooled_verdict(five)
     assert "a small effect" in timing.pooled_verdict(mixed, five)  # one comparison shows it
+    named = [dict(r, group=(p - 1, p, p + 1), power=p)
+             for r, p in zip(five, (64, 128, 256, 512, 1024))]
+    assert "against p ± 1 (+0.6 % to +8.3 %; chance 3%)" in timing.pooled_verdict(mixed, named)
     with pytest.raises(ValueError, match="row_lists"):
         timing.pooled_verdict([])
 

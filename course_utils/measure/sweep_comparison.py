@@ -302,7 +302,8 @@ def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
 
     verdicts_by_target: {name of the target: one Comparison.verdict per m}. Each target gets
     its `crossover` bracket; the verdict says whether the brackets agree (brackets that differ
-    say the crossover moved only when no comparison is a tie) and where rule_m lies against
+    say the crossover moved only when no comparison in the range they span is a tie) and where
+    rule_m lies against
     the range they span together.
     """
     rule_m = validate_int("rule_m", rule_m)
@@ -320,13 +321,15 @@ def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
     lows = [0 if low is None else low for low, _ in brackets.values()]
     highs = [math.inf if high is None else high for _, high in brackets.values()]
     same = len(set(brackets.values())) == 1
-    ties = sum(v == "tie" for vs in verdicts_by_target.values() for v in vs)
-    total = sum(len(vs) for vs in verdicts_by_target.values())
+    # ties inside the range the brackets span could put every bracket elsewhere
+    ties = sum(v == "tie" and min(lows) <= m <= max(highs)
+               for vs in verdicts_by_target.values() for m, v in zip(ms, vs))
     if same:
         head = f"the crossover fell in the same bracket for every target ({parts})"
     elif ties:  # a bracket that ties set cannot say the crossover moved
-        head = (f"the brackets differ ({parts}), but {ties} of the {total} comparisons are "
-                "ties: these timings cannot tell whether the crossover moved with the target")
+        head = (f"the brackets differ ({parts}), but {ties} of the comparisons in that range "
+                f"{'is a tie' if ties == 1 else 'are ties'}: these timings cannot tell whether "
+                "the crossover moved with the target")
     else:
         head = f"the crossover moved with the target ({parts})"
     if max(highs) <= rule_m:

@@ -354,14 +354,18 @@ def pooled_verdict(*row_lists, alpha: float = 0.05) -> str:
     some comparison's sign test gives a chance <= alpha, else that no effect was detected (the
     advantages' range is then noise, whatever its width)."""
     alpha = validate_real("alpha", alpha, low=0, high=1)
-    pools = [pooled_advantage(rows) for rows in row_lists if rows]
+    pools = [(rows, pooled_advantage(rows)) for rows in row_lists if rows]
     if not pools:
         raise ValueError("row_lists must hold at least one non-empty list of rows, got none")
-    if any(q["sign_p"] <= alpha for q in pools):
-        return ("more positive signs than coin flips give: a small effect that no group shows "
-                "alone")
-    return ("no more positive signs than coin flips often give: the ranges are noise-dominated, "
-            "and no effect was detected")
+    shown = [(rows, q) for rows, q in pools if q["sign_p"] <= alpha]
+    if not shown:
+        return ("no more positive signs than coin flips often give: the ranges are "
+                "noise-dominated, and no effect was detected")
+    where = " and ".join(
+        (f"against p ± {_distance(rows)} " if "group" in rows[0] else "")
+        + f"({q['low_pct']:+.1f} % to {q['high_pct']:+.1f} %; chance {q['sign_p']:.0%})"
+        for rows, q in shown)
+    return f"more positive signs than coin flips give {where}: a small effect no group shows alone"
 
 
 def _distance(rows) -> int:
