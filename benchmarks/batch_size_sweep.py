@@ -109,7 +109,8 @@ def main():
     print("C7:", cu.sweep.describe_targets(ms, verdicts))
     brackets = "; ".join(f"{name} {cu.sweep.crossover(ms, v)}" for name, v in verdicts.items())
     pool = cu.timing.pooled_advantage(rows_odd)
-    print(f"peak examples/s {peak:,.0f} at b={b90} (90%); power-of-two effect {E:.1f}% vs noise "
+    print(f"peak examples/s {peak:,.0f}, 90% from b={b90 or 'none'}; power-of-two effect {E:.1f}% "
+          f"vs noise "
           f"{N:.1f}% (pooled: {pool['positive']} of {pool['groups']} positive); "
           f"fastest-to-target b={bt}; C7 crossover {brackets}")
 

@@ -29,20 +29,29 @@ def test_size_reaching_on_known_numbers():
     assert t.size_reaching(0.5) == 2
     # round 0: the throughput is flat from b = 2 on; round 1: it keeps growing
     t = timing.StepTimes(np.array([1, 2, 4]), np.array([[1.0, 1.0, 2.0], [1.0, 1.0, 1.0]]))
-    np.testing.assert_array_equal(t.size_reaching_each_repeat(0.9), [2, 4])
+    assert t.size_reaching_each_repeat(0.9) == [2, 4]
     np.testing.assert_allclose(t.per_example_spread, [[1.0, 0.5, 0.25], [1.0, 0.5, 0.5]])
     with pytest.raises(ValueError, match="fraction"):
         t.size_reaching(1.5)
 
 
 def test_size_reaching_needs_the_throughput_to_stay_above():
-    # throughput 1, 9.5, 6, 9.5, 10, 7 examples/s: b = 2 is one high point, b = 4 dips below
-    # 90 % of the peak (at b = 16); the dip after the peak (b = 32) does not matter
-    sizes = np.array([1, 2, 4, 8, 16, 32])
-    t = timing.StepTimes(sizes, np.tile(sizes / np.array([1, 9.5, 6, 9.5, 10, 7]), (2, 1)))
-    assert t.size_reaching(0.9) == 8  # not 2: the curve falls below 90 % again at b = 4
+    # throughput 1, 9.5, 6, 9.5, 10, 8, 9.2 examples/s: b = 2 is one high point, b = 4 dips
+    # below 90 % of the peak (at b = 16), and so does b = 32 after the peak
+    sizes = np.array([1, 2, 4, 8, 16, 32, 64])
+    t = timing.StepTimes(sizes, np.tile(sizes / np.array([1, 9.5, 6, 9.5, 10, 8, 9.2]), (2, 1)))
+    assert t.size_reaching(0.9) == 64  # not 2 nor 8: it falls below 90 % again at b = 32
     assert t.size_reaching(0.5) == 2
-    np.testing.assert_array_equal(t.size_reaching_each_repeat(0.9), [8, 8])
+    assert t.size_reaching_each_repeat(0.9) == [64, 64]
+
+
+def test_size_reaching_is_none_when_the_throughput_falls_after_its_peak():
+    # the notebook's case: a peak at b = 16, every larger size far below 90 % of it
+    sizes = np.array([1, 4, 16, 64, 256])
+    t = timing.StepTimes(sizes, np.tile(sizes / np.array([1, 8, 10, 5, 7]), (3, 1)))
+    assert t.size_reaching(0.9) is None
+    assert t.size_reaching(0.7) == 256  # 7 >= 7: stays at or above 70 % from b = 256 on
+    assert t.size_reaching(0.4) == 4
 
 
 def _times(sizes, per_example_by_round):
@@ -129,7 +138,8 @@ def test_power_of_two_summary_separates_alignment_from_powers_of_two():
     text = timing.power_of_two_summary([row(64, "tie", 12.0), row(128, "tie", 30.4)],
                                        [row(64, "tie"), row(128, "tie")])
     assert "no effect detectable at this noise level" in text
-    assert "(12 % to 30 % here, by group)" in text  # the smallest effects it could have seen
+    # the smallest effects it could have seen, for both comparisons
+    assert "(12 % to 30 % against p ± 1, 10 % to 10 % against aligned neighbours, by group)" in text
     assert "alignment" in timing.power_of_two_summary([row(64, "power of 2 faster")],
                                                       [row(64, "tie")])
     text = timing.power_of_two_summary([row(64, "power of 2 faster"), row(128, "tie")],
@@ -143,6 +153,21 @@ def test_power_of_two_summary_separates_alignment_from_powers_of_two():
     assert "no effect detectable" in text  # per group: all ties
     assert ("pooled over the groups: against p ± 1, 3 of 3 advantages positive (+0.6 % to "
             "+8.3 %; chance by coin flips 12%) and against p ± 16, 1 of 3") in text
+    assert "9 % to 9 % against p ± 16" in text
+    assert text.endswith("no effect was detected")  # 12 % and 88 %: what coin flips give
+
+
+def test_pooled_verdict_says_no_effect_unless_the_signs_beat_coin_flips():
+    five = [{"advantage_pct": a} for a in (0.6, 8.3, 1.0, 2.5, 4.0)]  # 5 of 5: chance 3 %
+    mixed = [{"advantage_pct": a} for a in (-0.4, 73.8, 23.3, 56.4, 1.9)]  # 4 of 5: 19 %
+    assert "no effect was detected" in timing.pooled_verdict(mixed, mixed)
+    assert "a small effect" in timing.pooled_verdict(five)
+    assert "a small effect" in timing.pooled_verdict(mixed, five)  # one comparison shows it
+    named = [dict(r, group=(p - 1, p, p + 1), power=p)
+             for r, p in zip(five, (64, 128, 256, 512, 1024))]
+    assert "against p ± 1 (+0.6 % to +8.3 %; chance 3%)" in timing.pooled_verdict(mixed, named)
+    with pytest.raises(ValueError, match="row_lists"):
+        timing.pooled_verdict([])
 
 
 def test_format_effect_and_count_verdicts():
@@ -412,6 +437,9 @@ def test_timing_and_noise_figures_follow_the_convention():
     texts = [text.get_text() for text in ax.get_legend().get_texts()]
     assert any(f"b = {t.size_reaching(0.9):,}" in text for text in texts)
     assert any("reference (peak 100 examples/s)" == text for text in texts)
+    falls = timing.StepTimes(sizes[:4], np.tile(sizes[:4] / np.array([1.0, 8, 10, 5]), (2, 1)))
+    ax = timing_plots.plot_throughput(falls, fraction=0.9)  # no size stays above: no circle
+    assert not any("from b =" in text.get_text() for text in ax.get_legend().get_texts())
     rows = [{"power": p, "advantage_pct": a, "detectable_pct": d}
             for p, a, d in ((64, 3.0, 4.0), (128, -1.0, 8.0))]
     ax = timing_plots.plot_power_of_two([(rows, "this machine"), (rows[:1], "reference")])

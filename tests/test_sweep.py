@@ -302,9 +302,22 @@ def test_describe_targets_places_the_rule_in_the_range_of_brackets():
     ms = [250, 500, 1000, 2000, 4000, 8000]
     W, B, T = "mini-batch", "batch GD", "tie"
     text = sweep.describe_targets(ms, {"coarse": [B, B, B, W, W, W],
-                                       "tight": [B, B, B, T, T, W]})
+                                       "tight": [B, B, B, B, B, W]})
     assert "moved with the target (coarse: m = 1,000 to 2,000; tight: m = 4,000 to 8,000)" in text
-    assert "lies inside the range they span" in text
+    assert "lies inside the range the brackets span" in text
+    # the same brackets, set by ties: the timings cannot say the crossover moved
+    text = sweep.describe_targets(ms, {"coarse": [B, B, B, W, W, W],
+                                       "tight": [B, B, B, T, T, W]})
+    assert "the crossover moved with the target (" not in text
+    assert "brackets differ (coarse: m = 1,000 to 2,000; tight: m = 4,000 to 8,000)" in text
+    assert "2 of the comparisons in that range are ties: these timings cannot tell" in text
+    # a tie outside the range the brackets span (m = 250) does not touch them
+    text = sweep.describe_targets(ms, {"coarse": [T, B, B, W, W, W],
+                                       "tight": [B, B, B, B, B, W]})
+    assert "the crossover moved with the target (coarse" in text
+    text = sweep.describe_targets(ms, {"coarse": [B, B, B, W, W, W],
+                                       "tight": [B, B, B, B, T, W]})
+    assert "1 of the comparisons in that range is a tie" in text
     text = sweep.describe_targets(ms, {"a": [B, W, W, W, W, W], "b": [B, W, W, W, W, W]})
     assert "same bracket for every target (a: m = 250 to 500; b: m = 250 to 500)" in text
     assert "too generous to batch GD" in text

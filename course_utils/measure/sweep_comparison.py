@@ -301,8 +301,10 @@ def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
     """One verdict on the rule "m <= rule_m: use batch GD" from runs to several targets.
 
     verdicts_by_target: {name of the target: one Comparison.verdict per m}. Each target gets
-    its `crossover` bracket; the verdict says whether the brackets agree and where rule_m
-    lies against the range they span together (the crossover moves with the target).
+    its `crossover` bracket; the verdict says whether the brackets agree (brackets that differ
+    say the crossover moved only when no comparison in the range they span is a tie) and where
+    rule_m lies against
+    the range they span together.
     """
     rule_m = validate_int("rule_m", rule_m)
     if not verdicts_by_target:
@@ -319,13 +321,22 @@ def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
     lows = [0 if low is None else low for low, _ in brackets.values()]
     highs = [math.inf if high is None else high for _, high in brackets.values()]
     same = len(set(brackets.values())) == 1
-    head = (f"the crossover fell in the same bracket for every target ({parts})" if same else
-            f"the crossover moved with the target ({parts})")
+    # ties inside the range the brackets span could put every bracket elsewhere
+    ties = sum(v == "tie" and min(lows) <= m <= max(highs)
+               for vs in verdicts_by_target.values() for m, v in zip(ms, vs))
+    if same:
+        head = f"the crossover fell in the same bracket for every target ({parts})"
+    elif ties:  # a bracket that ties set cannot say the crossover moved
+        head = (f"the brackets differ ({parts}), but {ties} of the comparisons in that range "
+                f"{'is a tie' if ties == 1 else 'are ties'}: these timings cannot tell whether "
+                "the crossover moved with the target")
+    else:
+        head = f"the crossover moved with the target ({parts})"
     if max(highs) <= rule_m:
         return head + (f": mini-batch GD already won at or below the rule's {rule_m:,} for "
                        "every target; the rule is too generous to batch GD here")
     if min(lows) >= rule_m:
         return head + (f": batch GD stayed competitive up to the rule's {rule_m:,} or beyond "
                        "for every target; the rule is too cautious here")
-    return head + (f": the rule's {rule_m:,} lies inside the range they span, so on this run it "
-                   "is a fair first guess, and the target decides where the crossover falls")
+    return head + (f"; the rule's {rule_m:,} lies inside the range the brackets span, so on this "
+                   "run it is a fair first guess")

@@ -8,8 +8,8 @@ to a measurement, never remove it.
 * `time_steps` -> `StepTimes`: seconds per step, every size, every round.
 * `power_of_two_effect`: is p faster per example than p - 1 and p + 1, beyond the noise?
   (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` for C8;
-  `pooled_advantage` for all groups together; `format_effect` and `count_verdicts` to print
-  them.)
+  `pooled_advantage` and `pooled_verdict` for all groups together; `format_effect` and
+  `count_verdicts` to print them.)
 * Their figures are in plots/timing_plots.py.
 """
 
@@ -34,9 +34,9 @@ from ..core.validate import (
 )
 
 __all__ = [
-    "StepTimes", "count_verdicts", "format_effect", "pooled_advantage", "power_of_two_effect",
-    "power_of_two_effect_one_run", "power_of_two_summary", "seconds_per_call",
-    "step_breakdown", "time_steps",
+    "StepTimes", "count_verdicts", "format_effect", "pooled_advantage", "pooled_verdict",
+    "power_of_two_effect", "power_of_two_effect_one_run", "power_of_two_summary",
+    "seconds_per_call", "step_breakdown", "time_steps",
 ]
 
 MAX_SECONDS = 60.0  # the longest min_seconds a measurement may ask for (s)
@@ -129,17 +129,20 @@ class StepTimes:
         per_ex = self.seconds / self.batch_sizes
         return np.stack([per_ex.min(axis=0), per_ex.max(axis=0)])
 
-    def size_reaching(self, fraction: float = 0.9) -> int:
+    def size_reaching(self, fraction: float = 0.9) -> int | None:
         """The smallest batch size from which the (median) throughput stays at or above
-        `fraction` of the peak at every size up to the peak's: a high point followed by a
-        dip below the line does not count. Always defined: the peak itself qualifies."""
-        return int(self.batch_sizes[_first_staying_above(self.throughput, fraction)])
+        `fraction` of its peak at every larger size timed: a high point followed by a dip
+        below the line does not count, before the peak or after it. None when the largest
+        size is itself below the line (no size from which it stays above)."""
+        k = _first_staying_above(self.throughput, fraction)
+        return None if k is None else int(self.batch_sizes[k])
 
-    def size_reaching_each_repeat(self, fraction: float = 0.9) -> np.ndarray:
-        """size_reaching computed from each repeat alone: one batch size per repeat, to show
-        how much the answer moves from run to run."""
+    def size_reaching_each_repeat(self, fraction: float = 0.9) -> list:
+        """size_reaching computed from each repeat alone: one batch size (or None) per
+        repeat, to show how much the answer moves from run to run."""
         tp = self.batch_sizes / self.seconds  # (repeats, n_sizes)
-        return np.array([self.batch_sizes[_first_staying_above(row, fraction)] for row in tp])
+        return [None if k is None else int(self.batch_sizes[k])
+                for k in (_first_staying_above(row, fraction) for row in tp)]
 
 
 def _validate_repeats(times: StepTimes, what: str) -> None:
@@ -148,14 +151,15 @@ def _validate_repeats(times: StepTimes, what: str) -> None:
                          f"{len(times.seconds)}")
 
 
-def _first_staying_above(throughput, fraction: float) -> int:
-    """Index of the first size from which every throughput up to the peak's size is
-    >= fraction x the peak (fraction: of the peak, between 0 and 1)."""
+def _first_staying_above(throughput, fraction: float) -> int | None:
+    """Index of the first size from which every throughput, to the last size, is
+    >= fraction x the peak (fraction: of the peak, between 0 and 1); None if the last is not."""
     fraction = validate_real("fraction", fraction, low=0, high=1)
     throughput = np.asarray(throughput)
-    peak = int(np.argmax(throughput))
-    below = np.flatnonzero(throughput[:peak] < fraction * throughput[peak])
-    return int(below[-1] + 1) if below.size else 0
+    below = np.flatnonzero(throughput < fraction * throughput.max())
+    if not below.size:
+        return 0
+    return None if below[-1] == throughput.size - 1 else int(below[-1] + 1)
 
 
 def time_steps(make_model, batch_sizes, repeats: int = 5, min_seconds: float = 0.002,
@@ -323,9 +327,10 @@ def power_of_two_summary(odd_rows, aligned_rows) -> str:
     neighbours (p - 1, p + 1) and against aligned ones (e.g. p - 16, p + 16).
 
     When no power of two is measurably faster, it says how large an effect could have been
-    detected (2 x the noise of each odd group): a tie at a large noise is no evidence either way.
-    It ends with the pooled view (`pooled_advantage`) of each comparison: a small effect that
-    no group shows alone can still show in the signs of all groups together.
+    detected (2 x the noise, by group, for each comparison): a tie at a large noise is no
+    evidence either way. It ends with the pooled view (`pooled_advantage`) of each comparison
+    and what it shows (`pooled_verdict`): a small effect that no group shows alone can still
+    show in the signs of all groups together; signs that coin flips give often show nothing.
     """
     odd_rows, aligned_rows = list(odd_rows), list(aligned_rows)
     if not odd_rows:
@@ -334,22 +339,53 @@ def power_of_two_summary(odd_rows, aligned_rows) -> str:
     for rows in (odd_rows, aligned_rows):
         if rows and "group" in rows[0] and "advantage_pct" in rows[0]:
             q = pooled_advantage(rows)
-            d = abs(rows[0]["group"][0] - rows[0]["power"])
-            parts.append(f"against p ± {d}, {q['positive']} of {q['groups']} advantages positive "
-                         f"({q['low_pct']:+.1f} % to {q['high_pct']:+.1f} %; chance by coin "
-                         f"flips {q['sign_p']:.0%})")
-    pooled = "; pooled over the groups: " + " and ".join(parts) if parts else ""
+            parts.append(f"against p ± {_distance(rows)}, {q['positive']} of {q['groups']} "
+                         f"advantages positive ({q['low_pct']:+.1f} % to {q['high_pct']:+.1f} %; "
+                         f"chance by coin flips {q['sign_p']:.0%})")
+    pooled = ""
+    if parts:
+        pooled = ("; pooled over the groups: " + " and ".join(parts) + ": "
+                  + pooled_verdict(odd_rows, aligned_rows))
     return _per_group_summary(odd_rows, aligned_rows) + pooled
+
+
+def pooled_verdict(*row_lists, alpha: float = 0.05) -> str:
+    """What the pooled signs of one or more comparisons show, in words: a pooled effect where
+    some comparison's sign test gives a chance <= alpha, else that no effect was detected (the
+    advantages' range is then noise, whatever its width)."""
+    alpha = validate_real("alpha", alpha, low=0, high=1)
+    pools = [(rows, pooled_advantage(rows)) for rows in row_lists if rows]
+    if not pools:
+        raise ValueError("row_lists must hold at least one non-empty list of rows, got none")
+    shown = [(rows, q) for rows, q in pools if q["sign_p"] <= alpha]
+    if not shown:
+        return ("no more positive signs than coin flips often give: the ranges are "
+                "noise-dominated, and no effect was detected")
+    where = " and ".join(
+        (f"against p ± {_distance(rows)} " if "group" in rows[0] else "")
+        + f"({q['low_pct']:+.1f} % to {q['high_pct']:+.1f} %; chance {q['sign_p']:.0%})"
+        for rows, q in shown)
+    return f"more positive signs than coin flips give {where}: a small effect no group shows alone"
+
+
+def _distance(rows) -> int:
+    return abs(rows[0]["group"][0] - rows[0]["power"])
 
 
 def _per_group_summary(odd_rows, aligned_rows) -> str:
     aligned = {r["power"]: r for r in aligned_rows}
     faster = [r for r in odd_rows if r["verdict"] == "power of 2 faster"]
     if not faster:
-        lo, hi = (f(r["detectable_pct"] for r in odd_rows) for f in (min, max))
+        ranges = []
+        for rows, name in ((odd_rows, "p ± 1"), (aligned_rows, "aligned neighbours")):
+            if rows:
+                if "group" in rows[0]:
+                    name = f"p ± {_distance(rows)}"
+                lo, hi = (f(r["detectable_pct"] for r in rows) for f in (min, max))
+                ranges.append(f"{lo:.0f} % to {hi:.0f} % against {name}")
         return ("no power of two was measurably faster than its odd neighbours (a tie or slower "
                 "in every group): no effect detectable at this noise level; an effect smaller "
-                f"than 2 x the noise ({lo:.0f} % to {hi:.0f} % here, by group) would be missed")
+                f"than 2 x the noise ({', '.join(ranges)}, by group) would be missed")
     beyond = [r for r in faster
               if aligned.get(r["power"], {}).get("verdict") == "power of 2 faster"]
     names = ", ".join(f"{r['power']:,}" for r in faster)

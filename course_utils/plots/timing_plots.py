@@ -40,7 +40,8 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
                     label: str = "this machine", **legend_kw):
     """Throughput against the batch size, each curve divided by its own peak (so curves of
     different devices and networks compare in shape, not in height), with the `fraction` of
-    the peak and, circled, the size of `times` from which it stays above it (size_reaching).
+    the peak and, circled, the size of `times` from which it stays above it (size_reaching;
+    no circle when it falls below the line again at the largest size).
 
     references: {label: (batch sizes, examples per second)} drawn next to `times` (at most
     three), e.g. the course's H100 measurements. Each legend entry gives that curve's own
@@ -78,9 +79,10 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
                 label=f"{name} (peak {per_s.max():,.0f} examples/s)")
         all_b.append(batch)
     ax.axhline(fraction, color=OTHER["grey"], ls=":", lw=1, label=f"{fraction:.0%} of each peak")
-    k = int(np.flatnonzero(times.batch_sizes == b_f)[0])
-    ax.plot(b_f, tp[k] / tp.max(), "o", ms=13, mfc="none", mec=OTHER["black"], mew=1.5,
-            label=f"{label}: at or above {fraction:.0%} from b = {b_f:,} on")
+    if b_f is not None:  # None: below the line again at the largest size, nothing to circle
+        k = int(np.flatnonzero(times.batch_sizes == b_f)[0])
+        ax.plot(b_f, tp[k] / tp.max(), "o", ms=13, mfc="none", mec=OTHER["black"], mew=1.5,
+                label=f"{label}: at or above {fraction:.0%} from b = {b_f:,} on")
     ax.set(xscale="log", xlabel="mini-batch size b (examples)",
            ylabel="throughput / that curve's own peak (fraction)")
     log_ticks(ax.xaxis, np.concatenate(all_b), steps=(1,), beyond=False)
