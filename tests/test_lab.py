@@ -448,11 +448,14 @@ def test_lines_that_follow_the_sliders_take_the_method_style(runs, full_lab, b):
         style = plotting.method_style(size, m)
         assert to_hex(line.get_color()) == style["color"].lower()
         assert (line.get_linestyle(), line.get_marker()) == (style["ls"], style["marker"])
-    # the method colours appear nowhere else but in the legend keys
-    keys = [ln for ax in lb.live.fig.axes for ln in ax.get_lines()
-            if ln.get_label().startswith(("batch GD", "SGD", "mini-batch GD", "epoch average"))]
-    assert len(keys) == 6  # three methods in the cost legend, three in the path legend
-    assert method_coloured(lb.live.fig, [epoch_line, path_line, *keys]) == []
+    # the legends name the method of the lines drawn, and no other line takes its colour
+    name = {"batch": "batch GD", "sgd": "SGD", "minibatch": "mini-batch GD"}
+    for ax, line, size, m in ((lb.ax["cost"], epoch_line, b, runs.m),
+                              (lb.ax["path"], path_line, path_b, runs.m_path)):
+        texts = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert line.get_label() in texts
+        assert line.get_label().endswith(name[plotting.method_of(size, m)])
+    assert method_coloured(lb.live.fig, [epoch_line, path_line]) == []
 
 
 def test_the_views_notebooks_use_follow_the_convention(cost_lab, path_lab, monkeypatch):
