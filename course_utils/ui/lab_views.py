@@ -71,8 +71,8 @@ class PanelView:
 
 class CostView(PanelView):
     """Cost while training: the cost of each mini-batch (grey) and the epoch averages, in the
-    style of the method the mini-batch size makes. A linear cost axis from 0, its top fitted
-    to the data (4 unless SGD's single examples reach higher)."""
+    style of the method the mini-batch size makes, on an axis fitted to the data
+    (`fit_cost_axis`)."""
 
     def __init__(self, runs):
         self.runs = runs
@@ -104,8 +104,17 @@ class CostView(PanelView):
         self.epoch_line.set_data(np.arange(len(ec) + 1), np.append(ec, ec[-1:]))
         self.epoch_line.set(**method_style(b, self.runs.m),
                             label=f"epoch average, {METHOD_NAMES[method_of(b, self.runs.m)]}")
-        self.refit(self.ax, (0, max(4.0, 2 * np.ceil(np.nanmax(y) / 2))))
+        self.fit_cost_axis(y)
         self.relegend(self.ax)
+
+
+    def fit_cost_axis(self, y):
+        """A linear axis from 0 to the costs' 95th percentile or 4, whichever is larger, in
+        steps of 2: SGD's rare single-example peaks (tens) run off the top rather than
+        flatten every other curve (a log axis would need twelve decades for them)."""
+        y = y[np.isfinite(y)]
+        top = np.percentile(y, 95) if y.size else 4.0
+        self.refit(self.ax, (0, max(4.0, 2 * np.ceil(top / 2))))
 
 
 class PathView(PanelView):
@@ -205,7 +214,7 @@ class SpeedView(PanelView):
         self.speed_marker.set_data([b], [run["seconds_per_epoch"]])
         # the time axis fitted to the sizes tried: whole decades around them, one at least
         t = np.log10([*ys, run["seconds_per_epoch"]])
-        low, high = np.floor(np.min(t)), np.ceil(np.max(t))
+        low, high = np.floor(np.min(t) - 0.1), np.ceil(np.max(t) + 0.1)  # a margin
         self.refit(self.ax, (10.0 ** low, 10.0 ** max(high, low + 1)))
 
 
