@@ -5,6 +5,7 @@ matplotlib.use("Agg")  # tests only
 import asyncio  # noqa: E402
 import math  # noqa: E402
 
+import ipywidgets  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
@@ -469,13 +470,21 @@ def test_without_a_kernel_the_lab_says_how_to_start(full_lab):
     assert "make lab" in text and "Run All" in text and "VBox" not in text
 
 
-def test_the_scaling_option_sits_beside_the_rate_slider(full_lab, path_lab):
+def test_the_two_knobs_come_first_and_the_rest_is_advanced(full_lab, path_lab):
     rows = full_lab.widget().children
+    assert rows[0].children[1] is full_lab.batch.slider
     assert rows[1].children[1] is full_lab.rate.slider
-    assert full_lab.scaling in rows[2].children and "scale the rate with b" in \
-        rows[2].children[0].value
+    advanced = rows[2]  # collapsed: the rate scaling (06) and the memory budget (05)
+    assert isinstance(advanced, ipywidgets.Accordion) and advanced.selected_index is None
+    assert advanced.titles[0].startswith("Advanced")
+    scaling_row, budget_row = advanced.children[0].children
+    assert full_lab.scaling in scaling_row.children and "scale the rate with b" in \
+        scaling_row.children[0].value
+    assert budget_row.children[1] is full_lab.budget.slider
     assert full_lab.scaling.options == ("none", "linear", "square root")
-    assert path_lab.scaling in path_lab.widget().children[2].children
+    path_advanced = path_lab.widget().children[2]
+    assert path_lab.scaling in path_advanced.children[0].children[0].children
+    assert "memory" not in path_advanced.titles[0]
 
 
 def test_notebook_00_front_door_works_without_a_kernel():
