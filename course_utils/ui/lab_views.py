@@ -212,10 +212,11 @@ class SpeedView(PanelView):
                                            state["reference_batch_size"])
         self.speed_points.set_data(xs, ys)
         self.speed_marker.set_data([b], [run["seconds_per_epoch"]])
-        # the time axis fitted to the sizes tried: whole decades around them, one at least
-        t = np.log10([*ys, run["seconds_per_epoch"]])
-        low, high = np.floor(np.min(t) - 0.1), np.ceil(np.max(t) + 0.1)  # a margin
-        self.refit(self.ax, (10.0 ** low, 10.0 ** max(high, low + 1)))
+        # the time axis fitted to the sizes tried: a factor of 3 of room each side, in
+        # whole steps of a factor of 3 (so small changes in the times keep the axis still)
+        t = np.log10([*ys, run["seconds_per_epoch"]]) / np.log10(3)
+        low, high = np.floor(np.min(t)) - 1, np.ceil(np.max(t)) + 1
+        self.refit(self.ax, (3.0 ** low, 3.0 ** high))
 
 
 def _decade_bytes(x, _pos=None) -> str:
