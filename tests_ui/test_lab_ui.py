@@ -148,7 +148,9 @@ def test_saved_lab_reopened_without_a_kernel_shows_no_widget_error(browser, tmp_
     # no kernel the next day: a kernel name this machine lacks, so JupyterLab asks which
     # kernel to start, and the learner chooses none
     saved_nb = json.loads(saved)
-    saved_nb["metadata"]["kernelspec"]["name"] = "no-such-kernel"
+    saved_nb["metadata"]["kernelspec"] = {"name": "no-such-kernel", "language": "none",
+                                          "display_name": "a kernel this machine lacks"}
+    saved_nb["metadata"].pop("language_info", None)
     (tmp_path / "notebooks" / "00_lab.ipynb").write_text(json.dumps(saved_nb), encoding="utf-8")
 
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
@@ -168,7 +170,12 @@ def test_saved_lab_reopened_without_a_kernel_shows_no_widget_error(browser, tmp_
         time.sleep(5)  # let the widget manager restore what it can
         page.screenshot(path=str(SHOTS / "lab-6-reopened-no-kernel.png"), full_page=True)
         assert panel.get_by_text("model not found").count() == 0
-        expect(lab_cell.locator("img.widget-image").first).to_be_visible(timeout=30_000)
+        # the lab as saved (its picture) or the friendly line, never an error
+        picture = lab_cell.locator("img.widget-image")
+        friendly = lab_cell.get_by_text("the sliders appear when this cell runs")
+        expect(picture.or_(friendly).first).to_be_visible(timeout=30_000)
+        print(f"reopened without a kernel: {'the saved picture' if picture.count() else ''}"
+              f"{'the friendly line' if friendly.count() else ''}")
     context.close()
 
 
