@@ -145,13 +145,22 @@ def test_saved_lab_reopened_without_a_kernel_shows_no_widget_error(browser, tmp_
     saved = (tmp_path / "notebooks" / "00_lab.ipynb").read_text(encoding="utf-8")
     assert "application/vnd.jupyter.widget-state+json" in saved, "no widget state was saved"
     context.close()
-    # no kernel the next day: a kernel name this machine lacks, so JupyterLab asks which
-    # kernel to start, and the learner chooses none
+    nb_path = tmp_path / "notebooks" / "00_lab.ipynb"
     saved_nb = json.loads(saved)
-    saved_nb["metadata"]["kernelspec"] = {"name": "no-such-kernel", "language": "none",
-                                          "display_name": "a kernel this machine lacks"}
-    saved_nb["metadata"].pop("language_info", None)
-    (tmp_path / "notebooks" / "00_lab.ipynb").write_text(json.dumps(saved_nb), encoding="utf-8")
+    for no_kernel in (False, True):
+        if no_kernel:  # a kernel name this machine lacks: JupyterLab asks, the learner says none
+            saved_nb["metadata"]["kernelspec"] = {"name": "no-such-kernel", "language": "none",
+                                                  "display_name": "a kernel this machine lacks"}
+            saved_nb["metadata"].pop("language_info", None)
+        # else: a fresh kernel starts with the notebook, and nothing has run in it
+        nb_path.write_text(json.dumps(saved_nb), encoding="utf-8")
+        reopen_and_check(browser, tmp_path, f"lab-6-reopened-{'no' if no_kernel else 'new'}"
+                                             f"-kernel.png")
+
+
+def reopen_and_check(browser, tmp_path, shot):
+    """A new server over what tmp_path holds; the saved 00 opened without running it."""
+    from lab_page import serve_notebooks
 
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
     page = context.new_page()
@@ -160,21 +169,21 @@ def test_saved_lab_reopened_without_a_kernel_shows_no_widget_error(browser, tmp_
         panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
         expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
         dialog = page.locator(".jp-Dialog")
-        for _ in range(20):  # "Select Kernel": choose none, as with no kernel installed
+        for _ in range(20):  # "Select Kernel": choose none
             if dialog.count():
                 dialog.get_by_role("button", name="No Kernel").click()
                 break
             time.sleep(0.5)
         lab_cell = panel.locator(".jp-CodeCell").first
         lab_cell.scroll_into_view_if_needed()
-        time.sleep(5)  # let the widget manager restore what it can
-        page.screenshot(path=str(SHOTS / "lab-6-reopened-no-kernel.png"), full_page=True)
+        time.sleep(8)  # let the widget manager restore what it can
+        page.screenshot(path=str(SHOTS / shot), full_page=True)
         assert panel.get_by_text("model not found").count() == 0
         # the lab as saved (its picture) or the friendly line, never an error
         picture = lab_cell.locator("img.widget-image")
         friendly = lab_cell.get_by_text("the sliders appear when this cell runs")
         expect(picture.or_(friendly).first).to_be_visible(timeout=30_000)
-        print(f"reopened without a kernel: {'the saved picture' if picture.count() else ''}"
+        print(f"{shot}: {'the saved picture' if picture.count() else ''}"
               f"{'the friendly line' if friendly.count() else ''}")
     context.close()
 
