@@ -5,6 +5,7 @@ matplotlib.use("Agg")  # tests only
 import asyncio  # noqa: E402
 import math  # noqa: E402
 
+import ipywidgets  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
@@ -451,11 +452,14 @@ def test_lines_that_follow_the_sliders_take_the_method_style(runs, full_lab, b):
         style = plotting.method_style(size, m)
         assert to_hex(line.get_color()) == style["color"].lower()
         assert (line.get_linestyle(), line.get_marker()) == (style["ls"], style["marker"])
-    # the method colours appear nowhere else but in the legend keys
-    keys = [ln for ax in lb.live.fig.axes for ln in ax.get_lines()
-            if ln.get_label().startswith(("batch GD", "SGD", "mini-batch GD", "epoch average"))]
-    assert len(keys) == 6  # three methods in the cost legend, three in the path legend
-    assert method_coloured(lb.live.fig, [epoch_line, path_line, *keys]) == []
+    # the legends name the method of the lines drawn, and no other line takes its colour
+    name = {"batch": "batch GD", "sgd": "SGD", "minibatch": "mini-batch GD"}
+    for ax, line, size, m in ((lb.ax["cost"], epoch_line, b, runs.m),
+                              (lb.ax["path"], path_line, path_b, runs.m_path)):
+        texts = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert line.get_label() in texts
+        assert line.get_label().endswith(name[plotting.method_of(size, m)])
+    assert method_coloured(lb.live.fig, [epoch_line, path_line]) == []
 
 
 def test_the_views_notebooks_use_follow_the_convention(cost_lab, path_lab, monkeypatch):
@@ -469,13 +473,21 @@ def test_without_a_kernel_the_lab_says_how_to_start(full_lab):
     assert "make lab" in text and "Run All" in text and "VBox" not in text
 
 
-def test_the_scaling_option_sits_beside_the_rate_slider(full_lab, path_lab):
+def test_the_two_knobs_come_first_and_the_rest_is_advanced(full_lab, path_lab):
     rows = full_lab.widget().children
+    assert rows[0].children[1] is full_lab.batch.slider
     assert rows[1].children[1] is full_lab.rate.slider
-    assert full_lab.scaling in rows[2].children and "scale the rate with b" in \
-        rows[2].children[0].value
+    advanced = rows[2]  # collapsed: the rate scaling (06) and the memory budget (05)
+    assert isinstance(advanced, ipywidgets.Accordion) and advanced.selected_index is None
+    assert advanced.titles[0].startswith("Advanced")
+    scaling_row, budget_row = advanced.children[0].children
+    assert full_lab.scaling in scaling_row.children and "scale the rate with b" in \
+        scaling_row.children[0].value
+    assert budget_row.children[1] is full_lab.budget.slider
     assert full_lab.scaling.options == ("none", "linear", "square root")
-    assert path_lab.scaling in path_lab.widget().children[2].children
+    path_advanced = path_lab.widget().children[2]
+    assert path_lab.scaling in path_advanced.children[0].children[0].children
+    assert "memory" not in path_advanced.titles[0]
 
 
 def test_notebook_00_front_door_works_without_a_kernel():

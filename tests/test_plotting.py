@@ -5,6 +5,7 @@ matplotlib.use("Agg")  # tests only: no display needed (never for notebook runs)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from course_utils.core import data, models, train  # noqa: E402
 from course_utils.plots import plotting  # noqa: E402
@@ -151,3 +152,90 @@ def test_convention_checker_catches_each_break():
                      "legend covers data", "power-of-ten"):
         assert expected in problems
     plt.close(fig)
+
+
+# The four figure rules the lab's views once broke (issue 19, item 7): each figure below is
+# the old view's shape, and the checker must name its problem; the fixed shape passes.
+def _checked(draw):
+    fig = Figure(figsize=(6, 4), layout="constrained")
+    ax = fig.add_subplot()
+    draw(ax)
+    return plotting.convention_problems(ax)
+
+
+def _labelled(ax, **kw):
+    ax.set(xlabel="epochs (count)", ylabel="cost J (no unit)", **kw)
+
+
+def test_a_log_axis_for_data_within_a_decade_is_a_problem():
+    def old(ax):  # the cost view: 0.1 to 10 for data between 1.5 and 3.5
+        ax.plot([0, 1, 2, 3], [3.5, 2.4, 1.9, 1.5], color="grey")
+        _labelled(ax, yscale="log", ylim=(0.1, 10))
+    problems = _checked(old)
+    assert any("log axis of 2 decades for data from 1.5 to 3.5" in p for p in problems), problems
+
+    def fixed(ax):
+        ax.plot([0, 1, 2, 3], [3.5, 2.4, 1.9, 1.5], color="grey")
+        _labelled(ax, ylim=(0, 4))
+    assert _checked(fixed) == []
+
+
+def test_bars_on_a_log_axis_are_a_problem():
+    def old(ax):  # the memory view: fixed bytes, then per-example bytes stacked on them
+        ax.barh([0, 1], [7e4, 7e4], color="grey")
+        ax.barh([0, 1], [1.6e7, 1e5], left=[7e4, 7e4], color="orange")
+        ax.set(xscale="log", xlim=(1e3, 1e13), xlabel="bytes (B)", ylabel="size b (examples)")
+    problems = _checked(old)
+    assert any("bars on the log x-axis" in p and "stacked" in p for p in problems), problems
+
+    def fixed(ax):
+        ax.plot([7e4, 7e4], [0, 1], "|", color="k")
+        ax.plot([1.6e7, 1.7e5], [0, 1], "o", color="orange")
+        ax.set(xscale="log", xlim=(1e3, 1e13), xlabel="bytes (B)", ylabel="size b (examples)")
+        plotting.plain_log_ticks(ax.xaxis)
+    assert _checked(fixed) == []
+
+
+def test_a_legend_that_lists_a_line_not_drawn_is_a_problem():
+    def old(ax):  # the cost and path views: a key of all three methods, one line drawn
+        ax.plot([0, 1, 2], [2.3, 1.9, 1.7], **plotting.method_style(64, 4000),
+                label="epoch average, mini-batch GD")
+        for method in ("batch", "sgd"):
+            ax.plot([], [], color=plotting.COLORS[method], ls=plotting.LINESTYLES[method],
+                    label=f"epoch average, {method}")
+        _labelled(ax)
+        plotting.legend(ax)
+    problems = _checked(old)
+    assert sum("a line that is not drawn" in p for p in problems) == 2, problems
+    assert not any("mini-batch GD'" in p for p in problems)
+
+    def fixed(ax):
+        ax.plot([0, 1, 2], [2.3, 1.9, 1.7], **plotting.method_style(64, 4000),
+                label="epoch average, mini-batch GD")
+        _labelled(ax)
+        plotting.legend(ax)
+    assert _checked(fixed) == []
+
+
+def test_one_point_on_a_wide_log_axis_is_a_problem():
+    def old(ax):  # the time view: the one size tried, on 1e-4 to 10 s
+        ax.plot([64], [4e-3], "s", color="orange")
+        ax.set(xscale="log", yscale="log", xlim=(0.7, 5600), ylim=(1e-4, 10),
+               xlabel="size b (examples)", ylabel="time per epoch (s)")
+    problems = _checked(old)
+    assert any("y-axis is a log axis of 5 decades showing one data point" in p
+               for p in problems), problems
+
+    # fitted: one decade around the point; its x-axis is shared with the updates per epoch,
+    # drawn for every size above it
+    fig = Figure(figsize=(6, 4), layout="constrained")
+    top, ax = fig.subplots(2, 1, sharex=True)
+    top.plot([1, 4000], [4000, 1], color="k")
+    top.set(xscale="log", yscale="log", xlim=(0.7, 5600), ylim=(0.7, 5600),
+            xlabel="size b (examples)", ylabel="updates (count)")
+    ax.plot([64], [4e-3], "s", color="orange")
+    ax.set(yscale="log", ylim=(1e-3, 1e-2), xlabel="size b (examples)",
+           ylabel="time per epoch (s)")
+    for axis in (top.xaxis, top.yaxis, ax.yaxis):
+        plotting.plain_log_ticks(axis)
+    assert plotting.convention_problems(ax) == []

@@ -184,8 +184,10 @@ def test_memory_explorer_follows_budget_and_size(budget_explorer):
     assert not np.array_equal(frame, ex.live.frame())  # the picture changed too
     ex.batch.value = 2**22
     assert "over</b> the budget" in ex.readout.value
-    widths = [bar.get_width() for bar in ex.view.per_ex]
-    assert widths[1] == pytest.approx(memory.per_example_bytes([784, 256, 10], "float32") * 2**22)
+    # the whole step at your b: the fixed bytes plus per example x b (a point, not a bar)
+    fixed = ex.view.fixed.get_xdata()[0]
+    assert ex.view.yours.get_xdata()[0] - fixed == pytest.approx(
+        memory.per_example_bytes([784, 256, 10], "float32") * 2**22)
     assert ex.status.value == "" and ex.drawn()
 
 

@@ -35,23 +35,27 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_notebooks(workdir=None):
+def serve_notebooks(workdir=None, copy=True, news_url=""):
     """JupyterLab over a copy of notebooks/ in workdir (default: a temporary folder); yields
-    {"url", "token"} and stops the server on exit. Runs as root too (--allow-root)."""
+    {"url", "token"} and stops the server on exit. Runs as root too (--allow-root).
+    copy=False serves what workdir already holds (a second server, "the next day");
+    news_url=None leaves JupyterLab's news setting alone (only the course's overrides.json
+    then keeps the news pop-up away)."""
     with contextlib.ExitStack() as stack:
         if workdir is None:
             workdir = stack.enter_context(tempfile.TemporaryDirectory())
         root = Path(workdir) / "notebooks"
-        shutil.copytree(ROOT / "notebooks", root, dirs_exist_ok=True,  # images/, glossary.md
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        if copy:
+            shutil.copytree(ROOT / "notebooks", root, dirs_exist_ok=True,  # images/, glossary
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
         port, token = free_port(), secrets.token_hex(16)
         jupyter = Path(sys.executable).with_name("jupyter")
-        log = stack.enter_context(open(Path(workdir) / "jupyter.log", "w"))
+        log = stack.enter_context(open(Path(workdir) / "jupyter.log", "a"))
         proc = subprocess.Popen(
             [str(jupyter), "lab", "--no-browser", "--allow-root", f"--port={port}",
              "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-             f"--ServerApp.root_dir={root}", "--LabApp.news_url=",
-             "--ServerApp.open_browser=False"],
+             f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False"]
+            + ([] if news_url is None else [f"--LabApp.news_url={news_url}"]),
             stdout=log, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"

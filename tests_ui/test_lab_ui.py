@@ -1,5 +1,6 @@
 """The lab in a real browser: widgets render, sliders move by mouse and keyboard, views follow."""
 
+import json
 import re
 import time
 
@@ -96,6 +97,10 @@ def test_lab_renders_and_every_slider_moves_the_views(page, lab_server):
     page.screenshot(path=str(SHOTS / "lab-2-size.png"), full_page=True)
     changed_by(press("ArrowRight"), 1, "learning rate")
     changed_by(drag(60), 1, "learning rate")
+    # the memory budget and the rate scaling sit in the collapsed "Advanced" section
+    expect(handles.nth(2)).to_be_hidden()
+    panel.get_by_text("Advanced:").first.click()
+    expect(handles.nth(2)).to_be_visible(timeout=10_000)
     changed_by(press("ArrowRight"), 2, "memory:")
     changed_by(drag(-250), 2, "memory:")
     page.screenshot(path=str(SHOTS / "lab-3-rate-budget.png"), full_page=True)
@@ -121,3 +126,78 @@ def test_lab_renders_and_every_slider_moves_the_views(page, lab_server):
     assert panel.get_by_text("Traceback").count() == 0
     page.screenshot(path=str(SHOTS / "lab-4-typed.png"), full_page=True)
     print(f"browser: slider move to new frame {', '.join(f'{x:.0f}' for x in latencies)} ms")
+
+
+def test_saved_lab_reopened_without_a_kernel_shows_no_widget_error(browser, tmp_path):
+    """A learner runs the lab, saves, and the next day opens the notebook with a new server
+    and no kernel: the lab's cell shows the lab as saved (its widget state is saved with the
+    notebook, lab_settings/overrides.json), not "Error displaying widget: model not found"."""
+    from lab_page import serve_notebooks
+
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = context.new_page()
+    with serve_notebooks(tmp_path) as server:
+        panel = open_notebook(page, server, "00_lab.ipynb")
+        open_lab(page, panel)
+        expect(readout(panel)).to_contain_text("b = 64", timeout=60_000)
+        page.keyboard.press("Control+s")
+        time.sleep(3)
+    saved = (tmp_path / "notebooks" / "00_lab.ipynb").read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-state+json" in saved, "no widget state was saved"
+    context.close()
+    nb_path = tmp_path / "notebooks" / "00_lab.ipynb"
+    saved_nb = json.loads(saved)
+    for no_kernel in (False, True):
+        if no_kernel:  # a kernel name this machine lacks: JupyterLab asks, the learner says none
+            saved_nb["metadata"]["kernelspec"] = {"name": "no-such-kernel", "language": "none",
+                                                  "display_name": "a kernel this machine lacks"}
+            saved_nb["metadata"].pop("language_info", None)
+        # else: a fresh kernel starts with the notebook, and nothing has run in it
+        nb_path.write_text(json.dumps(saved_nb), encoding="utf-8")
+        reopen_and_check(browser, tmp_path, f"lab-6-reopened-{'no' if no_kernel else 'new'}"
+                                             f"-kernel.png")
+
+
+def reopen_and_check(browser, tmp_path, shot):
+    """A new server over what tmp_path holds; the saved 00 opened without running it."""
+    from lab_page import serve_notebooks
+
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = context.new_page()
+    with serve_notebooks(tmp_path, copy=False) as server:
+        page.goto(f"{server['url']}/lab/tree/00_lab.ipynb?reset&token={server['token']}")
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
+        dialog = page.locator(".jp-Dialog")
+        for _ in range(20):  # "Select Kernel": choose none
+            if dialog.count():
+                dialog.get_by_role("button", name="No Kernel").click()
+                break
+            time.sleep(0.5)
+        lab_cell = panel.locator(".jp-CodeCell").first
+        lab_cell.scroll_into_view_if_needed()
+        time.sleep(8)  # let the widget manager restore what it can
+        page.screenshot(path=str(SHOTS / shot), full_page=True)
+        assert panel.get_by_text("model not found").count() == 0
+        # the lab as saved (its picture) or the friendly line, never an error
+        picture = lab_cell.locator("img.widget-image")
+        friendly = lab_cell.get_by_text("the sliders appear when this cell runs")
+        expect(picture.or_(friendly).first).to_be_visible(timeout=30_000)
+        print(f"{shot}: {'the saved picture' if picture.count() else ''}"
+              f"{'the friendly line' if friendly.count() else ''}")
+    context.close()
+
+
+def test_the_news_pop_up_does_not_appear(browser, tmp_path):
+    """With the course's settings (make lab installs lab_settings/overrides.json), JupyterLab
+    does not ask "Would you like to get notified about official Jupyter news?"."""
+    from lab_page import serve_notebooks
+
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = context.new_page()
+    with serve_notebooks(tmp_path, news_url=None) as server:  # JupyterLab's own news setting
+        page.goto(f"{server['url']}/lab/tree/00_lab.ipynb?reset&token={server['token']}")
+        expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=60_000)
+        time.sleep(8)  # the question comes a few seconds after start
+        assert page.get_by_text("official Jupyter news").count() == 0
+    context.close()

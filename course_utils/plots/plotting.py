@@ -22,6 +22,7 @@ and styles does not load it.
 
 import numpy as np
 from matplotlib.colors import to_hex
+from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
 from matplotlib.ticker import LogFormatter, NullLocator
 
@@ -317,14 +318,74 @@ def _overlap(a, b) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
+def _data_along(ax, name) -> np.ndarray:
+    """The positions of the data drawn along axis `name` ("x" or "y") of ax and of the Axes
+    that share that axis: finite values of lines in data coordinates (not axvline/axhline)
+    and of markers and bars."""
+    k = 0 if name == "x" else 1
+    shared = (ax.get_shared_x_axes() if name == "x" else ax.get_shared_y_axes()).get_siblings(ax)
+    values = []
+    for a in shared:
+        for line in a.get_lines():
+            if line.get_transform() == a.transData and line.get_visible():
+                values.append(np.asarray(line.get_data()[k], float).ravel())
+        for c in a.collections:
+            offsets = np.asarray(c.get_offsets(), float)
+            if c.get_offset_transform() == a.transData and offsets.size:
+                values.append(offsets[:, k])
+        for bar in a.patches:
+            if hasattr(bar, "get_bbox") and bar.get_transform() == a.transData:
+                box = bar.get_bbox()
+                values.append(np.array([box.x0, box.x1] if k == 0 else [box.y0, box.y1]))
+    v = np.concatenate(values) if values else np.empty(0)
+    return v[np.isfinite(v) & (v > 0)]
+
+
+def _log_axis_problems(ax) -> list[str]:
+    """A log axis must be worth its decades: not one point on many decades, not a few
+    tenths of a decade of data on a wide log axis, no bar (whose length means nothing on a
+    log axis, and less when stacked)."""
+    problems = []
+    for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        if axis.get_scale() != "log":
+            continue
+        low, high = sorted(ax.get_xlim() if name == "x" else ax.get_ylim())
+        if low <= 0:
+            continue
+        decades = np.log10(high / low)
+        bars = [b for c in ax.containers if isinstance(c, BarContainer)
+                and (c.orientation == "horizontal") == (name == "x") for b in c]
+        if bars:
+            starts = [b.get_x() if name == "x" else b.get_y() for b in bars]
+            stacked = any(np.isfinite(s) and s > low for s in starts)
+            problems.append(f"bars on the log {name}-axis: a bar's length means nothing "
+                            f"there{' (and these are stacked)' if stacked else ''}; draw "
+                            f"points, or use a linear axis")
+        data = _data_along(ax, name)
+        data = data[(data >= low) & (data <= high)]
+        if data.size == 0 or decades < 2:
+            continue
+        spread = np.log10(data.max() / data.min())
+        if np.unique(data).size == 1:
+            problems.append(f"the {name}-axis is a log axis of {decades:.0f} decades showing "
+                            f"one data point: fit the axis to the data")
+        elif spread < 1:
+            problems.append(f"the {name}-axis is a log axis of {decades:.0f} decades for data "
+                            f"from {data.min():.3g} to {data.max():.3g} (under one decade): "
+                            f"use a linear axis fitted to the data")
+    return problems
+
+
 def convention_problems(ax) -> list[str]:
     """What in this Axes breaks the course's figure convention (an empty list if nothing).
 
     Checks: axis labels with a unit in brackets; a method colour always with its own line
-    style or marker; no legend over data points; start/end markers named in the legend; no
-    code repr in legend or title; plain tick labels on log axes.
+    style or marker; no legend over data points; start/end markers named in the legend;
+    every line the legend names is drawn; no code repr in legend or title; plain tick labels
+    on log axes; a log axis worth its decades (no bars on it, not one point or under a
+    decade of data on two decades or more).
     """
-    problems = []
+    problems = _log_axis_problems(ax)
     for name, text in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())):
         if not text or "(" not in text:
             problems.append(f"{name}-axis label {text!r} has no name with a unit in brackets")
@@ -345,6 +406,11 @@ def convention_problems(ax) -> list[str]:
     for gid, lab in (("path-start", "start"), ("path-end", "end")):
         if gid in gids and lab not in texts:
             problems.append(f"the path's {lab} marker is not in the legend")
+    for line in ax.get_lines():
+        x, y = (np.asarray(v, float) for v in line.get_data())
+        drawn = line.get_visible() and (np.isfinite(x) & np.isfinite(y)).any()
+        if line.get_label() in texts and not drawn:
+            problems.append(f"the legend lists {line.get_label()!r}, a line that is not drawn")
     log_axes = [a.get_scale() in ("log", "symlog") for a in (ax.xaxis, ax.yaxis)]
     if leg is not None or any(log_axes):
         ax.figure.draw_without_rendering()  # once: lays out the legend and the tick labels

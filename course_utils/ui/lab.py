@@ -341,12 +341,25 @@ class Lab(LiveUpdate):
         return text
 
     def widget(self):
-        """The sliders, the readout and the figure. Where no kernel runs, its text/plain
-        says how to start the lab (see widget_parts.Dashboard)."""
-        rows = [inp.widget() for inp in self.inputs]
-        if self.needs_run:  # the scaling option, beside the rate slider
+        """The two knobs of the lecture (mini-batch size, learning rate), an "Advanced" section
+        (collapsed) with the rate scaling and the memory budget, the readout and the figure.
+        Where no kernel runs, its text/plain says how to start the lab (see
+        widget_parts.Dashboard)."""
+        rows = [self.batch.widget()] + ([self.rate.widget()] if self.needs_run else [])
+        advanced = []
+        if self.needs_run:  # the scaling option: a label, the buttons, its message
             label = W.HTML("<b>scale the rate with b</b>", layout=W.Layout(width="190px"))
-            rows.insert(2, W.HBox([label, self.scaling, self.scaling_message]))
+            advanced.append(W.HBox([label, self.scaling, self.scaling_message]))
+        if "memory" in self.views:
+            advanced.append(self.budget.widget())
+        if advanced:
+            names = [n for n, on in (("scaling the rate with b (notebook 06)", self.needs_run),
+                                     ("memory budget (notebook 05)", "memory" in self.views))
+                     if on]
+            self.advanced = W.Accordion([W.VBox(advanced)],
+                                        titles=("Advanced: " + " and ".join(names),),
+                                        selected_index=None)
+            rows.append(self.advanced)
         return Dashboard(rows + [self.status, self.readout, self.live.canvas], kernel_hint("Lab"))
 
 

@@ -10,38 +10,29 @@ Every view has the same three methods:
 
 and `needs_run`: whether it shows a training run (cost, path, speed) or only memory.
 The figures follow the course's convention (`plotting`): the three methods in their colours
-and line styles, everything else in OTHER colours, legends right of the Axes.
+and line styles, everything else in OTHER colours, legends right of the Axes that name only
+the lines drawn, and axes fitted to their data (`plotting.convention_problems` checks it).
+An axis or legend that must change with the data re-renders the background (`relayout`):
+only when it changes (a new method, a new range), not on every move.
 """
 
 import numpy as np
 from matplotlib.ticker import FixedLocator, NullFormatter
 
 from ..plots.plotting import (
-    COLORS,
     END_STYLE,
-    LINESTYLES,
-    MARKERS,
     OTHER,
     START_STYLE,
     decimate,
     legend,
     method_color,
+    method_of,
     method_style,
     plain_log_ticks,
 )
 from .live_figure import holds_data
 
-
-def add_method_key(ax, prefix="", short=False):
-    """Empty lines that put the three methods' styles in the legend: the line that follows
-    the sliders takes the style of the method its mini-batch size makes."""
-    names = {"batch": "batch GD", "sgd": "SGD", "minibatch": "mini-batch GD"}
-    if not short:
-        names = {"batch": "batch GD (b = m)", "sgd": "SGD (b = 1)",
-                 "minibatch": "mini-batch GD (other b)"}
-    for method, name in names.items():
-        ax.plot([], [], color=COLORS[method], ls=LINESTYLES[method], marker=MARKERS[method],
-                label=prefix + name)
+METHOD_NAMES = {"batch": "batch GD", "sgd": "SGD", "minibatch": "mini-batch GD"}
 
 
 class PanelView:
@@ -53,6 +44,24 @@ class PanelView:
     def drawn(self) -> bool:
         return bool(self.filled) and all(holds_data(a) for a in self.filled)
 
+    def relegend(self, ax):
+        """Make ax's legend again if the labels of its drawn lines changed (a new method)."""
+        labels = [line.get_label() for line in ax.get_lines() if holds_data(line)
+                  and not line.get_label().startswith("_")]
+        old = ax.get_legend()
+        if old is None or [t.get_text() for t in old.get_texts()][:len(labels)] != labels:
+            for line in ax.get_lines():  # empty lines leave the legend
+                if not holds_data(line) and not line.get_label().startswith("_"):
+                    line.set_label("_" + line.get_label())
+            legend(ax)
+            self.live.relayout()
+
+    def refit(self, ax, ylim):
+        """Set ax's y limits to ylim if they differ (then the background is rendered again)."""
+        if tuple(ax.get_ylim()) != tuple(ylim):
+            ax.set_ylim(*ylim)
+            self.live.relayout()
+
     def clear(self):
         """Empty the artists that follow the sliders (a state this view cannot show)."""
         for artist in self.filled:
@@ -62,25 +71,25 @@ class PanelView:
 
 class CostView(PanelView):
     """Cost while training: the cost of each mini-batch (grey) and the epoch averages, in the
-    style of the method the mini-batch size makes."""
+    style of the method the mini-batch size makes, on an axis fitted to the data
+    (`fit_cost_axis`)."""
 
     def __init__(self, runs):
         self.runs = runs
 
     def build(self, live, slot):
         runs = self.runs
-        ax = self.ax = live.fig.add_subplot(slot)
+        self.live, ax = live, live.fig.add_subplot(slot)
+        self.ax = ax
         dims = "-".join(str(d) for d in runs.layer_dims)
-        ax.set(yscale="log", xlim=(0, runs.epochs), ylim=(0.05, 10),
+        ax.set(xlim=(0, runs.epochs), ylim=(0, 4),
                xlabel="epochs (passes over the training set)",
                ylabel="cost J, cross-entropy (no unit)",
                title=f"Cost while training (MNIST-1D, MLP {dims})")
-        plain_log_ticks(ax.yaxis)
         self.step_line = live.animate(ax.plot([], [], color=OTHER["grey"], lw=0.7,
                                               label="cost of each mini-batch")[0])
         self.epoch_line = live.animate(ax.plot([], [], lw=2.5, drawstyle="steps-post",
-                                               label="_epoch average")[0])
-        add_method_key(ax, "epoch average, ", short=True)
+                                               label="epoch average")[0])
         legend(ax)
         self.filled = (self.step_line, self.epoch_line)
 
@@ -93,7 +102,19 @@ class CostView(PanelView):
         self.step_line.set_data(x, y)
         ec = run["epoch_cost"]  # drawn across its epoch: from epoch e to e + 1
         self.epoch_line.set_data(np.arange(len(ec) + 1), np.append(ec, ec[-1:]))
-        self.epoch_line.set(**method_style(b, self.runs.m))
+        self.epoch_line.set(**method_style(b, self.runs.m),
+                            label=f"epoch average, {METHOD_NAMES[method_of(b, self.runs.m)]}")
+        self.fit_cost_axis(y)
+        self.relegend(self.ax)
+
+
+    def fit_cost_axis(self, y):
+        """A linear axis from 0 to the costs' 95th percentile or 4, whichever is larger, in
+        steps of 2: SGD's rare single-example peaks (tens) run off the top rather than
+        flatten every other curve (a log axis would need twelve decades for them)."""
+        y = y[np.isfinite(y)]
+        top = np.percentile(y, 95) if y.size else 4.0
+        self.refit(self.ax, (0, max(4.0, 2 * np.ceil(top / 2))))
 
 
 class PathView(PanelView):
@@ -107,17 +128,17 @@ class PathView(PanelView):
 
     def build(self, live, slot):
         runs = self.runs
-        ax = self.ax = live.fig.add_subplot(slot)
+        self.live, ax = live, live.fig.add_subplot(slot)
+        self.ax = ax
         (x0, x1), (y0, y1) = self.LIMITS
         w1, w2 = np.meshgrid(np.linspace(x0, x1, 120), np.linspace(y0, y1, 120))
         J = runs.path_cost(w1, w2)  # (120, 120)
         ax.contour(w1, w2, J, levels=J.min() + (J.max() - J.min()) * np.geomspace(1e-4, 1, 18),
                    colors=OTHER["light grey"], linewidths=0.8)
-        add_method_key(ax)
         ax.plot(*runs.w_min, "P", color=OTHER["vermillion"], ms=10, ls="none",
                 label="minimum of the cost")
         ax.plot(*runs.start, **START_STYLE, gid="path-start", zorder=5)
-        self.path_line = live.animate(ax.plot([], [], lw=1, ms=5, label="_path")[0])
+        self.path_line = live.animate(ax.plot([], [], lw=1, ms=5, label="path")[0])
         self.path_end = live.animate(ax.plot([], [], **END_STYLE, gid="path-end", zorder=5)[0])
         ax.set(xlim=self.LIMITS[0], ylim=self.LIMITS[1], xlabel="parameter w1 (no unit)",
                ylabel="parameter w2 (no unit)", aspect="equal")
@@ -134,7 +155,8 @@ class PathView(PanelView):
         run, m_path = state["run"], self.runs.m_path
         P, b_path = run["path"], run["path_batch_size"]  # P: (updates + 1, 2)
         self.path_line.set_data(P[:, 0], P[:, 1])
-        self.path_line.set(**method_style(b_path, m_path), markevery=max(1, len(P) // 12))
+        self.path_line.set(**method_style(b_path, m_path), markevery=max(1, len(P) // 12),
+                           label=f"path, {METHOD_NAMES[method_of(b_path, m_path)]}")
         self.path_end.set_data(P[-1:, 0], P[-1:, 1])
         self.path_end.set_markerfacecolor(method_color(b_path, m_path))
         note = f"path: b = {b_path}"
@@ -143,6 +165,7 @@ class PathView(PanelView):
         if run["path_message"]:
             note += "\n" + run["path_message"]
         self.path_note.set_text(note)
+        self.relegend(self.ax)
 
     def clear(self):
         super().clear()
@@ -157,7 +180,7 @@ class SpeedView(PanelView):
         self.runs, self.sizes = runs, np.array(sizes)
 
     def build(self, live, slot):
-        runs, fig = self.runs, live.fig
+        runs, fig, self.live = self.runs, live.fig, live
         top_slot, bottom_slot = slot.subgridspec(2, 1)
         top = self.ax_updates = fig.add_subplot(top_slot)
         ax = self.ax = fig.add_subplot(bottom_slot, sharex=top)
@@ -174,7 +197,7 @@ class SpeedView(PanelView):
                                                  label="sizes tried so far")[0])
         self.speed_marker = live.animate(ax.plot([], [], "s", color=OTHER["vermillion"], ms=9,
                                                  label="your size")[0])
-        ax.set(yscale="log", ylim=(1e-4, 10), xlabel="mini-batch size b (examples)",
+        ax.set(yscale="log", ylim=(1e-3, 1e-2), xlabel="mini-batch size b (examples)",
                ylabel="time per epoch\n(s, this machine)")
         for axis in (top.xaxis, top.yaxis, ax.xaxis, ax.yaxis):
             plain_log_ticks(axis)
@@ -189,6 +212,11 @@ class SpeedView(PanelView):
                                            state["reference_batch_size"])
         self.speed_points.set_data(xs, ys)
         self.speed_marker.set_data([b], [run["seconds_per_epoch"]])
+        # the time axis fitted to the sizes tried: a factor of 3 of room each side, in
+        # whole steps of a factor of 3 (so small changes in the times keep the axis still)
+        t = np.log10([*ys, run["seconds_per_epoch"]]) / np.log10(3)
+        low, high = np.floor(np.min(t)) - 1, np.ceil(np.max(t)) + 1
+        self.refit(self.ax, (3.0 ** low, 3.0 ** high))
 
 
 def _decade_bytes(x, _pos=None) -> str:
@@ -200,9 +228,10 @@ def _decade_bytes(x, _pos=None) -> str:
 
 
 class MemoryView(PanelView):
-    """Horizontal bars on a log axis: fixed and per-example bytes of the chosen size and of
-    the largest size that fits, against the budget (a dashed line). Reads state["memory"],
-    a memory.budget_report with a chosen batch size."""
+    """Points on a log axis of bytes: the fixed bytes (parameters, gradients, ...) and the
+    whole step at the chosen size and at the largest size that fits, against the budget (a
+    dashed line). Points, not bars: on a log axis a bar's length means nothing. Reads
+    state["memory"], a memory.budget_report with a chosen batch size."""
 
     needs_run = False
 
@@ -211,7 +240,8 @@ class MemoryView(PanelView):
 
     def build(self, live, slot):
         low, high = self.low, self.high
-        ax = self.ax = live.fig.add_subplot(slot)
+        self.live, ax = live, live.fig.add_subplot(slot)
+        self.ax = ax
         ax.set(xscale="log", xlim=(low, high), ylim=(-0.6, 1.6),
                xlabel="peak memory of one training step (bytes)",
                ylabel="mini-batch size b (examples)", title=self.title)
@@ -222,26 +252,25 @@ class MemoryView(PanelView):
         ax.xaxis.set_major_formatter(_decade_bytes)
         ax.xaxis.set_minor_locator(FixedLocator(decades))
         ax.xaxis.set_minor_formatter(NullFormatter())
-        self.fixed = live.animate(*ax.barh([0, 1], [1, 1], color=OTHER["grey"],
-                                           label="fixed: parameters, gradients, ..."))
-        largest = ax.barh([0], [1], color=OTHER["vermillion"], label="per example × largest b")
-        yours = ax.barh([1], [1], color=OTHER["orange"], label="per example × your b")
-        self.per_ex = live.animate(largest[0], yours[0])
+        self.fixed = live.animate(ax.plot([], [], "|", color=OTHER["black"], ms=14, mew=2,
+                                          label="fixed: parameters, gradients, ...")[0])
+        self.largest = live.animate(ax.plot([], [], "D", color=OTHER["vermillion"], ms=9,
+                                            label="whole step at the largest b")[0])
+        self.yours = live.animate(ax.plot([], [], "o", color=OTHER["orange"], ms=9,
+                                          label="whole step at your b")[0])
         self.budget = live.animate(ax.axvline(1, color=OTHER["black"], ls="--", label="budget"))
         legend(ax)
-        self.filled = (*self.fixed, self.per_ex[1], self.budget)  # largest b may be 0
+        self.filled = (self.fixed, self.yours, self.budget)
 
     def update(self, state):
         report = state["memory"]
         fixed, per_ex = report["fixed_bytes"], report["per_example_bytes"]
-        for bar in self.fixed:
-            bar.set_width(fixed)
-        for bar, b in zip(self.per_ex, (report["largest_batch"], report["chosen_batch"])):
-            bar.set_x(fixed)
-            bar.set_width(max(per_ex * b, 1e-9))
+        self.fixed.set_data([fixed, fixed], [0, 1])
+        self.largest.set_data([fixed + per_ex * report["largest_batch"]], [0])
+        self.yours.set_data([fixed + per_ex * report["chosen_batch"]], [1])
         self.budget.set_xdata([report["budget_bytes"]] * 2)
 
     def clear(self):
-        for bar in (*self.fixed, *self.per_ex):
-            bar.set_width(0)
+        for line in (self.fixed, self.largest, self.yours):
+            line.set_data([], [])
         self.budget.set_xdata([np.nan] * 2)

@@ -55,6 +55,10 @@ class LiveFigure:
             self.artists.append(a)
         return artists[0] if len(artists) == 1 else artists
 
+    def relayout(self):
+        """The axes changed (limits, legend): the next redraw renders the background again."""
+        self._background = None
+
     def redraw(self):
         """Redraw the data over the background and send the new frame to the browser."""
         if self._background is None:
