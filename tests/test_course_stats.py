@@ -141,3 +141,11 @@ def test_main_reports_problems_only_with_check(tmp_path, monkeypatch, capsys):
     assert "00_x" in capsys.readouterr().out
     assert course_stats.main(["--check"]) == 1
     assert "00_x.ipynb cell 0: assert x" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")),
+                         ids=lambda p: p.stem)
+def test_every_core_path_is_within_its_budget_and_shows_no_test_machinery(path):
+    """Issue 19's budgets (00: 10 min, 01-05: 25, 06: 35, by `make stats`) and no visible
+    assert, robust(, NBVAL or nbval: what does not fit goes to "Going further" or goes."""
+    assert course_stats.over_budget([path]) == []
