@@ -15,7 +15,7 @@ What counts, per notebook (notebooks/NN_*.ipynb):
   it, outputs too: the course's hidden check cells);
 - figures: image outputs a learner sees: of every cell not tagged `remove-cell` whose outputs
   are not hidden (`jupyter.outputs_hidden`), its code folded or not;
-  exercises: visible cells with `### BEGIN SOLUTION`;
+  exercises: cells with `### BEGIN SOLUTION`, folded or not (the learner edition shows a stub);
 - time: 150 words a minute, 10 s a code line, 1 min a figure and 5 min an exercise;
 - machinery: visible code lines holding `assert`, `robust(`, `NBVAL` or `nbval`, and visible
   prose lines (outside `<details>`) holding `robust(`, `NBVAL`, `nbval` or `assert` in code
@@ -110,7 +110,7 @@ def stats_of_cells(cells: list[dict]) -> tuple[Part, Part]:
             continue
         if cell["cell_type"] != "code":
             continue
-        if not hidden:
+        if not hidden or "### BEGIN SOLUTION" in source:  # a folded solution is a stub there
             lines = [line for line in source.splitlines() if line.strip()]
             part.code_lines += len(lines)
             if "### BEGIN SOLUTION" in source:

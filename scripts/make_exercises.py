@@ -13,6 +13,12 @@ the answer's text stays folded in `<details>` after the cell). Everything else i
 is, outputs included: the hidden check cells too (tag `remove-cell`, source and outputs hidden
 by their metadata), which still run and are still compared by nbval. Links to files beside
 the notebooks (the glossary, images) are rewritten to reach them from exercises/.
+
+In notebooks/ (the complete edition) answers are folded, so that a learner who reads there
+does not see them before trying: a solution cell's code is hidden (`jupyter.source_hidden`)
+and a predict-answer cell's output too (`jupyter.outputs_hidden`); tests/test_exercises.py
+checks it. The learner edition unfolds both: the stub is where the learner writes, and the
+answer appears when the learner runs the cell.
 """
 
 import re
@@ -66,13 +72,19 @@ def learner_edition(nb):
             continue
         if cell.cell_type != "code":
             continue
+        folded = cell.get("metadata", {}).get("jupyter", {})
         if PREDICT_ANSWER in tags:
             cell.outputs = []
             cell.execution_count = None
+            folded.pop("outputs_hidden", None)  # the learner runs it and reads the answer
+        if BEGIN in cell.source:
+            folded.pop("source_hidden", None)  # the stub is where the learner writes
         if BEGIN in cell.source or "cu.checks." in cell.source:
             cell.source = strip_solutions(cell.source)
             cell.outputs = []
             cell.execution_count = None
+        if "jupyter" in cell.get("metadata", {}) and not folded:
+            del cell.metadata["jupyter"]
     return nb
 
 

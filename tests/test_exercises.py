@@ -110,3 +110,27 @@ def test_every_notebook_from_01_has_an_exercise_and_every_exercise_a_check():
             assert (ROOT / "exercises" / path.name).exists(), f"no learner edition of {path.name}"
         total += n
     assert total >= 8
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_answers_are_folded_in_the_complete_edition_and_open_in_the_learner_edition(path):
+    nb = nbformat.read(path, as_version=4)
+    learner = make_exercises.learner_edition(nb)
+    unfolded = []
+    for i, (cell, mine) in enumerate(zip(nb.cells, learner.cells)):
+        if cell.cell_type != "code":
+            continue
+        folded = cell.metadata.get("jupyter", {})
+        opened = mine.metadata.get("jupyter", {})
+        if make_exercises.BEGIN in cell.source:
+            assert opened.get("source_hidden") is None, f"cell {i}: the stub must be visible"
+            if not folded.get("source_hidden"):
+                unfolded.append(f"cell {i}: solution code shown")
+        if make_exercises.PREDICT_ANSWER in cell.metadata.get("tags", []):
+            assert opened.get("outputs_hidden") is None, f"cell {i}: the learner's run is shown"
+            if not folded.get("outputs_hidden"):
+                unfolded.append(f"cell {i}: the Predict answer shown under its prompt")
+    assert not unfolded, f"{path.name}: {unfolded}"

@@ -4,9 +4,10 @@ Each function takes `ax=None`, draws on it (or on a new figure), returns the Axe
 plt.show() and never changes global matplotlib settings.
 
 The convention (checked by `convention_problems`, which tests and notebooks assert on):
-- the source's colours for the three methods, from the colour-blind-safe Okabe-Ito set:
-  batch GD blue, SGD (reddish) purple, mini-batch GD (bluish) green; each method also has its
-  own line style and marker, so colour is never the only cue (`method_style`);
+- the source's colours for the three methods: batch GD blue and mini-batch GD (bluish) green
+  from the colour-blind-safe Okabe-Ito set, SGD purple from ColorBrewer's colour-blind-safe
+  purple-green scale (Okabe-Ito's "reddish purple" read as pink to learners); each method also
+  has its own line style and marker, so colour is never the only cue (`method_style`);
 - anything else uses `OTHER` colours (no sky blue: it reads as batch GD's blue), never the
   three method colours;
 - legends sit outside the data (`legend`), paths show their start and end in the legend;
@@ -36,7 +37,7 @@ from ..core.validate import (
 )
 from ..measure.curves import ewma
 
-COLORS = {"batch": "#0072B2", "sgd": "#CC79A7", "minibatch": "#009E73"}
+COLORS = {"batch": "#0072B2", "sgd": "#7B3294", "minibatch": "#009E73"}
 LINESTYLES = {"batch": "-", "sgd": ":", "minibatch": "--"}
 MARKERS = {"batch": "o", "sgd": "x", "minibatch": "^"}
 # The rest of the Okabe-Ito set, for anything that is not one of the three methods. Its sky
