@@ -14,6 +14,11 @@ never raises, so "Run all" on the learner's edition runs to the end. `check.outc
 gives the same verdict as (status, text) without printing; `summary()` prints one line: which
 exercises checked in this session pass.
 
+Language: the checks answer in English, or in Chinese in the Chinese edition (a kernel started
+in a folder named zh), or as `set_language("zh")` or each call's `lang="zh"` says. The verdict's
+frame (✓ ✗ ○, the exercise's name, "not written yet") is translated; the explanations of what is
+wrong are in English so far.
+
 How slips are told apart: every answer runs on several small cases chosen so that each
 plausible slip gives its own numbers on them, and a slip is named only when the answer matches
 it on every case. Besides the values, a check verifies what the answer must not do: change
@@ -24,13 +29,14 @@ pass, its examples, and every update).
 
 from .curves import ewma, one_epoch
 from .decay import lr_decay
-from .feedback import Wrong, summary
+from .feedback import Wrong, language, set_language, summary
 from .memory import accumulate, step_bytes
 from .minibatches import minibatches_per_epoch, random_mini_batches
 from .noise import gradient_variance
 from .rates import least_squares_rate
 
 __all__ = [
-    "Wrong", "accumulate", "ewma", "gradient_variance", "least_squares_rate", "lr_decay",
-    "minibatches_per_epoch", "one_epoch", "random_mini_batches", "step_bytes", "summary",
+    "Wrong", "accumulate", "ewma", "gradient_variance", "language", "least_squares_rate",
+    "lr_decay", "minibatches_per_epoch", "one_epoch", "random_mini_batches", "set_language",
+    "step_bytes", "summary",
 ]

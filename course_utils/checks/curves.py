@@ -38,7 +38,7 @@ def _ewma_variants(x, beta):
         }
 
 
-@_check("EWMA with bias correction")
+@_check("EWMA with bias correction", zh="带偏差修正的指数加权平均")
 def ewma(fn):
     """fn(values, beta) -> the bias-corrected exponentially weighted averages, one per value."""
     cases = [(np.array([3, 1, 2, 4]), 0.9), (np.array([5.0] * 6), 0.9),
@@ -165,7 +165,7 @@ def _epoch_problem(steps, whole, X, Y, b, lr, order):
     return None
 
 
-@_check("one epoch of mini-batch GD")
+@_check("one epoch of mini-batch GD", zh="mini-batch 梯度下降的一代")
 def one_epoch(fn):
     """fn(model, X, Y, batch_size, learning_rate, rng) -> list of the mini-batch costs, one per
     update, updating model.params in place; checked against cu.train.train for one epoch and

@@ -6,7 +6,7 @@ import numpy as np
 from .feedback import Wrong, _check, _close, _fmt, _named_slip
 
 
-@_check("learning-rate decay")
+@_check("learning-rate decay", zh="学习率衰减")
 def lr_decay(fn):
     """fn(lr0, decay_rate, epoch) -> lr0 / (1 + decay_rate · epoch) (§2.9's first schedule)."""
     cases = [(0.1, 1.0, 0), (0.1, 1.0, 1), (0.2, 0.5, 3), (0.5, 0.1, 10), (0.3, 0.0, 7),

@@ -4,60 +4,110 @@ recording model that notes what an answer asked of it."""
 
 import functools
 import math
+from pathlib import Path
 
 import numpy as np
 
 from ..core import models
+from ..core.validate import validate_choice
 
-_RESULTS = {}  # title -> "right" / "wrong" / "not written", for summary(); latest run wins
+_RESULTS = {}  # title -> (status, titles) for summary(); status "right", "wrong" or "not
+#                written"; the latest run wins
+LANGUAGES = ("en", "zh")
+_language = None  # None: chosen by the kernel's folder (see language())
+
+# What every check says, per language. The Chinese follows the source page's terms.
+_SAY = {
+    "not written": {
+        "en": "○ {title}: not written yet. Replace the stub's `raise NotImplementedError` with "
+              "your code, run its cell, then this one.",
+        "zh": "○ {title}：尚未完成。把存根里的 `raise NotImplementedError` 换成你的代码，"
+              "运行那个单元格，再运行这一个。"},
+    "raised": {"en": "✗ {title}: your code raised {kind}: {error}",
+               "zh": "✗ {title}：你的代码抛出了 {kind}：{error}"},
+    "wrong": {"en": "✗ {title}: {why}", "zh": "✗ {title}：{why}"},
+    "right": {"en": "✓ {title}: {checked}", "zh": "✓ {title}：{checked}"},
+    "none yet": {"en": "No exercise checked yet: run the check cells above.",
+                 "zh": "还没有检查过任何练习：先运行上面的检查单元格。"},
+    "summary": {"en": "Exercises: {passed} of {n} pass: {parts}.",
+                "zh": "练习：{n} 个中 {passed} 个通过：{parts}。"},
+    "not written yet": {"en": " (not written yet)", "zh": "（尚未完成）"},
+}
+
+
+def language() -> str:
+    """The language the checks answer in: the one set by set_language(), else "zh" when the
+    kernel runs in a folder named zh (the Chinese edition; JupyterLab and nbval start a
+    notebook's kernel in its folder), else "en"."""
+    if _language is not None:
+        return _language
+    return "zh" if Path.cwd().name == "zh" else "en"
+
+
+def set_language(lang: str | None) -> None:
+    """Make every check answer in `lang` ("en" or "zh"); None goes back to the folder's."""
+    global _language
+    _language = None if lang is None else validate_choice("lang", lang, LANGUAGES)
+
+
+def _say(key: str, lang: str, **values) -> str:
+    return _SAY[key][lang].format(**values)
 
 
 class Wrong(Exception):
     """The answer is wrong; the message says how, in plain words."""
 
 
-def _check(title):
+def _check(title, zh=None):
     """Turn body(answer) -> (what was checked, shown lines) (raising Wrong if wrong) into a
     check that prints its verdict and returns None; check.outcome(answer) returns (status,
-    text) with status "right", "wrong" or "not written", printing nothing."""
+    text) with status "right", "wrong" or "not written", printing nothing. Both take
+    `lang=None` ("en" or "zh"; None: language()); `zh` is the title in Chinese."""
+    titles = {"en": title, "zh": zh or title}
+
     def decorate(body):
-        def outcome(answer):
+        def outcome(answer, lang=None):
+            lang = language() if lang is None else validate_choice("lang", lang, LANGUAGES)
+            name = titles[lang]
             try:
                 checked, shown = body(answer)
             except NotImplementedError:
-                status, text = "not written", (
-                    f"○ {title}: not written yet. Replace the stub's `raise "
-                    "NotImplementedError` with your code, run its cell, then this one.")
+                status, text = "not written", _say("not written", lang, title=name)
             except Wrong as e:
-                status, text = "wrong", f"✗ {title}: {e}"
+                status, text = "wrong", _say("wrong", lang, title=name, why=e)
             except Exception as e:  # the learner's code failed: say so, don't raise
-                status, text = "wrong", f"✗ {title}: your code raised {type(e).__name__}: {e}"
+                status, text = "wrong", _say("raised", lang, title=name,
+                                             kind=type(e).__name__, error=e)
             else:
-                status, text = "right", "\n".join([f"✓ {title}: {checked}"]
-                                                  + ["    " + s for s in shown])
-            _RESULTS[title] = status
+                status, text = "right", "\n".join(
+                    [_say("right", lang, title=name, checked=checked)]
+                    + ["    " + s for s in shown])
+            _RESULTS[title] = (status, titles)
             return status, text
 
         @functools.wraps(body)
-        def check(answer) -> None:
-            print(outcome(answer)[1])
+        def check(answer, lang=None) -> None:
+            print(outcome(answer, lang)[1])
 
         check.outcome = outcome
         return check
     return decorate
 
 
-def summary() -> None:
+def summary(lang=None) -> None:
     """Print one line: the exercises checked in this session (this notebook's kernel), and
     which of them pass (✓), need another look (✗) or are not written yet (○)."""
+    lang = language() if lang is None else validate_choice("lang", lang, LANGUAGES)
     if not _RESULTS:
-        print("No exercise checked yet: run the check cells above.")
+        print(_say("none yet", lang))
         return
     marks = {"right": "✓", "wrong": "✗", "not written": "○"}
-    passed = sum(s == "right" for s in _RESULTS.values())
-    parts = [f"{marks[s]} {title}" + (" (not written yet)" if s == "not written" else "")
-             for title, s in _RESULTS.items()]
-    print(f"Exercises: {passed} of {len(_RESULTS)} pass: {', '.join(parts)}.")
+    passed = sum(s == "right" for s, _ in _RESULTS.values())
+    parts = [f"{marks[s]} {titles[lang]}"
+             + (_say("not written yet", lang) if s == "not written" else "")
+             for s, titles in _RESULTS.values()]
+    print(_say("summary", lang, passed=passed, n=len(_RESULTS),
+               parts=("、" if lang == "zh" else ", ").join(parts)))
 
 
 def _fmt(x) -> str:

@@ -33,7 +33,7 @@ def _bytes_slips(n_x, n_h, n_y, b, s, want):
     }
 
 
-@_check("bytes of one training step")
+@_check("bytes of one training step", zh="一步训练所需的字节数")
 def step_bytes(fn):
     """fn(n_x, n_h, n_y, b, itemsize) -> the textbook count for a [n_x, n_h, n_y] network:
     parameters, their gradients, the mini-batch X and Y, and Z and A of both layers."""
@@ -80,7 +80,7 @@ def _accumulate_case(micro, dtype):
     return RecordingMLP([2, 3, 1], X, seed=2, dtype=dtype), X, Y
 
 
-@_check("gradient accumulation")
+@_check("gradient accumulation", zh="梯度累积")
 def accumulate(fn):
     """fn(model, X_t, Y_t, micro_batch_size) -> grads of the whole mini-batch, computed one
     micro-batch at a time; checked against model.loss_and_grads(X_t, Y_t), and by recording

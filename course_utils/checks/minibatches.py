@@ -74,7 +74,7 @@ def _batches_problem(batches, X, Y, b, seed):
             "take order = cu.minibatch.shuffled_order(m, seed), the assignment's permutation")
 
 
-@_check("random_mini_batches")
+@_check("random_mini_batches", zh="random_mini_batches")
 def random_mini_batches(fn):
     """fn(X, Y, mini_batch_size, seed) -> list of (X_t, Y_t), as in the assignment."""
     cases = [(10, 4, 0), (12, 4, 1), (7, 7, 2), (5, 1, 3), (148, 64, 0)]
@@ -109,7 +109,7 @@ def random_mini_batches(fn):
             "reference values.", shown)
 
 
-@_check("mini-batches per epoch")
+@_check("mini-batches per epoch", zh="每代的 mini-batch 数")
 def minibatches_per_epoch(fn):
     """fn(m, mini_batch_size) -> the number of mini-batches (= updates) in one epoch."""
     cases = [(10, 4), (12, 4), (7, 4), (148, 64), (300, 64), (5_000_000, 1000), (7, 7),

@@ -43,7 +43,7 @@ def _variance_slips(g, b):
     }
 
 
-@_check("mini-batch gradient variance")
+@_check("mini-batch gradient variance", zh="mini-batch 梯度的方差")
 def gradient_variance(fn):
     """fn(per_example, b) -> predicted E|g_B - G|^2 = tr(Σ)/b · (m - b)/(m - 1), per_example
     (m, P) the per-example gradients, Σ their covariance (divided by m)."""

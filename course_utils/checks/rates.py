@@ -54,7 +54,7 @@ def _rate_slips(X, b):
     }
 
 
-@_check("best learning rate of least squares")
+@_check("best learning rate of least squares", zh="最小二乘的最佳学习率")
 def least_squares_rate(fn):
     """fn(X, b) -> b / (β + (b − 1) λ_max): β the largest |x_i|² over the examples (columns),
     λ_max the largest eigenvalue of H = X Xᵀ / m."""
