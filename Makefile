@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: venv lab lab-settings test test-ui test-exercises test-unit test-notebooks lint notebooks exercises \
+.PHONY: venv lab lab-settings test test-ui test-exercises test-unit test-notebooks lint notebooks exercises chinese \
 	bench clean book test-book book-figures stats
 
 $(STAMP): requirements.txt pyproject.toml
@@ -89,10 +89,18 @@ lint: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python scripts/run_notebooks.py notebooks/[0-9]*.ipynb
 	$(BIN)/python scripts/make_exercises.py
+	$(BIN)/python scripts/make_chinese.py
 
 ## The learner edition: exercises/NN_*.ipynb, solutions replaced by stubs (for authors).
 exercises: $(STAMP)
 	$(BIN)/python scripts/make_exercises.py
+	$(BIN)/python scripts/make_chinese.py
+
+## The Chinese edition (中文版): notebooks/zh and exercises/zh from the English notebooks and the
+## translation files notebooks/zh/NN_*.yml. `scripts/make_chinese.py --todo NN` lists the
+## cells of notebook NN whose translation is missing or stale.
+chinese: $(STAMP)
+	$(BIN)/python scripts/make_chinese.py
 
 ## Every learner notebook, run top to bottom as a learner who wrote nothing yet: no error,
 ## and every check says "not written yet". CI runs it after `make test`.
