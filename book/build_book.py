@@ -48,7 +48,11 @@ SOURCE_SECTION = (
 EDITIONS = {  # folder: (label in the navigation, what its pages are)
     "notebooks": "The course (complete, with solutions)",
     "exercises": "Exercises edition (write the code yourself)",
+    "notebooks/zh": "中文版：课程（完整版，含答案）",
+    "exercises/zh": "中文版：练习版（自己写代码）",
 }
+SOURCE_SECTION_ZH = ('deeplearning.ai 课程笔记第二课「改善深层神经网络」第二周「优化算法」'
+                     '§2.2「理解 mini-batch 梯度下降法」')
 
 
 class MissingAltText(ValueError):
@@ -56,9 +60,19 @@ class MissingAltText(ValueError):
 
 
 def notebooks() -> list[Path]:
-    """The course's notebooks, both editions, in order: notebooks/ first, then exercises/."""
-    return (sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-            + sorted((ROOT / "exercises").glob("[0-9]*.ipynb")))
+    """The course's notebooks, every edition, in the order of EDITIONS."""
+    return [p for folder in EDITIONS for p in sorted((ROOT / folder).glob("[0-9]*.ipynb"))]
+
+
+def edition(path: Path) -> str:
+    """The edition a notebook belongs to: its folder, relative to the course ("notebooks",
+    "exercises", "notebooks/zh" or "exercises/zh")."""
+    return path.parent.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else (
+        path.parent.name if path.parent.name != "zh" else f"{path.parent.parent.name}/zh")
+
+
+def is_chinese(path: Path) -> bool:
+    return path.parent.name == "zh"
 
 
 REMOVED = ("remove-cell", "remove_cell")  # myst-nb's tags for a cell left off the page
@@ -75,7 +89,7 @@ def on_page(cell: dict) -> bool:
     return not any(tag in REMOVED for tag in tags_of(cell))
 
 
-def fold_like_the_lab(cell: dict) -> dict:
+def fold_like_the_lab(cell: dict, zh: bool = False) -> dict:
     """The cell as the website should show it, folded where JupyterLab folds it.
 
     A code cell whose input (output) JupyterLab hides, `jupyter.source_hidden`
@@ -94,15 +108,17 @@ def fold_like_the_lab(cell: dict) -> dict:
         if (hidden.get("outputs_hidden") or PREDICT_ANSWER in tags) and "hide-output" not in tags:
             tags.append("hide-output")
         if PREDICT_ANSWER in tags:
-            metadata.setdefault("mystnb", {}).update(code_prompt_show="Show the answer ({type})",
-                                                     code_prompt_hide="Hide the answer")
+            metadata.setdefault("mystnb", {}).update(
+                code_prompt_show="显示答案 ({type})" if zh else "Show the answer ({type})",
+                code_prompt_hide="隐藏答案" if zh else "Hide the answer")
         if tags:
             metadata["tags"] = tags
     elif cell["cell_type"] == "markdown" and hidden.get("source_hidden"):
         source = cell["source"]
         source = "".join(source) if isinstance(source, list) else source
         if not HEADING.search(source):
-            cell["source"] = (f"<details class=\"hidden-markdown\"><summary>Show the hidden text"
+            summary = "显示隐藏的文字" if zh else "Show the hidden text"
+            cell["source"] = (f"<details class=\"hidden-markdown\"><summary>{summary}"
                               f"</summary>\n\n{source}\n\n</details>")
     return cell
 
@@ -154,7 +170,8 @@ def alt_text_for(path: Path, nb: dict, table: dict) -> dict[str, str]:
     The exercises edition has the same cells (same ids) as the complete one, so it reuses the
     complete notebook's sentences unless alt_text.yml has an `exercises/<stem>` entry.
     """
-    entries = table.get(f"{path.parent.name}/{path.stem}") or table.get(path.stem) or {}
+    english = edition(path).removesuffix("/zh")  # a Chinese page has its English page's figures
+    entries = table.get(f"{english}/{path.stem}") or table.get(path.stem) or {}
     by_hash, missing = {}, []
     for cell_id, index, _mime, raw in figures(nb):
         sentence = entries.get(f"{cell_id}/{index}")
@@ -186,19 +203,39 @@ def check_no_leftover_alt_text(table: dict, paths: list[Path]) -> None:
 
 
 def page_header(path: Path, editions: set[str]) -> str:
-    """The box under each notebook page's title: run it live, the source section, editions."""
-    where = f"{path.parent.name}/{path.name}"
-    lines = [":::{admonition} Run it live · source", ":class: tip",
-             f"This page shows the outputs stored in `{where}`; nothing runs here. To run it "
-             f"live: in the course's folder, run `make lab`, open `{where}` and choose "
-             "**Run ▸ Run All Cells**.", ""]
-    other = "exercises" if path.parent.name == "notebooks" else "notebooks"
+    """The box under each notebook page's title: run it live, the source section, the other
+    edition, and the same page in the other language (the language switch), where they exist.
+    `editions`: the editions (see edition()) that have this notebook."""
+    where, mine = f"{edition(path)}/{path.name}", edition(path)
+    zh = is_chinese(path)
+    kind = mine.split("/")[0]
+    other = ("exercises" if kind == "notebooks" else "notebooks") + ("/zh" if zh else "")
+    language = mine[:-3] if zh else f"{mine}/zh"
+    up = "../../" if zh else "../"
+    if zh:
+        lines = [":::{admonition} 在本机运行 · 出处", ":class: tip",
+                 f"本页显示的是 `{where}` 里保存的输出，这里不运行任何代码。要自己运行：在课程"
+                 f"文件夹里运行 `make lab`，打开 `{where}`，选择 **Run ▸ Run All Cells**。", ""]
+    else:
+        lines = [":::{admonition} Run it live · source", ":class: tip",
+                 f"This page shows the outputs stored in `{where}`; nothing runs here. To run it "
+                 f"live: in the course's folder, run `make lab`, open `{where}` and choose "
+                 "**Run ▸ Run All Cells**.", ""]
     if other in editions:
-        link = f"../{other}/{path.name}"
-        lines += [f"The same notebook [in the exercises edition]({link}), where you write the "
-                  "code yourself." if other == "exercises" else
-                  f"The same notebook [in the complete edition]({link}), with the solutions.", ""]
-    lines += [f"Source: {SOURCE_SECTION}.", ":::", ""]
+        link = f"{up}{other}/{path.name}"
+        if zh:
+            lines += [f"同一个 notebook 的[练习版]({link})：代码由你自己写。" if kind == "notebooks"
+                      else f"同一个 notebook 的[完整版]({link})：含答案。", ""]
+        else:
+            lines += [f"The same notebook [in the exercises edition]({link}), where you write the "
+                      "code yourself." if kind == "notebooks" else
+                      f"The same notebook [in the complete edition]({link}), with the solutions.",
+                      ""]
+    if language in editions:
+        link = f"../{path.name}" if zh else f"zh/{path.name}"
+        lines += [f"English: [this page in English]({link})." if zh
+                  else f"中文：[本页的中文版]({link})。", ""]
+    lines += [f"出处：{SOURCE_SECTION_ZH}。" if zh else f"Source: {SOURCE_SECTION}.", ":::", ""]
     return "\n".join(lines)
 
 
@@ -212,13 +249,22 @@ def copy_notebook(path: Path, alt_by_hash: dict, editions: set[str]) -> str:
     if first["cell_type"] != "markdown" or title is None:
         raise ValueError(f"{path.parent.name}/{path.name}: the first cell must be markdown "
                          "with the page title ('# ...')")
-    if path.parent.name == "exercises":
-        lines[title] += " (exercises edition)"
+    if edition(path).startswith("exercises"):
+        lines[title] += "（练习版）" if is_chinese(path) else " (exercises edition)"
     lines[title + 1:title + 1] = ["", page_header(path, editions)]
     first["source"] = "\n".join(lines)
-    nb["cells"] = [fold_like_the_lab(cell) for cell in nb["cells"] if on_page(cell)]
+    nb["cells"] = [fold_like_the_lab(cell, is_chinese(path)) for cell in nb["cells"]
+                   if on_page(cell)]
     nb.setdefault("metadata", {})["book_alt_text"] = alt_by_hash
     return json.dumps(nb, ensure_ascii=False, indent=1)
+
+
+def add_under_title(markdown: str, line: str) -> str:
+    """The page with `line` as a paragraph under its title (the first '# ' line)."""
+    lines = markdown.split("\n")
+    title = next(i for i, text in enumerate(lines) if text.startswith("# "))
+    lines[title + 1:title + 1] = ["", line]
+    return "\n".join(lines)
 
 
 def index_page(readme: str, pages: dict[str, list[str]]) -> str:
@@ -250,30 +296,38 @@ def make_sources() -> list[str]:
     paths = notebooks()
     table = load_alt_text()
     check_no_leftover_alt_text(table, paths)
-    editions = {p.parent.name for p in paths}
-    stems = {name: {p.stem for p in paths if p.parent.name == name} for name in EDITIONS}
+    stems = {name: {p.stem for p in paths if edition(p) == name} for name in EDITIONS}
     wanted: dict[Path, str | bytes] = {}
     for path in paths:
         nb = json.loads(path.read_text(encoding="utf-8"))
-        has_other = editions if path.stem in stems["notebooks"] & stems["exercises"] else set()
+        has = {name for name in EDITIONS if path.stem in stems[name]}
         rel = path.relative_to(ROOT)
-        wanted[SRC / rel] = copy_notebook(path, alt_text_for(path, nb, table), has_other)
+        wanted[SRC / rel] = copy_notebook(path, alt_text_for(path, nb, table), has)
     for rel in ("notebooks/glossary.md", "data/README.md"):
         if (ROOT / rel).exists():
             wanted[SRC / rel] = (ROOT / rel).read_text(encoding="utf-8")
     for image in sorted((ROOT / "notebooks" / "images").glob("*")):
         wanted[SRC / image.relative_to(ROOT)] = image.read_bytes()
+    def pages_of(name, first=None):
+        return [p.relative_to(ROOT).with_suffix("").as_posix() for p in paths
+                if edition(p) == name and (first is None or p.stem.startswith("00") == first)]
+
+    chinese = ROOT / "README.zh.md"
     docs = {
-        "Start here": [p.relative_to(ROOT).with_suffix("").as_posix() for p in paths
-                       if p.parent.name == "notebooks" and p.stem.startswith("00")],
-        EDITIONS["notebooks"]: [p.relative_to(ROOT).with_suffix("").as_posix() for p in paths
-                                if p.parent.name == "notebooks" and not p.stem.startswith("00")],
-        EDITIONS["exercises"]: [p.relative_to(ROOT).with_suffix("").as_posix() for p in paths
-                                if p.parent.name == "exercises"],
+        "Start here": pages_of("notebooks", first=True),
+        EDITIONS["notebooks"]: pages_of("notebooks", first=False),
+        EDITIONS["exercises"]: pages_of("exercises"),
+        EDITIONS["notebooks/zh"]: (["zh"] if chinese.exists() else []) + pages_of("notebooks/zh"),
+        EDITIONS["exercises/zh"]: pages_of("exercises/zh"),
         "Reference": [rel for rel in ("notebooks/glossary", "data/README")
                       if (ROOT / f"{rel}.md").exists()],
     }
-    wanted[SRC / "index.md"] = index_page((ROOT / "README.md").read_text(encoding="utf-8"), docs)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    if chinese.exists():  # the language switch of the front pages
+        readme = add_under_title(readme, "中文：[中文版首页](zh.md)。")
+        wanted[SRC / "zh.md"] = add_under_title(chinese.read_text(encoding="utf-8"),
+                                                "English: [the course in English](index.md).")
+    wanted[SRC / "index.md"] = index_page(readme, docs)
     for path, content in wanted.items():
         write_if_changed(path, content)
     if SRC.exists():  # a page whose notebook is gone must go too

@@ -76,8 +76,9 @@ def add_alt_text(app, doctree):
                            location=image)
 
 
-GOING_FURTHER = "going further"  # a section whose title starts so is optional: folded
-GOING_FURTHER_SUMMARY = "Open this section (optional: no later notebook needs it)"
+# A section whose title starts so is optional: folded, with this summary.
+GOING_FURTHER = {"going further": "Open this section (optional: no later notebook needs it)",
+                 "延伸阅读": "展开这一节（选读：后面的 notebook 都不需要它）"}
 
 
 def fold_going_further(app, doctree):
@@ -91,15 +92,26 @@ def fold_going_further(app, doctree):
     for section in list(doctree.findall(nodes.section)):
         if not (section.children and isinstance(section[0], nodes.title)):
             continue
-        if not section[0].astext().strip().lower().startswith(GOING_FURTHER):
+        title = section[0].astext().strip().lower()
+        summary = next((text for start, text in GOING_FURTHER.items()
+                        if title.startswith(start)), None)
+        if summary is None:
             continue
         if len(section.children) == 1:
             continue
         section.insert(1, nodes.raw("", '<details class="going-further"><summary>'
-                                    f"{GOING_FURTHER_SUMMARY}</summary>\n", format="html"))
+                                    f"{summary}</summary>\n", format="html"))
         section.append(nodes.raw("", "</details>\n", format="html"))
 
 
+def chinese_pages_in_chinese(app, pagename, templatename, context, doctree):
+    """The Chinese edition's pages (notebooks/zh, exercises/zh, zh) say so in <html lang>:
+    screen readers and the browser's font choice follow it."""
+    if pagename == "zh" or "/zh/" in f"/{pagename}":
+        context["language"] = "zh-CN"
+
+
 def setup(app):
+    app.connect("html-page-context", chinese_pages_in_chinese)
     app.connect("doctree-read", add_alt_text)
     app.connect("doctree-read", fold_going_further)

@@ -190,3 +190,28 @@ def test_a_hidden_markdown_cell_is_folded_unless_it_holds_a_heading():
     cell["metadata"] = {}
     cell["source"] = "Shown."
     assert book.fold_like_the_lab(cell)["source"] == "Shown."
+
+
+def test_each_page_links_to_itself_in_the_other_language_and_edition(tmp_path):
+    everywhere = {"notebooks", "exercises", "notebooks/zh", "exercises/zh"}
+    english = write(tmp_path, "notebooks", notebook())
+    source = json.loads(book.copy_notebook(english, {}, everywhere))["cells"][0]["source"]
+    assert "中文：[本页的中文版](zh/07_page.ipynb)" in source
+    assert "(../exercises/07_page.ipynb)" in source
+    chinese = write(tmp_path, "exercises/zh", notebook())
+    source = json.loads(book.copy_notebook(chinese, {}, everywhere))["cells"][0]["source"]
+    assert source.startswith("# 07 · A page（练习版）\n")
+    assert "English: [this page in English](../07_page.ipynb)" in source
+    assert "[完整版](../../notebooks/zh/07_page.ipynb)" in source and "出处：" in source
+    alone = json.loads(book.copy_notebook(english, {}, {"notebooks"}))["cells"][0]["source"]
+    assert "中文" not in alone  # no switch to a page that does not exist
+
+
+def test_a_chinese_page_reuses_its_english_pages_alt_text(tmp_path):
+    nb = notebook("aaa")
+    table = {"07_page": {"aaa/1": "One figure."}}
+    by_hash = book.alt_text_for(write(tmp_path, "notebooks/zh", nb), nb, table)
+    assert by_hash == {hashlib.sha256(PNG).hexdigest(): "One figure."}
+    table["exercises/07_page"] = {"aaa/1": "The exercises' figure."}
+    by_hash = book.alt_text_for(write(tmp_path, "exercises/zh", nb), nb, table)
+    assert list(by_hash.values()) == ["The exercises' figure."]
