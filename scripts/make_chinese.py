@@ -4,6 +4,7 @@
     .venv/bin/python scripts/make_chinese.py --check  # exit 1 if either is out of date or stale
     .venv/bin/python scripts/make_chinese.py --todo NN  # print the cells of notebook NN that
                                                         # need a (new) translation, as YAML
+    .venv/bin/python scripts/make_chinese.py --todo README  # the same for the README
 
 The English notebook stays the source of code, outputs and structure. Its Chinese edition is
 the same notebook with each markdown cell's text replaced by the translation kept beside it,
@@ -16,7 +17,8 @@ they are: figures and printed lines stay in English, as the source notes themsel
 A translation is stale when the English cell has changed since it was written (the hash
 differs), missing when a markdown cell has no entry, and left over when its cell is gone; each
 stops the build, naming the notebook and the cell. Notebooks without a translation file have
-no Chinese edition yet.
+no Chinese edition yet. The README is translated the same way, section by section (cut before
+each '## ' heading, keyed by the heading), from notebooks/zh/README.yml into README.zh.md.
 
 Why not Sphinx's gettext catalogues (sphinx-intl): they translate the website only, paragraph by
 paragraph after Sphinx has parsed it, while JupyterLab needs Chinese notebooks too. The unit a
@@ -42,6 +44,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE, ZH = ROOT / "notebooks", ROOT / "notebooks" / "zh"
 EXERCISES_ZH = ROOT / "exercises" / "zh"
 HASH_DIGITS = 12
+README, README_TABLE, README_ZH = ROOT / "README.md", ZH / "README.yml", ROOT / "README.zh.md"
+GENERATED = ("<!-- Written by scripts/make_chinese.py from README.md and notebooks/zh/README.yml "
+             "(edit those, then run `make chinese`). -->\n\n")
 # A markdown link or image to a relative file that is not a notebook: reach it from zh/.
 LOCAL_LINK = re.compile(r"(\]\(|src=\")(?!https?:|#|\.\./|/)([^)\s\"]+?)(?<!\.ipynb)(\)|#|\")")
 
@@ -73,25 +78,61 @@ def load_translations(path: Path) -> dict[str, dict[str, str]]:
     return table
 
 
+def _problems(units, table: dict, name: str, kind: str) -> list[str]:
+    """Every unit (where, key, English text) whose translation is missing or stale, and every
+    entry of `table` whose unit is gone; `kind` names a unit in the message."""
+    found, out = set(), []
+    for where, key, text in units:
+        entry = table.get(key)
+        found.add(key)
+        first = text.strip().splitlines()[0][:60] if text.strip() else ""
+        if entry is None:
+            out.append(f"{name} {where}, {first!r}): no translation")
+        elif entry["en"] != digest(text):
+            out.append(f"{name} {where}, {first!r}): the English text changed since it was "
+                       f"translated (hash {entry['en']}, now {digest(text)})")
+    out += [f"{name}: translation of {kind} {key} is left over (no such {kind})"
+            for key in table if key not in found]
+    return out
+
+
 def problems(nb, table: dict, name: str) -> list[str]:
     """Every markdown cell of `nb` whose translation is missing or stale, and every entry of
     `table` whose cell is gone, each naming the notebook and the cell."""
-    found, out = set(), []
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "markdown":
-            continue
-        entry = table.get(cell.id)
-        found.add(cell.id)
-        first = cell.source.strip().splitlines()[0][:60] if cell.source.strip() else ""
-        if entry is None:
-            out.append(f"{name} cell {i} (id {cell.id}, {first!r}): no translation")
-        elif entry["en"] != digest(cell.source):
-            out.append(f"{name} cell {i} (id {cell.id}, {first!r}): the English text changed "
-                       f"since it was translated (hash {entry['en']}, now "
-                       f"{digest(cell.source)})")
-    out += [f"{name}: translation of cell id {cell_id} is left over (no such markdown cell)"
-            for cell_id in table if cell_id not in found]
+    units = [(f"cell {i} (id {cell.id}", cell.id, cell.source)
+             for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown"]
+    return [m.replace("no such cell id)", "no such markdown cell)")
+            for m in _problems(units, table, name, "cell id")]
+
+
+def sections(markdown: str) -> list[tuple[str, str]]:
+    """A Markdown document cut before each '## ' heading (outside code fences), as (key, text):
+    the key is "intro" for what comes before the first, else the heading as a slug."""
+    out, current, key, fenced = [], [], "intro", False
+    for line in markdown.split("\n"):
+        if line.startswith("```"):
+            fenced = not fenced
+        if line.startswith("## ") and not fenced:
+            out.append((key, "\n".join(current)))
+            key, current = re.sub(r"[^0-9a-z]+", "-", line[3:].lower()).strip("-"), []
+        current.append(line)
+    out.append((key, "\n".join(current)))
+    seen = {}
+    for i, (key, text) in enumerate(out):  # the same heading twice: number the later ones
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            out[i] = (f"{key}-{seen[key]}", text)
     return out
+
+
+def chinese_document(markdown: str, table: dict, name: str) -> str:
+    """The Chinese of a Markdown document translated section by section (see sections())."""
+    units = [(f"section {i} ({key}", key, text) for i, (key, text) in enumerate(sections(markdown))]
+    found = _problems(units, table, name, "section")
+    if found:
+        raise TranslationError("\n".join(found))
+    return (GENERATED + "\n".join(table[key]["zh"].rstrip("\n") + "\n"
+                                   for _w, key, _t in units))
 
 
 def chinese_edition(nb, table: dict, name: str, up: str = "../"):
@@ -110,19 +151,34 @@ def chinese_edition(nb, table: dict, name: str, up: str = "../"):
 
 
 def todo(nb, table: dict) -> str:
-    """The cells that need a (new) translation, as YAML entries to fill in: the hash filled,
-    the English text as the placeholder."""
+    """The cells (of a notebook) or sections (of a Markdown document, given as text) that need
+    a (new) translation, as YAML entries to fill in: the hash filled, the English text as the
+    placeholder."""
+    units = (sections(nb) if isinstance(nb, str) else
+             [(cell.id, cell.source) for cell in nb.cells if cell.cell_type == "markdown"])
     entries = {}
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            entry = table.get(cell.id)
-            if entry is None or entry["en"] != digest(cell.source):
-                entries[cell.id] = {"en": digest(cell.source), "zh": cell.source}
-    return yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=100)
+    for key, text in units:
+        entry = table.get(key)
+        if entry is None or entry["en"] != digest(text):
+            entries[key] = {"en": digest(text), "zh": text}
+    return yaml.dump(entries, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False,
+                     width=100)
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Writes text of several lines as a YAML block (`|`), as a translator edits it."""
+
+
+_BlockDumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
 
 
 def editions():
-    """(target path, text) for every Chinese notebook and its learner edition."""
+    """(target path, text) for every Chinese notebook and its learner edition, and for the
+    Chinese README."""
+    if README_TABLE.exists():
+        yield README_ZH, chinese_document(README.read_text(encoding="utf-8"),
+                                          load_translations(README_TABLE), "README.md")
     for table_path in sorted(ZH.glob("[0-9][0-9]_*.yml")):
         path = SOURCE / (table_path.stem + ".ipynb")
         if not path.exists():
@@ -138,6 +194,10 @@ def editions():
 
 
 def main(argv: list[str]) -> int:
+    if argv == ["--todo", "README"]:
+        table = load_translations(README_TABLE) if README_TABLE.exists() else {}
+        print(todo(README.read_text(encoding="utf-8"), table), end="")
+        return 0
     if argv[:1] == ["--todo"] and len(argv) == 2:
         [path] = sorted(SOURCE.glob(f"{argv[1]}_*.ipynb")) or [None]
         if path is None:
@@ -160,7 +220,7 @@ def main(argv: list[str]) -> int:
     stale = [p for p, text in wanted.items()
              if not p.exists() or p.read_text(encoding="utf-8") != text]
     extra = [p for folder in (ZH, EXERCISES_ZH) for p in folder.glob("*.ipynb")
-             if p not in wanted]
+             if p not in wanted] + [p for p in [README_ZH] if p.exists() and p not in wanted]
     if check:
         if stale or extra:
             print("The Chinese edition is out of date with notebooks/: "

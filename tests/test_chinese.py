@@ -72,7 +72,8 @@ def test_todo_lists_exactly_the_cells_to_translate():
     nb = english()
     table = table_for(nb, ["# 标题"])
     out = make_chinese.todo(nb, table)
-    assert "cell2" in out and "cell0" not in out and make_chinese.digest("## What to remember") in out
+    assert "cell2" in out and "cell0" not in out
+    assert make_chinese.digest("## What to remember") in out
 
 
 @pytest.mark.parametrize("path", TABLES, ids=lambda p: p.stem[:2])
@@ -111,3 +112,32 @@ def test_a_language_the_checks_do_not_speak_is_named():
         cu.checks.set_language("fr")
     with pytest.raises(ValueError, match="lang"):
         cu.checks.lr_decay.outcome(lambda f: f, lang="de")
+
+
+def test_a_document_is_cut_before_each_section_heading_outside_code():
+    text = "# Title\n\nIntro.\n\n## Quick start\n\n```bash\n## not a heading\n```\n\n## Quick start"
+    assert [key for key, _ in make_chinese.sections(text)] == ["intro", "quick-start",
+                                                               "quick-start-2"]
+    assert "\n".join(t for _, t in make_chinese.sections(text)) == text
+
+
+def test_the_readme_is_translated_section_by_section_and_a_changed_section_is_named():
+    text = "# Title\n\nIntro.\n\n## Quick start\n\nmake lab"
+    table = {key: {"en": make_chinese.digest(t), "zh": f"[{key}]"}
+             for key, t in make_chinese.sections(text)}
+    out = make_chinese.chinese_document(text, table, "README.md")
+    assert out == make_chinese.GENERATED + "[intro]\n\n[quick-start]\n"  # a blank line between
+    with pytest.raises(make_chinese.TranslationError,
+                       match=r"README.md section 1 \(quick-start, '## Quick start'\): the English"):
+        make_chinese.chinese_document(text + "\n\nmake test", table, "README.md")
+
+
+def test_the_chinese_readme_is_current():
+    path = ROOT / "notebooks" / "zh" / "README.yml"
+    if not path.exists():
+        pytest.skip("no Chinese README yet")
+    found = make_chinese._problems(
+        [(f"section {i} ({key}", key, t)
+         for i, (key, t) in enumerate(make_chinese.sections((ROOT / "README.md").read_text()))],
+        make_chinese.load_translations(path), "README.md", "section")
+    assert not found, "stale README translation:\n" + "\n".join(found)
