@@ -5,7 +5,7 @@ import re
 import time
 
 from conftest import SHOTS
-from lab_page import drag_across, open_lab, open_notebook, readout
+from lab_page import drag_across, open_lab, open_notebook, readout, run_all
 from playwright.sync_api import expect
 
 # Starts watching the figure's <img> and parks a promise of the milliseconds until its next
@@ -201,3 +201,14 @@ def test_the_news_pop_up_does_not_appear(browser, tmp_path):
         time.sleep(8)  # the question comes a few seconds after start
         assert page.get_by_text("official Jupyter news").count() == 0
     context.close()
+
+
+def test_a_chinese_notebook_opens_and_its_checks_answer_in_chinese(page, lab_server):
+    """The Chinese edition (notebooks/zh) in JupyterLab: its text is Chinese, and its checks,
+    run in a kernel started in the zh folder, answer in Chinese with the same code cells."""
+    panel = open_notebook(page, lab_server, "zh/01_building_minibatches.ipynb")
+    expect(panel.locator(".jp-RenderedMarkdown h1").first).to_contain_text("构建 mini-batch")
+    summary = panel.locator(".jp-OutputArea-output", has_text="个通过")
+    run_all(page, panel, lambda: summary.count() > 0)
+    expect(summary.first).to_contain_text("✓ 每代的 mini-batch 数")
+    page.screenshot(path=str(SHOTS / "lab_zh.png"))
