@@ -94,7 +94,8 @@ def test_all_lists_every_module_the_notebooks_use():
 
 # --- every direct import is declared -----------------------------------------------------
 
-DIST_NAME = {"PIL": "pillow", "yaml": "pyyaml"}  # import name -> distribution name, where they differ
+# import name -> distribution name, where they differ
+DIST_NAME = {"PIL": "pillow", "yaml": "pyyaml"}
 LOCAL = {"course_utils", "conftest", "lab_page"}  # lab_page: tests_ui/lab_page.py
 # Imported only when present, and said so where it is imported.
 OPTIONAL = {"torch": "benchmarks/trainer_throughput.py compares with PyTorch if installed"}
