@@ -305,6 +305,9 @@ def test_plots_follow_the_figure_convention():
     memory.find_largest_batch(run_step)
     search = memory_plots.plot_search(calls, dims, budget, "float32")
     assert len(search) == 3 and min(search[2].get_ylim()) > 100  # the zoom: bisection only
+    first_fail = next(k for k, c in enumerate(calls) if not c[-1])
+    shown = sum(len(line.get_xdata()) for line in search[0].get_lines()[2:4])
+    assert shown == first_fail + 1  # the left panel: the doubling, up to its first failure
     axes += list(search)
     for ax in axes:  # no method colour, and no sky blue (too close to batch GD's blue)
         assert plotting.convention_problems(ax) == []

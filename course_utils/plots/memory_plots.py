@@ -115,9 +115,10 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
                 axes=None):
     """Three panels of a find_largest_batch search. trials: (batch size, ..., fitted) per
     trial, in order (SimulatedAllocator.trials or oom.LimitedSteps.trials). Left: each trial
-    on the formula's curve of memory against b, with the limit and the formula's largest b;
+    up to the first failure (the doubling) on the formula's curve of memory against b, with the
+    limit and the formula's largest b (the bisection's trials would pile up at the crossing);
     middle: the size tried at each trial; right: a zoom on the trials from the first failure
-    on (the bisection), on a linear axis, where the markers of the other panels pile up.
+    on (the bisection), on a linear axis, where the markers of the middle panel pile up.
     axes: three Axes or None. Returns the three Axes."""
     if isinstance(trials, (str, bytes)) or not np.iterable(trials):
         raise TypeError(f"trials must be a list of (batch size, ..., fitted), got {trials!r}")
@@ -151,8 +152,9 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     ax1.axhline(budget_bytes / 2**20, color=OTHER["black"], ls="--", label="limit")
     first_fail = int(np.argmin(ran)) if not ran.all() else len(tried) - 1
     zoom = number > first_fail  # the trials from the first failure on (numbers start at 1)
-    for ax, xs, ys, sel in ((ax1, tried, need(tried), number > 0), (ax2, number, tried, number > 0),
-                            (ax3, number, tried, zoom)):
+    doubling = number <= first_fail + 1  # up to the first failure, which ends the doubling
+    for ax, xs, ys, sel in ((ax1, tried, need(tried), doubling),
+                            (ax2, number, tried, number > 0), (ax3, number, tried, zoom)):
         ok, bad = sel & ran, sel & ~ran
         ax.plot(xs[ok], ys[ok], "o", color=OTHER["black"], mfc="white", mew=1.5,
                 label="trial: ran")
@@ -167,7 +169,7 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
                 label="range of the zoom")
     ax1.set(xscale="log", xlabel="mini-batch size b (examples)",
             ylabel="memory by the formula (MiB)",
-            title="Each marker is one trial step")
+            title="Doubling: each marker is one trial step")
     ax2.set(yscale="log", xlabel="trial (count)", ylabel="mini-batch size tried (examples)",
             title="Doubling, then bisection")
     ax3.set(xlabel="trial (count)", ylabel="mini-batch size tried (examples)",
