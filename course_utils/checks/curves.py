@@ -5,8 +5,19 @@ import numpy as np
 
 from ..core import data, minibatch, models, train
 from ..measure import curves
-from .feedback import (Msg, RecordingMLP, Wrong, _call, _check, _expected, _fmt, _hint,
-                       _named_slip, _sizes, _yours)
+from .feedback import (
+    Msg,
+    RecordingMLP,
+    Wrong,
+    _call,
+    _check,
+    _expected,
+    _fmt,
+    _hint,
+    _named_slip,
+    _sizes,
+    _yours,
+)
 
 # Every message of these checks, in English and Chinese: key -> {"en": ..., "zh": ...}.
 _MSG = {
@@ -62,7 +73,8 @@ _MSG = {
     "float32": {
         "en": "your averages are {dtype}: keep float64 (float32 keeps about 7 digits, and the "
               "check compares 9).",
-        "zh": "你的平均值是 {dtype}：请保持 float64（float32 只有约 7 位有效数字，而检查比较 9 位）。"},
+        "zh": "你的平均值是 {dtype}：请保持 float64（float32 只有约 7 位有效数字，而检查比较 "
+              "9 位）。"},
     "ewma checked": {
         "en": "4 cases: integers [3, 1, 2, 4], a constant sequence (stays constant from the "
               "first value on), beta = 0.5 and 0.98: all equal to cu.curves.ewma; your inputs "
@@ -75,7 +87,8 @@ _MSG = {
     "averages": {
         "en": "on {values}{more} with beta = {beta}: the averages should start {want}, yours "
               "start {got}.{hint}",
-        "zh": "对 {values}{more}，beta = {beta}：平均值应以 {want} 开头，你的以 {got} 开头。{hint}"},
+        "zh": "对 {values}{more}，beta = {beta}：平均值应以 {want} 开头，你的以 {got} 开头。"
+              "{hint}"},
     # one_epoch: what the recorded epoch did wrong (_epoch_problem)
     "whole set": {
         "en": "you evaluated the whole training set during the epoch: record the mini-batch's "
@@ -88,7 +101,8 @@ _MSG = {
     "twice": {
         "en": "a mini-batch holds an example twice: that is sampling with replacement; an "
               "epoch visits every example once",
-        "zh": "某个 mini-batch 里有一个样本出现了两次：这是有放回抽样；一代要把每个样本恰好访问一次"},
+        "zh": "某个 mini-batch 里有一个样本出现了两次：这是有放回抽样；一代要把每个样本恰好"
+              "访问一次"},
     "one permutation": {
         "en": "some examples come in two mini-batches and others in none: take one "
               "permutation per epoch, order = rng.permutation(m) before the loop, and cut it "

@@ -4,8 +4,20 @@
 import numpy as np
 
 from ..core import minibatch
-from .feedback import (Msg, Wrong, _call, _check, _expected, _fmt, _hint, _ids, _named_slip,
-                       _sizes, _yours, index_valued)
+from .feedback import (
+    Msg,
+    Wrong,
+    _call,
+    _check,
+    _expected,
+    _fmt,
+    _hint,
+    _ids,
+    _named_slip,
+    _sizes,
+    _yours,
+    index_valued,
+)
 
 # Every message of these checks, in English and Chinese: key -> {"en": ..., "zh": ...}.
 _MSG = {
@@ -25,8 +37,9 @@ _MSG = {
         "en": "mini-batch {t} holds X as {x_dtype} and Y as {y_dtype}, but the caller's are "
               "{X_dtype} and {Y_dtype}: keep their dtype (slicing does; an array made with "
               "np.zeros is float64)",
-        "zh": "第 {t} 个 mini-batch 里 X 是 {x_dtype}、Y 是 {y_dtype}，而调用者传入的是 {X_dtype} 和 "
-              "{Y_dtype}：请保持原来的 dtype（切片会保持；用 np.zeros 新建的数组是 float64）"},
+        "zh": "第 {t} 个 mini-batch 里 X 是 {x_dtype}、Y 是 {y_dtype}，而调用者传入的是 "
+              "{X_dtype} 和 {Y_dtype}：请保持原来的 dtype（切片会保持；用 np.zeros 新建的数组"
+              "是 float64）"},
     "mixed columns": {
         "en": "mini-batch {t}'s columns mix different examples' features: shuffle whole "
               "columns (X[:, order]), not the entries",
