@@ -173,7 +173,7 @@ _MSG = {
               "一个代价。"},
     "weighted": {
         "en": " Each mini-batch's cost is its own mean cost, not weighted by its share b_t / m.",
-        "zh": " 每个 mini-batch 的代价就是它自己的平均代价，不要按它所占的比例 b_t / m 加权。"},
+        "zh": "每个 mini-batch 的代价就是它自己的平均代价，不要按它所占的比例 b_t / m 加权。"},
     "costs": {
         "en": "with m = {m}, b = {b} the costs should be {want}, yours are {got}.{hint}",
         "zh": "m = {m}、b = {b} 时代价应为 {want}，你的是 {got}。{hint}"},

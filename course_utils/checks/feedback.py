@@ -33,7 +33,7 @@ _SAY = {
                 "zh": "练习：{n} 个中 {passed} 个通过：{parts}。"},
     "not written yet": {"en": " (not written yet)", "zh": "（尚未完成）"},
     # the parts of the explanations that every check uses
-    "hint": {"en": " Hint: {slip}.", "zh": " 提示：{slip}。"},
+    "hint": {"en": " Hint: {slip}.", "zh": "提示：{slip}。"},
     "yours": {"en": "yours:    {value}", "zh": "你的：    {value}"},
     "expected": {"en": "expected: {value}", "zh": "应为：    {value}"},
     "random state": {

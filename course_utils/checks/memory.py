@@ -66,7 +66,7 @@ _MSG = {
               "Python ints",
         "zh": "你的计数溢出了：numpy 的 int32 最多只能表示 2,147,483,647；请用 Python 的 int 计数"},
     # step_bytes
-    "in MiB": {"en": " in bytes, not MiB", "zh": "以字节为单位，而不是 MiB"},
+    "in MiB": {"en": " in bytes, not MiB", "zh": "（以字节为单位，而不是 MiB）"},
     "whole bytes": {"en": " (a whole number of bytes)", "zh": "（一个整数字节数）"},
     "a float": {
         "en": "for {dims}, b = {b}, {dtype} you returned {got}, a float: return the "
@@ -117,7 +117,7 @@ _MSG = {
         "en": "your micro-batches overlap: example {i} is in two of them. Slice "
               "k:k + micro_batch_size for k = 0, mu, 2 mu, ... {case}",
         "zh": "你的 micro-batch 互相重叠：样本 {i} 出现在其中两个里。请按 k:k + micro_batch_size "
-              "切片，k = 0, mu, 2 mu, ... {case}"},
+              "切片，k = 0, mu, 2 mu, ...。{case}"},
     "too many": {
         "en": "you passed {n} examples to the model in one forward pass, more than "
               "micro_batch_size = {micro}: compute the gradients one micro-batch at a time, so "
