@@ -15,9 +15,11 @@ gives the same verdict as (status, text) without printing; `summary()` prints on
 exercises checked in this session pass.
 
 Language: the checks answer in English, or in Chinese in the Chinese edition (a kernel started
-in a folder named zh), or as `set_language("zh")` or each call's `lang="zh"` says. The verdict's
-frame (✓ ✗ ○, the exercise's name, "not written yet") is translated; the explanations of what is
-wrong are in English so far.
+in a folder named zh), or as `set_language("zh")` or each call's `lang="zh"` says (the call's
+`lang` wins). Everything a check says is translated: the frame (✓ ✗ ○, the exercise's name, "not
+written yet") and every explanation, hint and label. Each module keeps its messages in one
+catalogue, `_MSG`: key -> {"en": template, "zh": template}; a check builds a `Msg` (template and
+values) and `Wrong` carries it, written out in the language of the call only when shown.
 
 How slips are told apart: every answer runs on several small cases chosen so that each
 plausible slip gives its own numbers on them, and a slip is named only when the answer matches

@@ -3,7 +3,81 @@
 
 import numpy as np
 
-from .feedback import Wrong, _check, _close, _fmt, _named_slip
+from .feedback import Msg, Wrong, _check, _close, _expected, _fmt, _hint, _named_slip, _yours
+
+# Every message of this check, in English and Chinese: key -> {"en": ..., "zh": ...}.
+_MSG = {
+    "zero division": {
+        "en": "lr0 = {lr0}, decay_rate = {rate}, epoch {epoch}: your code divided by zero. Add "
+              "1 in the denominator, so epoch 0 keeps lr0.",
+        "zh": "lr0 = {lr0}，decay_rate = {rate}，第 {epoch} 代：你的代码除以了零。请在分母里加 1，"
+              "这样第 0 代保持 lr0。"},
+    "one number": {
+        "en": "return one number, the rate at that epoch; you returned {got} ({type}).",
+        "zh": "请返回一个数，即那一代的学习率；你返回了 {got}（{type}）。"},
+    "checked": {
+        "en": "6 cases: epoch 0 keeps lr0, the rate halves at epoch 1 / decay_rate, and "
+              "decay_rate = 0 keeps it constant.",
+        "zh": "检查了 6 种情形：第 0 代保持 lr0，学习率在第 1 / decay_rate 代减半，decay_rate = 0 "
+              "时保持不变。"},
+    "shown": {
+        "en": "lr0 = 0.1, decay_rate = 1, epochs 0, 1, 2, 3:",
+        "zh": "lr0 = 0.1，decay_rate = 1，第 0, 1, 2, 3 代："},
+    "rate": {
+        "en": "lr0 = {lr0}, decay_rate = {rate}, epoch {epoch}: the rate should be {want}, "
+              "yours is {got}.{hint}",
+        "zh": "lr0 = {lr0}，decay_rate = {rate}，第 {epoch} 代：学习率应为 {want}，你的是 {got}。"
+              "{hint}"},
+    # the slips
+    "add 1": {
+        "en": "Add 1 in the denominator, so epoch 0 keeps lr0",
+        "zh": "在分母里加 1，这样第 0 代保持 lr0"},
+    "geometric": {
+        "en": "that is a geometric decay, lr0 / (1 + decay_rate)^epoch",
+        "zh": "这是几何衰减，lr0 / (1 + decay_rate)^epoch"},
+    "exponential": {
+        "en": "that is exponential decay, lr0 · e^(−decay_rate · epoch)",
+        "zh": "这是指数衰减，lr0 · e^(−decay_rate · epoch)"},
+    "power": {
+        "en": "that is lr0 · decay_rate ** epoch; this schedule divides lr0 by "
+              "1 + decay_rate · epoch",
+        "zh": "这是 lr0 · decay_rate ** epoch；这个衰减方式是把 lr0 除以 1 + decay_rate · epoch"},
+    "constant": {
+        "en": "your rate never changes with the epoch",
+        "zh": "你的学习率从不随代数变化"},
+    "epoch from 1": {
+        "en": "epochs count from 0: epoch 0 keeps lr0",
+        "zh": "代从 0 开始数：第 0 代保持 lr0"},
+    "brackets": {
+        "en": "brackets: lr0 / (1 + decay_rate * epoch)",
+        "zh": "注意括号：lr0 / (1 + decay_rate * epoch)"},
+    "brackets all": {
+        "en": "brackets: lr0 / (1 + decay_rate * epoch), all of the denominator",
+        "zh": "注意括号：lr0 / (1 + decay_rate * epoch)，整个分母都要括起来"},
+    "multiply": {
+        "en": "divide lr0 by 1 + decay_rate · epoch, don't multiply",
+        "zh": "要把 lr0 除以 1 + decay_rate · epoch，而不是乘"},
+    "no lr0": {
+        "en": "the rate is 1 / (1 + decay_rate · epoch) times lr0",
+        "zh": "学习率是 1 / (1 + decay_rate · epoch) 乘以 lr0"},
+    "square root": {
+        "en": "that is a square root schedule; this one has no square root",
+        "zh": "这是平方根衰减；这个衰减方式里没有平方根"},
+    "swapped": {
+        "en": "lr0 and decay_rate swapped: the arguments come in the order "
+              "(lr0, decay_rate, epoch)",
+        "zh": "lr0 和 decay_rate 弄反了：参数的顺序是 (lr0, decay_rate, epoch)"},
+    "floor": {
+        "en": "// is floor division: use /",
+        "zh": "// 是向下取整的除法：请用 /"},
+    "linear": {
+        "en": "that is a linear decay, lr0 · (1 − decay_rate · epoch)",
+        "zh": "这是线性衰减，lr0 · (1 − decay_rate · epoch)"},
+}
+
+
+def _m(key: str, **values) -> Msg:
+    return Msg(_MSG[key], **values)
 
 
 @_check("learning-rate decay", zh="学习率衰减")
@@ -16,51 +90,40 @@ def lr_decay(fn):
         try:
             r = fn(lr0, rate, epoch)
         except ZeroDivisionError:
-            raise Wrong(f"lr0 = {lr0}, decay_rate = {rate}, epoch {epoch}: your code divided "
-                        "by zero. Add 1 in the denominator, so epoch 0 keeps lr0.") from None
+            raise Wrong(_m("zero division", lr0=lr0, rate=rate, epoch=epoch)) from None
         if isinstance(r, np.ndarray) and r.size == 1:
             r = r.item()
         if isinstance(r, bool) or not isinstance(r, (int, float, np.integer, np.floating)):
-            raise Wrong(f"return one number, the rate at that epoch; you returned {_fmt(r)} "
-                        f"({type(r).__name__}).")
+            raise Wrong(_m("one number", got=_fmt(r), type=type(r).__name__))
         got.append(float(r))
     want = [lr0 / (1 + rate * epoch) for lr0, rate, epoch in cases]
     if all(_close(g, w) for g, w in zip(got, want)):
-        return ("6 cases: epoch 0 keeps lr0, the rate halves at epoch 1 / decay_rate, and "
-                "decay_rate = 0 keeps it constant.",
-                ["lr0 = 0.1, decay_rate = 1, epochs 0, 1, 2, 3:",
-                 "yours:    " + ", ".join(_fmt(fn(0.1, 1.0, e)) for e in range(4)),
-                 "expected: " + ", ".join(_fmt(0.1 / (1 + e)) for e in range(4))])
+        return (_m("checked"),
+                [_m("shown"),
+                 _yours(", ".join(_fmt(fn(0.1, 1.0, e)) for e in range(4))),
+                 _expected(", ".join(_fmt(0.1 / (1 + e)) for e in range(4)))])
 
     def each(f):
         with np.errstate(all="ignore"):
             return [f(np.float64(a), np.float64(r), e) for a, r, e in cases]
 
     slip = _named_slip(got, {
-        "Add 1 in the denominator, so epoch 0 keeps lr0": each(lambda a, r, e: a / (r * e)),
-        "that is a geometric decay, lr0 / (1 + decay_rate)^epoch":
-            each(lambda a, r, e: a / (1 + r) ** e),
-        "that is exponential decay, lr0 · e^(−decay_rate · epoch)":
-            each(lambda a, r, e: a * np.exp(-r * e)),
-        "that is lr0 · decay_rate ** epoch; this schedule divides lr0 by 1 + decay_rate · epoch":
-            each(lambda a, r, e: a * r**e),
-        "your rate never changes with the epoch": each(lambda a, r, e: a),
-        "epochs count from 0: epoch 0 keeps lr0": each(lambda a, r, e: a / (1 + r * (e + 1))),
-        "brackets: lr0 / (1 + decay_rate * epoch)": each(lambda a, r, e: a + r * e),
-        "brackets: lr0 / (1 + decay_rate * epoch), all of the denominator":
-            each(lambda a, r, e: a / (1 + r) * e),
-        "divide lr0 by 1 + decay_rate · epoch, don't multiply":
-            each(lambda a, r, e: a * (1 + r * e)),
-        "the rate is 1 / (1 + decay_rate · epoch) times lr0": each(lambda a, r, e: 1 / (1 + r * e)),
-        "that is a square root schedule; this one has no square root":
-            each(lambda a, r, e: a / np.sqrt(1 + r * e)),
-        "lr0 and decay_rate swapped: the arguments come in the order (lr0, decay_rate, epoch)":
-            each(lambda a, r, e: r / (1 + a * e)),
-        "// is floor division: use /": each(lambda a, r, e: a // (1 + r * e)),
-        "that is a linear decay, lr0 · (1 − decay_rate · epoch)":
-            each(lambda a, r, e: a * (1 - r * e)),
+        "add 1": each(lambda a, r, e: a / (r * e)),
+        "geometric": each(lambda a, r, e: a / (1 + r) ** e),
+        "exponential": each(lambda a, r, e: a * np.exp(-r * e)),
+        "power": each(lambda a, r, e: a * r**e),
+        "constant": each(lambda a, r, e: a),
+        "epoch from 1": each(lambda a, r, e: a / (1 + r * (e + 1))),
+        "brackets": each(lambda a, r, e: a + r * e),
+        "brackets all": each(lambda a, r, e: a / (1 + r) * e),
+        "multiply": each(lambda a, r, e: a * (1 + r * e)),
+        "no lr0": each(lambda a, r, e: 1 / (1 + r * e)),
+        "square root": each(lambda a, r, e: a / np.sqrt(1 + r * e)),
+        "swapped": each(lambda a, r, e: r / (1 + a * e)),
+        "floor": each(lambda a, r, e: a // (1 + r * e)),
+        "linear": each(lambda a, r, e: a * (1 - r * e)),
     }, _close)
     k = next(i for i, (g, w) in enumerate(zip(got, want)) if not _close(g, w))
     lr0, rate, epoch = cases[k]
-    raise Wrong(f"lr0 = {lr0}, decay_rate = {rate}, epoch {epoch}: the rate should be "
-                f"{_fmt(want[k])}, yours is {_fmt(got[k])}." + (f" Hint: {slip}." if slip else ""))
+    raise Wrong(_m("rate", lr0=lr0, rate=rate, epoch=epoch, want=_fmt(want[k]), got=_fmt(got[k]),
+                   hint=_hint(slip and _m(slip))))

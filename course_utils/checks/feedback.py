@@ -32,6 +32,24 @@ _SAY = {
     "summary": {"en": "Exercises: {passed} of {n} pass: {parts}.",
                 "zh": "练习：{n} 个中 {passed} 个通过：{parts}。"},
     "not written yet": {"en": " (not written yet)", "zh": "（尚未完成）"},
+    # the parts of the explanations that every check uses
+    "hint": {"en": " Hint: {slip}.", "zh": "提示：{slip}。"},
+    "yours": {"en": "yours:    {value}", "zh": "你的：    {value}"},
+    "expected": {"en": "expected: {value}", "zh": "应为：    {value}"},
+    "random state": {
+        "en": "your function changed numpy's global random state (np.random.seed, "
+              "np.random.permutation, np.random.shuffle ... all do): every other random number "
+              "in the notebook would then depend on it. {instead}",
+        "zh": "你的函数改变了 numpy 的全局随机状态（np.random.seed、np.random.permutation、"
+              "np.random.shuffle ……都会这样）：notebook 里其余的每个随机数都会因此受它影响。"
+              "{instead}"},
+    "in place": {
+        "en": "your function changed the caller's {name} in place (an assignment like "
+              "{name}[...] = ... or {name} -= ...): the caller's data must stay as it was. Work "
+              "on new arrays: A - B makes a new one, A -= B changes A.",
+        "zh": "你的函数原地修改了调用者的 {name}（像 {name}[...] = ... 或 {name} -= ... 这样的"
+              "赋值）：调用者的数据必须保持原样。请在新数组上计算：A - B 生成一个新数组，"
+              "A -= B 则改动 A 本身。"},
 }
 
 
@@ -54,15 +72,54 @@ def _say(key: str, lang: str, **values) -> str:
     return _SAY[key][lang].format(**values)
 
 
+class Msg:
+    """A message in every language, written out in one only when shown: `templates` maps each
+    language to a str.format template ({"en": ..., "zh": ...}, one entry of a module's message
+    catalogue), `values` fill it. A value that is itself a Msg (a hint inside a sentence) is
+    written in the same language; text(lang) gives the text, str() the English."""
+
+    def __init__(self, templates: dict, **values):
+        self.templates, self.values = templates, values
+
+    def text(self, lang: str) -> str:
+        values = {k: v.text(lang) if isinstance(v, Msg) else v for k, v in self.values.items()}
+        return self.templates[lang].format(**values)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def _text(message, lang: str) -> str:
+    """A Msg in `lang`; a plain str (numbers, code) as it is."""
+    return message.text(lang) if isinstance(message, Msg) else str(message)
+
+
+def _hint(slip: Msg | None) -> Msg | str:
+    """" Hint: <slip>." to end a message with, or "" when no slip was named."""
+    return Msg(_SAY["hint"], slip=slip) if slip else ""
+
+
+def _yours(value: str) -> Msg:
+    return Msg(_SAY["yours"], value=value)
+
+
+def _expected(value: str) -> Msg:
+    return Msg(_SAY["expected"], value=value)
+
+
 class Wrong(Exception):
-    """The answer is wrong; the message says how, in plain words."""
+    """The answer is wrong; the message (a Msg, or a str) says how, in plain words."""
+
+    def text(self, lang: str) -> str:
+        return _text(self.args[0], lang)
 
 
 def _check(title, zh=None):
     """Turn body(answer) -> (what was checked, shown lines) (raising Wrong if wrong) into a
     check that prints its verdict and returns None; check.outcome(answer) returns (status,
     text) with status "right", "wrong" or "not written", printing nothing. Both take
-    `lang=None` ("en" or "zh"; None: language()); `zh` is the title in Chinese."""
+    `lang=None` ("en" or "zh"; None: language()); `zh` is the title in Chinese. The body's
+    messages are Msg (or plain str), written out here in the language of the call."""
     titles = {"en": title, "zh": zh or title}
 
     def decorate(body):
@@ -74,14 +131,14 @@ def _check(title, zh=None):
             except NotImplementedError:
                 status, text = "not written", _say("not written", lang, title=name)
             except Wrong as e:
-                status, text = "wrong", _say("wrong", lang, title=name, why=e)
+                status, text = "wrong", _say("wrong", lang, title=name, why=e.text(lang))
             except Exception as e:  # the learner's code failed: say so, don't raise
                 status, text = "wrong", _say("raised", lang, title=name,
                                              kind=type(e).__name__, error=e)
             else:
                 status, text = "right", "\n".join(
-                    [_say("right", lang, title=name, checked=checked)]
-                    + ["    " + s for s in shown])
+                    [_say("right", lang, title=name, checked=_text(checked, lang))]
+                    + ["    " + _text(s, lang) for s in shown])
             _RESULTS[title] = (status, titles)
             return status, text
 
@@ -125,8 +182,9 @@ def _same_random_state(a, b) -> bool:
 
 def _call(fn, args, names, instead):
     """fn(*args), with what an answer must not do turned into Wrong: change numpy's global
-    random state (restored before saying so; `instead` says what to use) or change an array
-    argument in place (names: the arguments' names, for the message; None: not checked)."""
+    random state (restored before saying so; `instead`, a Msg or "", says what to use) or
+    change an array argument in place (names: the arguments' names, for the message; None: not
+    checked)."""
     state = np.random.get_state()
     before = [a.copy() if isinstance(a, np.ndarray) else None for a in args]
     try:
@@ -135,14 +193,10 @@ def _call(fn, args, names, instead):
         touched = not _same_random_state(state, np.random.get_state())
         np.random.set_state(state)
     if touched:
-        raise Wrong("your function changed numpy's global random state (np.random.seed, "
-                    "np.random.permutation, np.random.shuffle ... all do): every other "
-                    f"random number in the notebook would then depend on it. {instead}")
+        raise Wrong(Msg(_SAY["random state"], instead=instead))
     for name, arg, old in zip(names, args, before):
         if name and old is not None and not (arg.shape == old.shape and np.array_equal(arg, old)):
-            raise Wrong(f"your function changed the caller's {name} in place (an assignment "
-                        f"like {name}[...] = ... or {name} -= ...): the caller's data must stay "
-                        "as it was. Work on new arrays: A - B makes a new one, A -= B changes A.")
+            raise Wrong(Msg(_SAY["in place"], name=name))
     return out
 
 
