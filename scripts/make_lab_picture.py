@@ -1,8 +1,8 @@
 """The lab without a kernel: notebooks/images/lab_static.png, a static picture of the lab's
 cost and path views at b = 1, 64 and 4,000 (learning rate 0.1), made with the library from the
 lab's own runs. The path's regression has m = 500 examples: there b = 4,000 runs batch GD with
-b = 500, and the panel's title says so. Deterministic (fixed seeds, no date in the PNG); tests/test_lab_picture.py
-checks that the stored picture is what this script draws.
+b = 500, and the panel's title says so. Deterministic (fixed seeds, no date in the PNG);
+tests/test_lab_picture.py checks that the stored picture is what this script draws.
 
     .venv/bin/python scripts/make_lab_picture.py [OUT.png]
 """

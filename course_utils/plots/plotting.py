@@ -395,9 +395,10 @@ def _category_axis_problems(ax) -> list[str]:
             continue
         unit = text[text.rindex("(") + 1:]
         if not any(word in unit for word in ROW_WORDS):
-            problems.append(f"the {name}-axis's ticks name categories ({', '.join(map(repr, ticks))}"
-                            f"), but its label {text!r} gives a unit of measure: say what the "
-                            f"rows are, e.g. 'model (one row each)'")
+            names = ", ".join(map(repr, ticks))
+            problems.append(f"the {name}-axis's ticks name categories ({names}), but its "
+                            f"label {text!r} gives a unit of measure: say what the rows "
+                            f"are, e.g. 'model (one row each)'")
     return problems
 
 
