@@ -1,7 +1,8 @@
 """The lab without a kernel: notebooks/images/lab_static.png, a static picture of the lab's
 cost and path views at b = 1, 64 and 4,000 (learning rate 0.1), made with the library from the
-lab's own runs. Deterministic (fixed seeds, no date in the PNG); tests/test_lab_picture.py
-checks that the stored picture is what this script draws.
+lab's own runs. The path's regression has m = 500 examples: there b = 4,000 runs batch GD with
+b = 500, and the panel's title says so. Deterministic (fixed seeds, no date in the PNG);
+tests/test_lab_picture.py checks that the stored picture is what this script draws.
 
     .venv/bin/python scripts/make_lab_picture.py [OUT.png]
 """
@@ -50,11 +51,13 @@ def draw(runs: LabRuns) -> Figure:
         bottom.set(xlim=(x0, x1), ylim=(y0, y1), aspect="equal",
                    xlabel="parameter w1 (no unit)",
                    ylabel="parameter w2 (no unit)" if col == 0 else "",
-                   title=f"path, b = {b_path} (m = {runs.m_path})")
+                   title=f"path: {plotting.method_label(b_path, runs.m_path)}")
     plotting.legend(axes[0, 2])
     plotting.legend(axes[1, 2])
-    fig.suptitle(f"The lab at learning rate {RATE}: cost of each mini-batch (MNIST-1D, "
-                 f"{runs.epochs} epochs) and the path on a 2-parameter regression")
+    fig.suptitle(f"The lab at learning rate {RATE}. Top: the cost of each mini-batch, MNIST-1D "
+                 f"(m = {runs.m:,}), {runs.epochs} epochs.\nBottom: the path of the same method "
+                 f"on a 2-parameter regression with m = {runs.m_path}: there b = {SIZES[-1]:,} "
+                 f"is b = m = {runs.m_path}, batch GD.")
     return fig
 
 

@@ -584,3 +584,9 @@ def test_train_ahead_false_trains_only_what_the_views_show(runs, monkeypatch):
     assert computed == [32]
     with pytest.raises(TypeError, match="train_ahead"):
         lab.Lab(views=("path",), runs=runs, train_ahead="yes")
+
+
+def test_a_cost_that_blew_up_reads_as_a_power_of_ten_not_87_digits():
+    assert lab_runs._cost(3.289) == "3.29"
+    assert lab_runs._cost(4.6167920865e86) == "4.6 × 10^86"
+    assert lab_runs._cost(17170.688) == "17170.69"

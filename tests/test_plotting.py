@@ -239,3 +239,51 @@ def test_one_point_on_a_wide_log_axis_is_a_problem():
     for axis in (top.xaxis, top.yaxis, ax.yaxis):
         plotting.plain_log_ticks(axis)
     assert plotting.convention_problems(ax) == []
+
+
+# Two rules the lab's memory view once broke (blind review of notebook 00): a legend entry
+# that reads as cut off ("fixed: parameters, gradients, ...") and a y-axis of two named rows
+# labelled as a quantity ("mini-batch size b (examples)").
+def test_a_legend_that_reads_as_cut_off_is_a_problem():
+    def old(ax):
+        ax.plot([7e4, 7e4], [0, 1], "|", color="k", label="fixed: parameters, gradients, ...")
+        ax.set(xlabel="bytes (B)", ylabel="size (one row each)")
+        plotting.legend(ax)
+    problems = _checked(old)
+    assert any("ends in an ellipsis" in p for p in problems), problems
+
+    # a legend past the figure's right edge: too wide for the layout to make room for it
+    fig = Figure(figsize=(4, 3), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], color="k", label="the whole step at the largest b that fits " * 2)
+    _labelled(ax)
+    plotting.legend(ax)
+    with pytest.warns(UserWarning, match="constrained_layout not applied"):
+        problems = plotting.convention_problems(ax)
+    assert any("past the figure's edge" in p for p in problems), problems
+
+    def fixed(ax):
+        ax.plot([7e4, 7e4], [0, 1], "|", color="k", label="fixed part (the same at every b)")
+        ax.set(xlabel="bytes (B)", ylabel="size (one row each)")
+        plotting.legend(ax)
+    assert _checked(fixed) == []
+
+
+def test_an_axis_of_named_rows_labelled_with_a_unit_is_a_problem():
+    def old(ax):
+        ax.plot([1e5, 2e7], [1, 0], "o", color="orange")
+        ax.set_yticks([0, 1], ["largest b\nthat fits", "your b"])
+        ax.set(xlabel="bytes (B)", ylabel="mini-batch size b (examples)", ylim=(-0.6, 1.6))
+    problems = _checked(old)
+    assert any("ticks name categories" in p and "'your b'" in p for p in problems), problems
+
+    def fixed(ax):
+        old(ax)
+        ax.set_ylabel("mini-batch size (one row each)")
+    assert _checked(fixed) == []
+
+    def numbers(ax):  # numbers with a unit on the ticks are a scale, not categories
+        ax.plot([1e3, 1e6], [0, 1], "o", color="orange")
+        ax.set_xticks([1e3, 1e6], ["1 kB", "1 MB"])
+        _labelled(ax)
+    assert _checked(numbers) == []

@@ -10,7 +10,8 @@ The convention (checked by `convention_problems`, which tests and notebooks asse
   has its own line style and marker, so colour is never the only cue (`method_style`);
 - anything else uses `OTHER` colours (no sky blue: it reads as batch GD's blue), never the
   three method colours;
-- legends sit outside the data (`legend`), paths show their start and end in the legend;
+- legends sit outside the data (`legend`) and inside the figure, each entry named in full;
+  paths show their start and end in the legend;
 - every axis has a name and a unit in brackets; log axes only across decades, with plain
   tick labels (1, 10, 100), and the first point (x = 0) stays on the axis (`log_x`).
 
@@ -20,6 +21,8 @@ Helpers every figure may use: `log_ticks` labels a log axis with plain numbers (
 pyplot is imported only where a new figure is made: importing this module for its colours
 and styles does not load it.
 """
+
+import re
 
 import numpy as np
 from matplotlib.colors import to_hex
@@ -377,6 +380,28 @@ def _log_axis_problems(ax) -> list[str]:
     return problems
 
 
+_NUMBER = re.compile(r"^[\s\-−+]*[.,]?\d")
+ROW_WORDS = ("row", "column", "categor", "each")
+
+
+def _category_axis_problems(ax) -> list[str]:
+    """An axis whose ticks name categories (text, not numbers: "your b", "published") is not
+    a scale: its label says what the rows are ("model (one row each)", "what the bytes hold
+    (category)"), not a quantity with a unit of measure ("mini-batch size b (examples)")."""
+    problems = []
+    for name, axis, text in (("x", ax.xaxis, ax.get_xlabel()), ("y", ax.yaxis, ax.get_ylabel())):
+        ticks = [t.get_text() for t in axis.get_ticklabels() if t.get_text().strip()]
+        if not ticks or any(_NUMBER.match(t) for t in ticks) or "(" not in text:
+            continue
+        unit = text[text.rindex("(") + 1:]
+        if not any(word in unit for word in ROW_WORDS):
+            names = ", ".join(map(repr, ticks))
+            problems.append(f"the {name}-axis's ticks name categories ({names}), but its "
+                            f"label {text!r} gives a unit of measure: say what the rows "
+                            f"are, e.g. 'model (one row each)'")
+    return problems
+
+
 def convention_problems(ax) -> list[str]:
     """What in this Axes breaks the course's figure convention (an empty list if nothing).
 
@@ -384,7 +409,9 @@ def convention_problems(ax) -> list[str]:
     style or marker; no legend over data points; start/end markers named in the legend;
     every line the legend names is drawn; no code repr in legend or title; plain tick labels
     on log axes; a log axis worth its decades (no bars on it, not one point or under a
-    decade of data on two decades or more).
+    decade of data on two decades or more); the legend inside the figure and no entry ending
+    in an ellipsis (both read as cut off); an axis of named categories labelled as such, not
+    with a unit of measure.
     """
     problems = _log_axis_problems(ax)
     for name, text in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())):
@@ -428,6 +455,18 @@ def convention_problems(ax) -> list[str]:
             if inside.any() and _overlap(box, ax.get_window_extent()):
                 problems.append(f"the legend covers data of {line.get_label()!r}")
                 break
+    # A figure with a layout engine (the course's constrained ones, the lab's live figure) is
+    # shown as laid out; Jupyter's inline display crops one without to what is drawn.
+    if leg is not None and ax.figure.get_layout_engine() is not None:
+        box, page = leg.get_window_extent(), ax.figure.bbox
+        if box.x0 < page.x0 - 0.5 or box.x1 > page.x1 + 0.5 or box.y0 < page.y0 - 0.5 \
+                or box.y1 > page.y1 + 0.5:
+            problems.append("the legend runs past the figure's edge: it is cut off")
+    for text in texts:
+        if text.rstrip().endswith(("...", "…")):
+            problems.append(f"legend entry {text!r} ends in an ellipsis: it reads as cut off; "
+                            f"name it in full")
+    problems += _category_axis_problems(ax)
     for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
         if axis.get_scale() in ("log", "symlog"):
             labels = [t.get_text() for t in axis.get_ticklabels()]

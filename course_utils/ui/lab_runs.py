@@ -43,6 +43,14 @@ def scaled_rate(learning_rate: float, batch_size: int, reference_batch_size: int
     return lr
 
 
+def _cost(value: float) -> str:
+    """A cost for the readout: 2.51, or 4.6 × 10^86 rather than 87 digits."""
+    if value < 1e6:
+        return f"{value:.2f}"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa} × 10^{int(exponent)}"
+
+
 class RunCancelled(Exception):
     """A run abandoned before its end: its `cancel` event was set (the slider moved on)."""
 
@@ -134,7 +142,7 @@ class LabRuns:
         epochs_done = h.examples_seen / self.m
         message = h.message
         if not h.diverged and h.eval_cost[-1] > h.eval_cost[0]:
-            message = (f"the cost grew from {h.eval_cost[0]:.2f} to {h.eval_cost[-1]:.2f}: "
+            message = (f"the cost grew from {h.eval_cost[0]:.2f} to {_cost(h.eval_cost[-1])}: "
                        f"learning rate {lr:g} is too large for b = {b}")
         path_grew = hp.diverged or hp.eval_cost[-1] > hp.eval_cost[0]
         return {

@@ -244,7 +244,7 @@ class MemoryView(PanelView):
         self.ax = ax
         ax.set(xscale="log", xlim=(low, high), ylim=(-0.6, 1.6),
                xlabel="peak memory of one training step (bytes)",
-               ylabel="mini-batch size b (examples)", title=self.title)
+               ylabel="mini-batch size (one row each)", title=self.title)
         ax.set_yticks([0, 1], ["largest b\nthat fits", "your b"])
         # bytes read best in kB, MB, GB, TB: a labelled tick every 3 decades, unlabelled between
         decades = 10.0 ** np.arange(np.ceil(np.log10(low)), np.floor(np.log10(high)) + 1)
@@ -253,7 +253,7 @@ class MemoryView(PanelView):
         ax.xaxis.set_minor_locator(FixedLocator(decades))
         ax.xaxis.set_minor_formatter(NullFormatter())
         self.fixed = live.animate(ax.plot([], [], "|", color=OTHER["black"], ms=14, mew=2,
-                                          label="fixed: parameters, gradients, ...")[0])
+                                          label="fixed part (the same at every b)")[0])
         self.largest = live.animate(ax.plot([], [], "D", color=OTHER["vermillion"], ms=9,
                                             label="whole step at the largest b")[0])
         self.yours = live.animate(ax.plot([], [], "o", color=OTHER["orange"], ms=9,
