@@ -160,7 +160,7 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
     there by their star colours, not annotated, and no contour label sits under the inset.
     zoom_ax: an Axes of the same figure (with `inset` as the half-width): the zoom is drawn
     there, as a panel of its own with its axes named, instead of an inset; a grey square on
-    `ax` marks the zoomed region.
+    `ax` marks the zoomed region, and the legend goes below `ax`.
     """
     import matplotlib.pyplot as plt
 
@@ -196,7 +196,12 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
     _round_contours(ax, surface, limits)
     if labels:
         avoid = [*Ps.values()]
-        if inset is not None and zoom_ax is None:  # points over the inset: no label under it
+        if zoom_ax is not None:  # points along the zoomed square: no label under it
+            t = np.linspace(-inset, inset, 9)
+            (c1, c2), edge = surface.w_min, np.full(9, inset)
+            avoid += [np.column_stack([c1 + t, c2 + k * edge]) for k in (-1, 1)]
+            avoid += [np.column_stack([c1 + k * edge, c2 + t]) for k in (-1, 1)]
+        elif inset is not None:  # points over the inset: no label under it
             (x0, x1), (y0, y1) = limits
             fx, fy = np.meshgrid(np.linspace(inset_at[0], inset_at[0] + inset_at[2], 8),
                                  np.linspace(inset_at[1], inset_at[1] + inset_at[3], 8))
@@ -219,7 +224,10 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
     elif annotate_ends:
         _annotate_ends(ax, ends)
     ax.set(xlim=limits[0], ylim=limits[1])
-    legend(ax)
+    if zoom_ax is None:
+        legend(ax)
+    else:  # the zoom panel sits on the right: the legend goes below
+        legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3)
     return ax
 
 
