@@ -308,6 +308,17 @@ def test_plot_each_minibatch_cost_draws_the_lectures_picture():
         assert len(marks[0].get_xdata()) == n_above and set(marks[0].get_ydata()) <= {0.5}
     assert any(np.sum(np.asarray(h.step_cost) > 0.5) for h in runs)  # the test cuts some off
     plt.close(axes[0].figure)
+    # more updates than max_points: every k-th cost as a dot, not a solid band of line
+    axes = curves_plots.plot_each_minibatch_cost(runs, max_points=100)
+    dots = axes[2].get_lines()[0]   # SGD: 360 updates, every 4th (ceil(360 / 100)) drawn
+    assert dots.get_linestyle() == "None" and dots.get_marker() == "."
+    np.testing.assert_allclose(dots.get_ydata(), np.asarray(runs[2].step_cost)[::4])
+    assert "a dot for every 4th" in axes[2].get_title()
+    assert axes[1].get_lines()[0].get_linestyle() == "-"   # b = 16: 24 updates, a line
+    assert plotting.convention_problems(axes[2]) == []
+    plt.close(axes[0].figure)
+    with pytest.raises(ValueError, match="max_points"):
+        curves_plots.plot_each_minibatch_cost(runs, max_points=1)
     with pytest.raises(ValueError, match="top"):
         curves_plots.plot_each_minibatch_cost(runs, top=0)
     with pytest.raises(ValueError, match="histories"):

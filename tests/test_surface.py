@@ -286,3 +286,16 @@ def test_plot_paths_inset_zooms_on_the_ends(problem):
     with pytest.raises(ValueError, match="inset"):
         surface_plots.plot_near_minimum(cost, {"SGD": (paths[1], {})}, radius=0.1, inset=0.5)
     plt.close("all")
+    # zoom_ax: the same zoom as a panel of its own, axes named, the square marked on ax
+    fig, (ax, zoom) = plt.subplots(1, 2)
+    surface_plots.plot_paths(paths, 100, cost, ax=ax, inset=0.2, inset_tail=5, zoom_ax=zoom)
+    assert not ax.child_axes and zoom.get_xlabel() == "parameter w1 (no unit)"
+    np.testing.assert_allclose(zoom.get_ylim(), (cost.w_min[1] - 0.2, cost.w_min[1] + 0.2))
+    lines = [ln for ln in zoom.get_lines() if ln.get_linestyle() != "None"]
+    assert [len(ln.get_xdata()) for ln in lines] == [6, 6, 6]
+    (square,) = ax.patches
+    np.testing.assert_allclose(square.get_xy(), cost.w_min - 0.2)
+    assert not [p for a in fig.axes for p in plotting.convention_problems(a)]
+    with pytest.raises(ValueError, match="zoom_ax needs inset"):
+        surface_plots.plot_paths(paths, 100, cost, zoom_ax=zoom)
+    plt.close("all")

@@ -5,9 +5,9 @@ several batch sizes side by side. matplotlib's pyplot is imported inside the fun
 
 import numpy as np
 
-from ..core.validate import validate_real
+from ..core.validate import validate_int, validate_real
 from ..measure.curves import cost_rises
-from .plotting import OTHER, X_AXES, decimate, legend, method_label, method_style
+from .plotting import OTHER, X_AXES, legend, method_label, method_style
 
 
 def plot_cost_changes(costs, ax=None, label=None, color=None, ls="-", marker="o"):
@@ -36,13 +36,15 @@ def plot_cost_changes(costs, ax=None, label=None, color=None, ls="-", marker="o"
     return ax
 
 
-def plot_each_minibatch_cost(histories, axes=None, title=None, top=None):
+def plot_each_minibatch_cost(histories, axes=None, title=None, top=None, max_points=2000):
     """The lecture's picture (§2.2) from real runs: one panel per run, on one shared y-axis,
     with the cost of each mini-batch as it was used (light grey: J{t} on the mini-batch just
     before its update) and the epoch average over it (the method's colour, line style and
     marker). x: epochs, examples seen / m, so that every panel spans the same passes over the
-    data whatever the number of updates. Long runs (SGD) are drawn through `decimate`, which
-    keeps the noise's envelope.
+    data whatever the number of updates. A run of more than `max_points` updates (SGD) would
+    fill its panel with a solid band: its costs are drawn as small dots instead, one for every
+    k-th update (k the smallest that keeps at most max_points), so that where they crowd
+    shows; the panel's title says which.
 
     histories: a non-empty list of History (e.g. b = m, 64 and 1, trained on the same data).
     axes: as many Axes as histories, sharing their y-axis, or None for a new row of panels.
@@ -56,6 +58,7 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None):
     histories = list(histories)
     if top is not None:
         top = validate_real("top", top, low=0, low_open=True)
+    max_points = validate_int("max_points", max_points, low=2)
     if not histories or not all(hasattr(h, "step_cost") and len(h.step_cost) for h in histories):
         raise ValueError("histories must be a non-empty list of training histories with at "
                          f"least one recorded step each, got {len(histories)} item(s)")
@@ -71,8 +74,13 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None):
         before = np.concatenate([[0.0], after[:-1]])            # ... and before it
         # each cost at the middle of the examples it was measured on: J{t} at its mini-batch,
         # the epoch average at its epoch (for batch GD, one and the same point)
-        ax.plot(*decimate((before + after) / 2 / h.m, h.step_cost), color=OTHER["light grey"],
-                lw=0.7, label="cost of each mini-batch")
+        x_mid, cost = (before + after) / 2 / h.m, np.asarray(h.step_cost, dtype=np.float64)
+        every = -(-len(cost) // max_points)  # ceil: 1 draws every update
+        if every == 1:
+            ax.plot(x_mid, cost, color=OTHER["light grey"], lw=0.7, label="cost of each mini-batch")
+        else:
+            ax.plot(x_mid[::every], cost[::every], ".", ms=2, color=OTHER["grey"], alpha=0.5,
+                    label=f"cost of every {every}th mini-batch (a dot each)")
         middles = np.arange(len(h.epoch_cost)) + 0.5
         name = method_label(h.batch_size, h.m)
         ax.plot(middles, h.epoch_cost, **method_style(h.batch_size, h.m), lw=2,
@@ -82,15 +90,17 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None):
         same = " (each is its epoch's average)" if h.batch_size == h.m else ""
         cut = ""
         if top is not None:
-            x_mid, y = decimate((before + after) / 2 / h.m, h.step_cost)
+            x_top, y = x_mid[::every], cost[::every]
             above = y > top
-            mark, = ax.plot(x_mid[above], np.full(above.sum(), top), "^", ms=3, clip_on=False,
+            mark, = ax.plot(x_top[above], np.full(above.sum(), top), "^", ms=3, clip_on=False,
                             color=OTHER["grey"], label=f"cut off: cost above {top:g}")
             mark.set_in_layout(False)  # on the top edge: not a reason to shrink the panel
             n_above = int(np.sum(np.asarray(h.step_cost) > top))
-            cut = f", {n_above:,} above {top:g} (cut off)" if n_above else ""
+            cut = f"{n_above:,} above {top:g} (cut off)" if n_above else ""
             ax.set_ylim(0, top)
-        ax.set_title(f"{name}\n{len(h.step_cost):,} updates{same}{cut}")
+        shown = f", a dot for every {every}th" if every > 1 else ""
+        lines = [name, f"{len(h.step_cost):,} updates{shown}{same}"] + ([cut] if cut else [])
+        ax.set_title("\n".join(lines))
     handles = {}
     for ax in axes:  # one legend below the panels, each entry once
         for line in ax.get_lines():

@@ -65,12 +65,13 @@ def _round_contours(ax, surface, limits, n: int = 150):
 
 
 def _zoom_inset(ax, paths: dict, m: int, surface, radius: float, bounds, lw: float,
-                tail: int):
+                tail: int, panel=None):
     """An inset on `ax` (at `bounds`, axes fraction) showing the square of half-width `radius`
     around w*: contours, the last `tail` updates of each path in its method style, their end
-    stars and w* on top."""
+    stars and w* on top. panel: an Axes to draw the zoom in instead of an inset (its axes
+    named and ticked, the zoomed square marked on `ax`)."""
     lims = [(c - radius, c + radius) for c in surface.w_min]
-    ins = ax.inset_axes(bounds)
+    ins = ax.inset_axes(bounds) if panel is None else panel
     _round_contours(ins, surface, lims)
     for b, P in paths.items():
         style = method_style(b, m)
@@ -79,11 +80,22 @@ def _zoom_inset(ax, paths: dict, m: int, surface, radius: float, bounds, lw: flo
                  zorder=PATH_ZORDER[method])
         ins.plot(*P[-1], marker="*", ms=13, mfc=style["color"], mec=OTHER["black"], ls="none",
                  zorder=END_ZORDER[method])
-    ins.plot(*surface.w_min, **{**W_STAR_STYLE, "ms": 18, "mew": 2.0}, zorder=6)
-    ins.set(xlim=lims[0], ylim=lims[1], xlabel="", ylabel="", xticks=[], yticks=[])
-    ins.set_title(f"zoom, {2 * radius:g} x {2 * radius:g} around w*: last {tail} updates",
-                  fontsize=8)
-    ax.indicate_inset_zoom(ins, edgecolor=OTHER["grey"])
+    # w* over the paths; in a panel, under the end stars, which may sit on it
+    ins.plot(*surface.w_min, **{**W_STAR_STYLE, "ms": 18, "mew": 2.0},
+             zorder=6 if panel is None else 5)
+    ins.set(xlim=lims[0], ylim=lims[1])
+    if panel is None:
+        ins.set(xlabel="", ylabel="", xticks=[], yticks=[])
+        ins.set_title(f"zoom, {2 * radius:g} x {2 * radius:g} around w*: last {tail} updates",
+                      fontsize=8)
+        ax.indicate_inset_zoom(ins, edgecolor=OTHER["grey"])
+    else:
+        ins.set_title(f"Zoom on the grey square ({2 * radius:g} x {2 * radius:g} around w*):\n"
+                      f"the last {tail} updates of each, ends as stars")
+        from matplotlib.patches import Rectangle
+
+        ax.add_patch(Rectangle((lims[0][0], lims[1][0]), 2 * radius, 2 * radius, fill=False,
+                               edgecolor=OTHER["grey"], lw=1.2, zorder=6))
     return ins
 
 
@@ -130,7 +142,8 @@ def _annotate_ends(ax, ends: dict):
 
 def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float = 0.4,
                lw: float = 1.6, limits=None, labels: int = 4, annotate_ends: bool = True,
-               inset=None, inset_at=(0.02, 0.02, 0.36, 0.36), inset_tail: int = 10):
+               inset=None, inset_at=(0.02, 0.02, 0.36, 0.36), inset_tail: int = 10,
+               zoom_ax=None):
     """Contours of `surface` with one path per batch size drawn on them, in the method styles;
     returns the Axes (never calls plt.show()).
 
@@ -145,6 +158,9 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
     an inset at `inset_at` (axes fraction) zooms into the square around w*, where the ends
     crowd, with the last `inset_tail` updates of each path; the ends are then told apart
     there by their star colours, not annotated, and no contour label sits under the inset.
+    zoom_ax: an Axes of the same figure (with `inset` as the half-width): the zoom is drawn
+    there, as a panel of its own with its axes named, instead of an inset; a grey square on
+    `ax` marks the zoomed region, and the legend goes below `ax`.
     """
     import matplotlib.pyplot as plt
 
@@ -161,6 +177,9 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
     if inset is not None:
         inset = validate_real("inset", inset, low=0, low_open=True)
     inset_tail = validate_int("inset_tail", inset_tail)
+    if zoom_ax is not None and inset is None:
+        raise ValueError("zoom_ax needs inset, the zoom's half-width (parameter units), got "
+                         "inset=None")
     if limits is not None:
         limits = np.asarray(limits, dtype=float)
         if (limits.shape != (2, 2) or not np.all(np.isfinite(limits))
@@ -177,7 +196,12 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
     _round_contours(ax, surface, limits)
     if labels:
         avoid = [*Ps.values()]
-        if inset is not None:  # points over the inset's box: no label under it
+        if zoom_ax is not None:  # points along the zoomed square: no label under it
+            t = np.linspace(-inset, inset, 9)
+            (c1, c2), edge = surface.w_min, np.full(9, inset)
+            avoid += [np.column_stack([c1 + t, c2 + k * edge]) for k in (-1, 1)]
+            avoid += [np.column_stack([c1 + k * edge, c2 + t]) for k in (-1, 1)]
+        elif inset is not None:  # points over the inset: no label under it
             (x0, x1), (y0, y1) = limits
             fx, fy = np.meshgrid(np.linspace(inset_at[0], inset_at[0] + inset_at[2], 8),
                                  np.linspace(inset_at[1], inset_at[1] + inset_at[3], 8))
@@ -196,11 +220,14 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
         ends[f"{method_label(b, m).split(' (')[0]} ends"] = (P[-1], style["color"])
     _mark_minimum(ax, surface)
     if inset is not None:
-        _zoom_inset(ax, Ps, m, surface, inset, inset_at, lw, inset_tail)
+        _zoom_inset(ax, Ps, m, surface, inset, inset_at, lw, inset_tail, zoom_ax)
     elif annotate_ends:
         _annotate_ends(ax, ends)
     ax.set(xlim=limits[0], ylim=limits[1])
-    legend(ax)
+    if zoom_ax is None:
+        legend(ax)
+    else:  # the zoom panel sits on the right: the legend goes below
+        legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3)
     return ax
 
 
