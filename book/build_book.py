@@ -259,6 +259,11 @@ def copy_notebook(path: Path, alt_by_hash: dict, editions: set[str]) -> str:
     return json.dumps(nb, ensure_ascii=False, indent=1)
 
 
+def front_page_links(markdown: str) -> str:
+    """The READMEs link to each other by file name; on the site they are index and zh."""
+    return markdown.replace("](README.zh.md)", "](zh.md)").replace("](README.md)", "](index.md)")
+
+
 def add_under_title(markdown: str, line: str) -> str:
     """The page with `line` as a paragraph under its title (the first '# ' line)."""
     lines = markdown.split("\n")
@@ -322,11 +327,12 @@ def make_sources() -> list[str]:
         "Reference": [rel for rel in ("notebooks/glossary", "data/README")
                       if (ROOT / f"{rel}.md").exists()],
     }
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = front_page_links((ROOT / "README.md").read_text(encoding="utf-8"))
     if chinese.exists():  # the language switch of the front pages
         readme = add_under_title(readme, "中文：[中文版首页](zh.md)。")
-        wanted[SRC / "zh.md"] = add_under_title(chinese.read_text(encoding="utf-8"),
-                                                "English: [the course in English](index.md).")
+        wanted[SRC / "zh.md"] = add_under_title(
+            front_page_links(chinese.read_text(encoding="utf-8")),
+            "English: [the course in English](index.md).")
     wanted[SRC / "index.md"] = index_page(readme, docs)
     for path, content in wanted.items():
         write_if_changed(path, content)
