@@ -17,8 +17,9 @@ PHASES = ("before", "forward", "cost", "backward", "update")
 PHASE_STYLES = {"before": ("light grey", ""), "forward": ("grey", "//"),
                 "cost": ("white", ".."), "backward": ("vermillion", "\\\\"),
                 "update": ("yellow", "xx")}
-# Bars of the first and second step shown: styles no phase of the timelines uses.
-STEP_STYLES = (("white", "++"), ("black", ""))
+PHASE_NAMES = {"forward": "forward pass", "backward": "backward pass"}  # in titles
+# Bars of the first and second step shown: solid fills no phase of the timelines uses.
+STEP_STYLES = (("orange", ""), ("black", ""))
 
 
 def _validate_axes(axes, n):
@@ -49,11 +50,12 @@ def plot_step_memory(steps, measured_bytes=None, axes=None, textbook_bytes=None)
 
     One panel per step: live memory after every allocation or free, each phase with its own
     fill and hatch, the peak tracemalloc measured (measured_bytes: one value per step, or
-    None) and the textbook count (textbook_bytes: one value per step, or None). A last
-    panel: what is alive at each peak, by category, one bar per step; a
-    category empty in every step is named with the reason (e.g. plain GD keeps no optimizer
-    state), an empty bar is marked 0. axes: len(steps) + 1 Axes, or None for a new figure.
-    Returns the Axes.
+    None; a thick grey dotted line, so that it shows around the textbook count where the two
+    coincide) and the textbook count (textbook_bytes: one value per step, or None; a thin
+    dashed line). Each title says where the peak comes. A last panel: what is alive at each
+    peak, by category, one bar per step; a category empty in every step is named with the
+    reason (e.g. plain GD keeps no optimizer state). axes: len(steps) + 1 Axes, or None for a
+    new figure. Returns the Axes.
     """
     steps = [steps] if isinstance(steps, StepMemory) else list(steps)
     if not 1 <= len(steps) <= len(STEP_STYLES):
@@ -82,13 +84,16 @@ def plot_step_memory(steps, measured_bytes=None, axes=None, textbook_bytes=None)
                             facecolor=_fill(color), edgecolor=OTHER["black"], hatch=hatch,
                             label=phase)
         if measured_bytes is not None:
-            ax.axhline(measured_bytes[k] / 2**20, color=OTHER["black"], ls=":",
-                       label="peak measured\nby tracemalloc")
+            ax.axhline(measured_bytes[k] / 2**20, color=OTHER["grey"], ls=":", lw=4,
+                       label="peak measured by\ntracemalloc (thick dots)")
         if textbook_bytes is not None:
-            ax.axhline(textbook_bytes[k] / 2**20, color=OTHER["black"], ls="--", lw=1.5,
-                       label="textbook count")
+            ax.axhline(textbook_bytes[k] / 2**20, color=OTHER["black"], ls="--", lw=1.2,
+                       label="textbook count\n(thin dashes; on the\ndots where they agree)")
         ax.set(xlabel="allocations and frees, in program order (count)",
-               ylabel="live memory (MiB)", title=f"Memory during one step, b = {step.batch_size:,}")
+               ylabel="live memory (MiB)",
+               title=f"One step, b = {step.batch_size:,}: the peak "
+                     f"({step.peak_bytes / 2**20:.1f} MiB) comes in the "
+                     + PHASE_NAMES.get(step.phase, step.phase))
     legend(timelines[-1])
     height = 0.8 / len(steps)
     y = np.arange(len(CATEGORIES))
@@ -98,14 +103,11 @@ def plot_step_memory(steps, measured_bytes=None, axes=None, textbook_bytes=None)
         offset = (k - (len(steps) - 1) / 2) * height
         bars.barh(y + offset, values, height, color=_fill(color), hatch=hatch,
                   edgecolor=OTHER["black"], lw=0.6, label=f"b = {step.batch_size:,}")
-        for yy, v in zip(y + offset, values):
-            if v == 0:
-                bars.text(0, yy, " 0", va="center", ha="left", fontsize=8)
     empty = [all(st.breakdown[c] == 0 for st in steps) for c in CATEGORIES]
     bars.set_yticks(y, [f"{c}\n({CATEGORY_NOTES.get(c, '0 here')})" if e else c
                         for c, e in zip(CATEGORIES, empty)])
     bars.set(xlabel="alive at the peak (MiB)", ylabel="what the bytes hold (category)",
-             title="What is alive at each peak")
+             title="What is alive at each peak, by size b")
     bars.invert_yaxis()
     legend(bars)
     return axes
@@ -115,11 +117,13 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
                 axes=None):
     """Three panels of a find_largest_batch search. trials: (batch size, ..., fitted) per
     trial, in order (SimulatedAllocator.trials or oom.LimitedSteps.trials). Left: each trial
-    up to the first failure (the doubling) on the formula's curve of memory against b, with the
-    limit and the formula's largest b (the bisection's trials would pile up at the crossing);
+    up to the first failure (the doubling), as markers in a row at the b they tried (below the
+    formula's line of memory against b, on a linear axis, so that they do not look measured),
+    with the limit and the formula's largest b (the bisection's trials would pile up there);
     middle: the size tried at each trial; right: a zoom on the trials from the first failure
     on (the bisection), on a linear axis, where the markers of the middle panel pile up.
-    axes: three Axes or None. Returns the three Axes."""
+    Each panel has its own legend, below it. axes: three Axes or None. Returns the three
+    Axes."""
     if isinstance(trials, (str, bytes)) or not np.iterable(trials):
         raise TypeError(f"trials must be a list of (batch size, ..., fitted), got {trials!r}")
     trials = list(trials)
@@ -137,7 +141,7 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     from .plotting import OTHER, plain_log_ticks
 
     if axes is None:
-        _, axes = plt.subplots(1, 3, figsize=(15, 4), layout="constrained")
+        _, axes = plt.subplots(1, 3, figsize=(15, 5.5), layout="constrained")
     ax1, ax2, ax3 = axes
     tried = np.array([t[0] for t in trials])
     ran = np.array([bool(t[-1]) for t in trials])
@@ -146,14 +150,14 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     def need(bs):
         return np.array([smallest_budget(layer_dims, int(v), dtype, output) for v in bs]) / 2**20
 
-    curve_b = np.unique(np.geomspace(1, tried.max(), 200).astype(int))
-    ax1.plot(curve_b, need(curve_b), color=OTHER["grey"],
-             label="memory of one step,\nby the formula")
+    curve_b = np.unique(np.linspace(1, tried.max(), 200).astype(int))
+    ax1.plot(curve_b, need(curve_b), color=OTHER["grey"], lw=2,
+             label="memory of one step, by the formula\n(computed, not measured)")
     ax1.axhline(budget_bytes / 2**20, color=OTHER["black"], ls="--", label="limit")
     first_fail = int(np.argmin(ran)) if not ran.all() else len(tried) - 1
     zoom = number > first_fail  # the trials from the first failure on (numbers start at 1)
     doubling = number <= first_fail + 1  # up to the first failure, which ends the doubling
-    for ax, xs, ys, sel in ((ax1, tried, need(tried), doubling),
+    for ax, xs, ys, sel in ((ax1, tried, np.zeros(len(tried)), doubling),
                             (ax2, number, tried, number > 0), (ax3, number, tried, zoom)):
         ok, bad = sel & ran, sel & ~ran
         ax.plot(xs[ok], ys[ok], "o", color=OTHER["black"], mfc="white", mew=1.5,
@@ -167,22 +171,16 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     lo, hi = tried[zoom].min(), tried[zoom].max()
     ax2.axhspan(lo, hi, color=OTHER["light grey"], alpha=0.5, lw=0, zorder=0,
                 label="range of the zoom")
-    ax1.set(xscale="log", xlabel="mini-batch size b (examples)",
-            ylabel="memory by the formula (MiB)",
-            title="Doubling: each marker is one trial step")
+    ax1.set(xlabel="mini-batch size b (examples)", ylabel="memory by the formula (MiB)",
+            title="Doubling: trials fail past where the line\ncrosses the limit")
+    ax1.xaxis.set_major_formatter("{x:,.0f}")
     ax2.set(yscale="log", xlabel="trial (count)", ylabel="mini-batch size tried (examples)",
             title="Doubling, then bisection")
     ax3.set(xlabel="trial (count)", ylabel="mini-batch size tried (examples)",
             title="Zoom: the bisection, from the first failure")
     ax3.yaxis.set_major_formatter("{x:,.0f}")
-    plain_log_ticks(ax1.xaxis)
     plain_log_ticks(ax2.yaxis)
-    handles, labels = [], []
-    for ax in (ax1, ax2):
-        for h, lab in zip(*ax.get_legend_handles_labels()):
-            if lab not in labels:
-                handles.append(h)
-                labels.append(lab)
-    ax3.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0,
-               fontsize=8)
+    for ax in axes:  # each panel's own legend, below it: never over its data
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), borderaxespad=0, ncols=2,
+                  fontsize=8)
     return axes
