@@ -173,6 +173,25 @@ _BlockDumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
     "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
 
 
+def all_problems() -> list[str]:
+    """Every missing, stale or left-over translation, of every notebook and of the README."""
+    found = []
+    for table_path in sorted(ZH.glob("[0-9][0-9]_*.yml")):
+        path = SOURCE / (table_path.stem + ".ipynb")
+        if not path.exists():
+            found.append(f"{table_path.name}: no notebook {path.name}")
+            continue
+        found += problems(nbformat.read(path, as_version=4), load_translations(table_path),
+                          path.name)
+    if README_TABLE.exists():
+        try:
+            chinese_document(README.read_text(encoding="utf-8"),
+                             load_translations(README_TABLE), "README.md")
+        except TranslationError as e:
+            found += str(e).split("\n")
+    return found
+
+
 def editions():
     """(target path, text) for every Chinese notebook and its learner edition, and for the
     Chinese README."""
@@ -211,12 +230,12 @@ def main(argv: list[str]) -> int:
     if argv and not check:
         print(__doc__)
         return 2
-    try:
-        wanted = dict(editions())
-    except TranslationError as e:
-        print(f"The Chinese edition cannot be made:\n{e}\n"
-              "Run `scripts/make_chinese.py --todo NN` for the cells to translate.")
+    found = all_problems()
+    if found:
+        print("The Chinese edition cannot be made:\n" + "\n".join(found)
+              + "\nRun `scripts/make_chinese.py --todo NN` for the cells to translate.")
         return 1
+    wanted = dict(editions())
     stale = [p for p, text in wanted.items()
              if not p.exists() or p.read_text(encoding="utf-8") != text]
     extra = [p for folder in (ZH, EXERCISES_ZH) for p in folder.glob("*.ipynb")
