@@ -8,7 +8,7 @@ matplotlib's pyplot is imported inside each function.
 
 import numpy as np
 
-from ..core.validate import validate_instance, validate_real, validate_values
+from ..core.validate import validate_bool, validate_instance, validate_real, validate_values
 from ..measure.timing import StepTimes
 from .plotting import OTHER, legend, log_ticks
 
@@ -37,11 +37,11 @@ def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_
 
 
 def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
-                    label: str = "this machine", **legend_kw):
+                    label: str = "this machine", circle: bool = True, **legend_kw):
     """Throughput against the batch size, each curve divided by its own peak (so curves of
     different devices and networks compare in shape, not in height), with the `fraction` of
     the peak and, circled, the size of `times` from which it stays above it (size_reaching;
-    no circle when it falls below the line again at the largest size).
+    no circle when it falls below the line again at the largest size, or with circle=False).
 
     references: {label: (batch sizes, examples per second)} drawn next to `times` (at most
     three), e.g. the course's H100 measurements. Each legend entry gives that curve's own
@@ -79,7 +79,7 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
                 label=f"{name} (peak {per_s.max():,.0f} examples/s)")
         all_b.append(batch)
     ax.axhline(fraction, color=OTHER["grey"], ls=":", lw=1, label=f"{fraction:.0%} of each peak")
-    if b_f is not None:  # None: below the line again at the largest size, nothing to circle
+    if validate_bool("circle", circle) and b_f is not None:  # None: below the line again at the largest size, nothing to circle
         k = int(np.flatnonzero(times.batch_sizes == b_f)[0])
         ax.plot(b_f, tp[k] / tp.max(), "o", ms=13, mfc="none", mec=OTHER["black"], mew=1.5,
                 label=f"{label}: at or above {fraction:.0%} from b = {b_f:,} on")
