@@ -366,7 +366,7 @@ def pooled_verdict(*row_lists, alpha: float = 0.05) -> str:
         (f"against p ± {_distance(rows)} " if "group" in rows[0] else "")
         + f"({q['low_pct']:+.1f} % to {q['high_pct']:+.1f} %; chance {q['sign_p']:.0%})"
         for rows, q in shown)
-    return f"more positive signs than coin flips give {where}: a small effect no group shows alone"
+    return f"more positive signs than coin flips give {where}: an effect that no group shows alone"
 
 
 def _distance(rows) -> int:
