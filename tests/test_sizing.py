@@ -163,7 +163,8 @@ def test_pooled_verdict_says_no_effect_unless_the_signs_beat_coin_flips():
     mixed = [{"advantage_pct": a} for a in (-0.4, 73.8, 23.3, 56.4, 1.9)]  # 4 of 5: 19 %
     assert "no effect was detected" in timing.pooled_verdict(mixed, mixed)
     assert "an effect that no group shows alone" in timing.pooled_verdict(five)
-    assert "an effect that no group shows alone" in timing.pooled_verdict(mixed, five)  # one comparison shows it
+    # one comparison shows it
+    assert "an effect that no group shows alone" in timing.pooled_verdict(mixed, five)
     named = [dict(r, group=(p - 1, p, p + 1), power=p)
              for r, p in zip(five, (64, 128, 256, 512, 1024))]
     assert "against p ± 1 (+0.6 % to +8.3 %; chance 3%)" in timing.pooled_verdict(mixed, named)

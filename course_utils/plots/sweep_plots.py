@@ -5,7 +5,13 @@ measure/sweep.py computes them. matplotlib's pyplot is imported inside each func
 
 import numpy as np
 
-from ..core.validate import validate_bool, validate_choice, validate_int, validate_real, validate_sizes
+from ..core.validate import (
+    validate_bool,
+    validate_choice,
+    validate_int,
+    validate_real,
+    validate_sizes,
+)
 from ..measure.sweep_comparison import Comparison, crossover
 from ..measure.sweep_tuning import TargetResult
 from .plotting import OTHER, legend, log_ticks, method_label, method_style

@@ -79,7 +79,8 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
                 label=f"{name} (peak {per_s.max():,.0f} examples/s)")
         all_b.append(batch)
     ax.axhline(fraction, color=OTHER["grey"], ls=":", lw=1, label=f"{fraction:.0%} of each peak")
-    if validate_bool("circle", circle) and b_f is not None:  # None: below the line again at the largest size, nothing to circle
+    # b_f None: below the line again at the largest size, nothing to circle
+    if validate_bool("circle", circle) and b_f is not None:
         k = int(np.flatnonzero(times.batch_sizes == b_f)[0])
         ax.plot(b_f, tp[k] / tp.max(), "o", ms=13, mfc="none", mec=OTHER["black"], mew=1.5,
                 label=f"{label}: at or above {fraction:.0%} from b = {b_f:,} on")
