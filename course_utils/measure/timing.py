@@ -344,7 +344,7 @@ def power_of_two_summary(odd_rows, aligned_rows) -> str:
                          f"chance by coin flips {q['sign_p']:.0%})")
     pooled = ""
     if parts:
-        pooled = ("; pooled over the groups: " + " and ".join(parts) + ": "
+        pooled = (";\npooled over the groups: " + " and ".join(parts) + ": "
                   + pooled_verdict(odd_rows, aligned_rows))
     return _per_group_summary(odd_rows, aligned_rows) + pooled
 
