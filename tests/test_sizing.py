@@ -433,6 +433,10 @@ def test_timing_and_noise_figures_follow_the_convention():
     t = timing.StepTimes(sizes, np.outer([1.0, 1.1, 0.9], 1e-4 + 1e-6 * sizes))
     ax = timing_plots.plot_time_per_example(t)
     assert ax.get_xscale() == "log" and not plotting.convention_problems(ax)
+    assert ax.get_yscale() == "log"  # 1e-4 / b + 1e-6 spans almost two decades
+    flat = timing.StepTimes(sizes, np.outer([1.0, 1.1, 0.9], 2e-6 + 1e-6 * sizes))  # 3x: busy
+    ax = timing_plots.plot_time_per_example(flat)
+    assert ax.get_yscale() == "linear" and not plotting.convention_problems(ax)
     ref = (np.array([1, 10, 100, 1000]), np.array([1.0, 10, 90, 100]))
     ax = timing_plots.plot_throughput(t, {"reference": ref}, fraction=0.9)
     assert not plotting.convention_problems(ax)

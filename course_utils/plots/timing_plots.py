@@ -10,12 +10,13 @@ import numpy as np
 
 from ..core.validate import validate_bool, validate_instance, validate_real, validate_values
 from ..measure.timing import StepTimes
-from .plotting import OTHER, legend, log_ticks
+from .plotting import OTHER, legend, log_ticks, spans_decades
 
 
 def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_kw):
-    """Median time per example of a StepTimes against the batch size (log-log, plain ticks),
-    over a band from the lowest to the highest repeat. legend_kw go to plotting.legend.
+    """Median time per example of a StepTimes against the batch size (log-log, plain ticks;
+    a linear y-axis from 0 where the medians span under a decade), over a band from the lowest
+    to the highest repeat. legend_kw go to plotting.legend.
     Returns the Axes."""
     import matplotlib.pyplot as plt  # here, not at the top: timing never needs matplotlib
 
@@ -28,10 +29,15 @@ def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_
                     label=f"spread: lowest to highest of {len(times.seconds)} rounds")
     ax.plot(times.batch_sizes, times.per_example * 1e6, "o-", color=OTHER["black"],
             label=f"median, {label}")
-    ax.set(xscale="log", yscale="log", xlabel="mini-batch size b (examples)",
-           ylabel="time per example (µs)")
+    # a log y-axis only where the medians span a decade (a busy machine can flatten them)
+    log_y = spans_decades(times.per_example, 1.0)
+    ax.set(xscale="log", yscale="log" if log_y else "linear",
+           xlabel="mini-batch size b (examples)", ylabel="time per example (µs)")
     log_ticks(ax.xaxis, times.batch_sizes, steps=(1,), beyond=False)
-    log_ticks(ax.yaxis, np.concatenate([lo, hi]))
+    if log_y:
+        log_ticks(ax.yaxis, np.concatenate([lo, hi]))
+    else:
+        ax.set_ylim(0, 1.05 * hi.max())
     legend(ax, **legend_kw)
     return ax
 
