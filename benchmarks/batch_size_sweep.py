@@ -103,8 +103,8 @@ def main():
           [(name, c.m, c.median[-1] * 1e3, c.runs[c.best_minibatch].batch_size,
             c.median[c.best_minibatch] * 1e3, c.verdict) for name, cs in c7.items() for c in cs])
     for name, cs in c7.items():
-        print(f"C7, target {name} (ms, median [middle rounds]):")
-        print("\n".join(map(cu.sweep.format_timing, cs)))
+        print(f"C7, target {name} ([range]: the middle rounds):")
+        print(cu.sweep.TIMING_HEADER, *map(cu.sweep.format_timing, cs), sep="\n")
     verdicts = {name: [c.verdict for c in cs] for name, cs in c7.items()}
     print("C7:", cu.sweep.describe_targets(ms, verdicts))
     brackets = "; ".join(f"{name} {cu.sweep.crossover(ms, v)}" for name, v in verdicts.items())

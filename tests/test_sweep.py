@@ -351,6 +351,12 @@ def test_sweep_figures_follow_the_convention():
     assert sweep_plots.plot_comparisons(comparisons, axes=ax_only, rule_m=400) is ax_only
     assert not plotting.convention_problems(ax_only) and len(plt.gcf().axes) == 1
     assert ax_only.get_ylabel() == "time to the target (ms)"  # the time panel, alone
+    _, ax_plain = plt.subplots()
+    sweep_plots.plot_comparisons(comparisons, axes=ax_plain, bracket=False)
+    assert "crossover bracket" not in [t.get_text() for t in ax_plain.get_legend().get_texts()]
+    assert not ax_plain.patches  # no shaded bracket
+    with pytest.raises(TypeError, match="bracket"):
+        sweep_plots.plot_comparisons(comparisons, bracket="no")
     results = [sweep.TargetResult(b, 0.1, True, u, u * b, 1e-3 * u) for b, u in
                ((1, 1000), (4, 260), (16, 80), (64, 40), (256, 35))]
     ax = sweep_plots.plot_targets(results, "updates", fit=(30, 40))
@@ -411,8 +417,15 @@ def test_format_runs_and_timing():
         "b = 64    rate    1,  10 updates,     640 examples   (rates tried: 1: 10 (best))",
         "batch GD  rate    3,   3 updates,   3,000 examples   (rates tried: 3: 3 (best))"]
     line = sweep.format_timing(c)  # seconds shown in ms: batch GD 1,200 ms, b = 64 2,200 ms
-    assert line.startswith("  1,000   1200.00 [1100.00, 1300.00]   b =    64: 2200.00")
+    assert line.startswith("  1,000   1200.00 [1100.00, 1300.00]      64   2200.00")
     assert line.endswith("  0.5x   batch GD")
+    small = sweep.format_timing(_comparison([1e-4, 1.1e-4, 1.2e-4, 1.3e-4, 9e-4],
+                                            [2e-4, 2.1e-4, 2.2e-4, 2.3e-4, 2.4e-4]))
+    titles = sweep.TIMING_HEADER.splitlines()[-1]  # each title over its column (below 10 ms)
+    for title, value in (("m", "1,000"), ("b", "64"), ("mini-batch time", "0.5x"),
+                         ("(tie", "batch GD")):
+        assert titles.index(title) + len(title) == small.index(value) + len(value) or \
+            titles.index(title) == small.index(value), (title, value)
 
 
 @pytest.mark.parametrize("start", [None, 0.01, 0.1, 1.0, 10.0, 100.0])

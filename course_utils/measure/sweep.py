@@ -13,11 +13,12 @@ concept each, each short enough to read in one sitting:
 * `sweep_comparison`: claim C7, mini-batch GD against batch GD, timed.
     `compare_with_batch_gd` -> `Comparison` (its `verdict`), `replay_run`, `time_runs`,
     `crossover` and `describe_crossover` (over several m), `describe_targets` (several
-    targets), `format_runs`, `format_timing`.
+    targets), `format_runs`, `format_timing` (its columns: `TIMING_HEADER`).
 Their figures, `plot_comparisons` and `plot_targets`, are in plots/sweep_plots.py.
 """
 
 from .sweep_comparison import (
+    TIMING_HEADER,
     VERDICTS,
     Comparison,
     compare_with_batch_gd,
@@ -41,7 +42,7 @@ from .sweep_tuning import (
 )
 
 __all__ = [
-    "VERDICTS", "Comparison", "TargetResult", "compare_with_batch_gd", "crossover",
+    "TIMING_HEADER", "VERDICTS", "Comparison", "TargetResult", "compare_with_batch_gd", "crossover",
     "describe_crossover", "describe_targets", "fit_steps_model", "format_runs", "format_timing",
     "format_tried",
     "min_logistic_cost", "replay_run", "scaling_regimes",

@@ -7,7 +7,7 @@ set, then times each tuned run again, `repeats` rounds, interleaved (`time_runs`
 repeat replays the run with `replay_run`), and `Comparison.verdict` says which is faster.
 Over several m, `crossover` brackets the m from which mini-batch GD wins at every larger m,
 and `describe_crossover` sets it against the rule's m (`describe_targets`: over several
-targets). `format_runs` and `format_timing`
+targets). `format_runs` and `format_timing` (under TIMING_HEADER)
 are the lines notebook 04 prints.
 """
 
@@ -112,15 +112,24 @@ def format_runs(comparison: Comparison) -> list:
     return lines
 
 
+TIMING_HEADER = (
+    f"{'':7}   {'batch GD (b = m)':19}   {'':5}   {'best mini-batch':19}   "
+    f"{'batch GD time /':>15}   faster\n"
+    f"{'m':>7}   {'median [range], ms':19}   {'b':>5}   {'median [range], ms':19}   "
+    f"{'mini-batch time':>15}   (tie: ranges overlap)")
+"""The column titles of `format_timing`'s lines; [range]: 2nd fastest to 2nd slowest round."""
+
+
 def format_timing(comparison: Comparison) -> str:
-    """One line for a Comparison's timings (ms): m; batch GD's median [middle of the rounds];
-    the best mini-batch size's; the ratio of the medians; the verdict."""
+    """One line for a Comparison's timings under TIMING_HEADER (ms): m; batch GD's median
+    [its `spread`]; the best mini-batch size and its median [spread]; the ratio of the
+    medians (batch GD's over the mini-batch's: above 1, batch GD is slower); the verdict."""
     _validate_comparison(comparison)
     c, k = comparison, comparison.best_minibatch
     (b_lo, k_lo), (b_hi, k_hi) = c.spread[:, [-1, k]] * 1e3
-    return (f"{c.m:7,d}   {c.median[-1] * 1e3:6.2f} [{b_lo:6.2f}, {b_hi:6.2f}]   "
-            f"b = {c.runs[k].batch_size:5,d}: {c.median[k] * 1e3:6.2f} [{k_lo:6.2f}, {k_hi:6.2f}]"
-            f"   {c.median[-1] / c.median[k]:5.1f}x   {c.verdict}")
+    return (f"{c.m:7,d}   {c.median[-1] * 1e3:6.2f} [{b_lo:.2f}, {b_hi:.2f}]   "
+            f"{c.runs[k].batch_size:5,d}   {c.median[k] * 1e3:6.2f} [{k_lo:.2f}, {k_hi:.2f}]"
+            f"   {c.median[-1] / c.median[k]:14.1f}x   {c.verdict}")
 
 
 def _validate_reached(name: str, run) -> TargetResult:

@@ -344,28 +344,29 @@ def power_of_two_summary(odd_rows, aligned_rows) -> str:
                          f"chance by coin flips {q['sign_p']:.0%})")
     pooled = ""
     if parts:
-        pooled = ("; pooled over the groups: " + " and ".join(parts) + ": "
+        pooled = (";\npooled over the groups: " + " and ".join(parts) + ": "
                   + pooled_verdict(odd_rows, aligned_rows))
     return _per_group_summary(odd_rows, aligned_rows) + pooled
 
 
 def pooled_verdict(*row_lists, alpha: float = 0.05) -> str:
     """What the pooled signs of one or more comparisons show, in words: a pooled effect where
-    some comparison's sign test gives a chance <= alpha, else that no effect was detected (the
-    advantages' range is then noise, whatever its width)."""
+    some comparison's sign test gives a chance <= alpha, else that no effect was detected (not
+    that there is none: five groups can miss an effect of a few percent)."""
     alpha = validate_real("alpha", alpha, low=0, high=1)
     pools = [(rows, pooled_advantage(rows)) for rows in row_lists if rows]
     if not pools:
         raise ValueError("row_lists must hold at least one non-empty list of rows, got none")
     shown = [(rows, q) for rows, q in pools if q["sign_p"] <= alpha]
     if not shown:
-        return ("no more positive signs than coin flips often give: the ranges are "
-                "noise-dominated, and no effect was detected")
+        return ("no more positive signs than coin flips often give (a chance above "
+                f"{alpha:.0%}): no effect was detected, which does not rule out one too small "
+                "for these groups to show")
     where = " and ".join(
         (f"against p ± {_distance(rows)} " if "group" in rows[0] else "")
         + f"({q['low_pct']:+.1f} % to {q['high_pct']:+.1f} %; chance {q['sign_p']:.0%})"
         for rows, q in shown)
-    return f"more positive signs than coin flips give {where}: a small effect no group shows alone"
+    return f"more positive signs than coin flips give {where}: an effect that no group shows alone"
 
 
 def _distance(rows) -> int:

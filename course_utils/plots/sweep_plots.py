@@ -5,13 +5,20 @@ measure/sweep.py computes them. matplotlib's pyplot is imported inside each func
 
 import numpy as np
 
-from ..core.validate import validate_choice, validate_int, validate_real, validate_sizes
+from ..core.validate import (
+    validate_bool,
+    validate_choice,
+    validate_int,
+    validate_real,
+    validate_sizes,
+)
 from ..measure.sweep_comparison import Comparison, crossover
 from ..measure.sweep_tuning import TargetResult
 from .plotting import OTHER, legend, log_ticks, method_label, method_style
 
 
-def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend_kw):
+def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, bracket: bool = True,
+                     **legend_kw):
     """Claim C7 in two panels, against the training-set size m (log-log):
     left, the time to the target of batch GD and of the best mini-batch size (median, with
     the spread of the rounds: 2nd fastest to 2nd slowest) and the crossover bracket; right,
@@ -19,8 +26,9 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
     needing the fewest).
     comparisons: Comparisons in increasing order of m, each with at least 3 rounds.
     axes: two Axes (time, examples), or one Axes: the time panel only.
-    rule_m: draw the rule's m (e.g. 2000). legend_kw go to plotting.legend. Returns the Axes
-    (a pair, or the one given).
+    rule_m: draw the rule's m (e.g. 2000). bracket: shade the crossover bracket (False: leave
+    it to the printed verdict). legend_kw go to plotting.legend. Returns the Axes (a pair, or
+    the one given).
     """
     import matplotlib.pyplot as plt  # here, not at the top: sweeps never need matplotlib
 
@@ -51,7 +59,7 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, **legend
                   **batch)
         ax_e.plot(ms, [min(r.examples for r in c.runs[:-1]) for c in comparisons],
                   label="mini-batch, the size needing the fewest", **mini)
-    if low is not None and high is not None:
+    if validate_bool("bracket", bracket) and low is not None and high is not None:
         ax_t.axvspan(low, high, color=OTHER["light grey"], label="crossover bracket")
     ticks = ms[::2]
     y_values = (np.concatenate(drawn_ms),

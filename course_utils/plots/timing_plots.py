@@ -8,14 +8,15 @@ matplotlib's pyplot is imported inside each function.
 
 import numpy as np
 
-from ..core.validate import validate_instance, validate_real, validate_values
+from ..core.validate import validate_bool, validate_instance, validate_real, validate_values
 from ..measure.timing import StepTimes
-from .plotting import OTHER, legend, log_ticks
+from .plotting import OTHER, legend, log_ticks, spans_decades
 
 
 def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_kw):
-    """Median time per example of a StepTimes against the batch size (log-log, plain ticks),
-    over a band from the lowest to the highest repeat. legend_kw go to plotting.legend.
+    """Median time per example of a StepTimes against the batch size (log-log, plain ticks;
+    a linear y-axis from 0 where the medians span under a decade), over a band from the lowest
+    to the highest repeat. legend_kw go to plotting.legend.
     Returns the Axes."""
     import matplotlib.pyplot as plt  # here, not at the top: timing never needs matplotlib
 
@@ -28,20 +29,25 @@ def plot_time_per_example(times, ax=None, label: str = "this machine", **legend_
                     label=f"spread: lowest to highest of {len(times.seconds)} rounds")
     ax.plot(times.batch_sizes, times.per_example * 1e6, "o-", color=OTHER["black"],
             label=f"median, {label}")
-    ax.set(xscale="log", yscale="log", xlabel="mini-batch size b (examples)",
-           ylabel="time per example (µs)")
+    # a log y-axis only where the medians span a decade (a busy machine can flatten them)
+    log_y = spans_decades(times.per_example, 1.0)
+    ax.set(xscale="log", yscale="log" if log_y else "linear",
+           xlabel="mini-batch size b (examples)", ylabel="time per example (µs)")
     log_ticks(ax.xaxis, times.batch_sizes, steps=(1,), beyond=False)
-    log_ticks(ax.yaxis, np.concatenate([lo, hi]))
+    if log_y:
+        log_ticks(ax.yaxis, np.concatenate([lo, hi]))
+    else:
+        ax.set_ylim(0, 1.05 * hi.max())
     legend(ax, **legend_kw)
     return ax
 
 
 def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
-                    label: str = "this machine", **legend_kw):
+                    label: str = "this machine", circle: bool = True, **legend_kw):
     """Throughput against the batch size, each curve divided by its own peak (so curves of
     different devices and networks compare in shape, not in height), with the `fraction` of
     the peak and, circled, the size of `times` from which it stays above it (size_reaching;
-    no circle when it falls below the line again at the largest size).
+    no circle when it falls below the line again at the largest size, or with circle=False).
 
     references: {label: (batch sizes, examples per second)} drawn next to `times` (at most
     three), e.g. the course's H100 measurements. Each legend entry gives that curve's own
@@ -79,7 +85,8 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
                 label=f"{name} (peak {per_s.max():,.0f} examples/s)")
         all_b.append(batch)
     ax.axhline(fraction, color=OTHER["grey"], ls=":", lw=1, label=f"{fraction:.0%} of each peak")
-    if b_f is not None:  # None: below the line again at the largest size, nothing to circle
+    # b_f None: below the line again at the largest size, nothing to circle
+    if validate_bool("circle", circle) and b_f is not None:
         k = int(np.flatnonzero(times.batch_sizes == b_f)[0])
         ax.plot(b_f, tp[k] / tp.max(), "o", ms=13, mfc="none", mec=OTHER["black"], mew=1.5,
                 label=f"{label}: at or above {fraction:.0%} from b = {b_f:,} on")
