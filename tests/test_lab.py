@@ -462,6 +462,25 @@ def test_lines_that_follow_the_sliders_take_the_method_style(runs, full_lab, b):
     assert method_coloured(lb.live.fig, [epoch_line, path_line]) == []
 
 
+def test_a_size_seen_before_shows_the_same_picture_without_a_full_render(full_lab):
+    """b = 1 and b = 4,000 change legends and limits (another layout, another background);
+    back at a size seen before, the lab puts that layout's background back, and the picture
+    is the one it showed then, pixel for pixel."""
+    lb, live = full_lab, full_lab.live
+    for b in (1, 4000, 64):  # every layout of the loop below seen once
+        lb.batch.set(b)
+    frames, renders = [], live.full_renders
+    for _ in range(2):
+        for b in (1, 4000, 64):
+            lb.batch.set(b)
+            assert lb.status.value == "" and lb.drawn(), lb.status.value
+            frames.append(live.frame())
+    assert live.full_renders == renders
+    assert (frames[0] != frames[1]).any() and (frames[1] != frames[2]).any()
+    for first, again in zip(frames[:3], frames[3:]):
+        np.testing.assert_array_equal(again, first)
+
+
 def test_the_views_notebooks_use_follow_the_convention(cost_lab, path_lab, monkeypatch):
     for lb in (cost_lab, path_lab):  # notebook 02: cost and speed; notebook 03: path
         assert figure_problems(lb.live, monkeypatch) == []
