@@ -272,6 +272,47 @@ def test_the_run_of_a_value_left_is_cancelled_and_a_cached_value_shows_at_once(
     assert "<b>b = 2</b>" in lb.readout.value and lb.status.value == "" and lb.drawn()
 
 
+def test_a_run_that_ends_after_the_slider_left_its_value_is_not_drawn(path_lab, runs,
+                                                                       monkeypatch):
+    """The slider pauses on b = 64 (its run starts), then moves to b = 128 in a message the
+    kernel reads just after that run ends (5 ms later). The lab reads it before drawing: it
+    never draws b = 64, only b = 128, once its own run is done."""
+    lb = path_lab
+    lb.rate.set(0.06)  # every size cold at this rate
+    lb.batch.set(8)
+    lb.update()
+    drawn_sizes = []
+    redraw = lb.live.redraw
+
+    def recorded_redraw():
+        drawn_sizes.append(lb.batch.value)
+        redraw()
+
+    monkeypatch.setattr(lb.live, "redraw", recorded_redraw)
+    compute = runs._compute
+
+    async def kernel():
+        loop = asyncio.get_running_loop()
+
+        def compute_then_move(b, lr, cancel=None):
+            out = compute(b, lr, cancel)
+            if b == 64:  # the message that moves the slider arrives 5 ms after the run ends
+                loop.call_soon_threadsafe(loop.call_later, 0.005, lb.batch.slider.set_trait,
+                                          "value", 128)
+            return out
+
+        monkeypatch.setattr(runs, "_compute", compute_then_move)
+        lb.batch.slider.value = 64
+        await asyncio.sleep(0.01)
+        while lb.pending or lb.batch.value == 64:
+            await asyncio.sleep(0.002)
+
+    asyncio.run(kernel())
+    assert drawn_sizes == [128]
+    assert runs.is_cached(64, 0.06) and runs.is_cached(128, 0.06)
+    assert "<b>b = 128</b>" in lb.readout.value and lb.status.value == "" and lb.drawn()
+
+
 def test_a_run_that_fails_in_the_worker_thread_is_shown_in_status(path_lab, runs,
                                                                   monkeypatch):
     lb = path_lab
