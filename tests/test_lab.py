@@ -593,12 +593,19 @@ def test_an_idle_lab_trains_the_slider_ends_ahead_and_a_drag_there_needs_no_run(
         assert computed == [128] and lb.drawn()
         assert await ahead_started(lb) == (1, 0.07)
         assert not lb.pending  # nothing the views wait for
-        while not (runs.is_cached(1, 0.07) and runs.is_cached(m, 0.07)):
+        while lb.training is not None:  # b = 1, then b = m
             await asyncio.sleep(0.002)
+        assert runs.is_cached(1, 0.07) and runs.is_cached(m, 0.07)
+        renders = lb.live.full_renders  # the ends' layouts were rendered ahead too
         for b in (64, 16, 4, 1):  # a drag to the end: no run left to wait for
             lb.batch.slider.value = b
         await settle(lb)
         assert "<b>b = 1</b>" in lb.readout.value and lb.drawn()
+        assert lb.live.full_renders == renders  # SGD's legend, without a full render
+        lb.batch.slider.value = m
+        await settle(lb)
+        assert "<b>b = 4,000</b>" in lb.readout.value and lb.drawn()
+        assert lb.live.full_renders == renders
 
     asyncio.run(kernel())
     assert computed == [128, 1, m]  # the drag passed cold sizes: no run for them

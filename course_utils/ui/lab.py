@@ -31,7 +31,9 @@ nothing trains and the sliders have been still for AHEAD seconds, the worker tra
 slider's two ends, b = 1 (the longest run) and b = m, at the current rate. Such a run goes on
 during a drag and is abandoned once the slider settles on another value that needs the
 worker; if the slider settles on that end, it is the run the views wait for. A drag to an end
-then settles without waiting for its whole run. The same runs, only computed earlier.
+then settles without waiting for its whole run. The same runs, only computed earlier; once
+both are done, the backgrounds of the ends' layouts (their legends and limits) are rendered
+too, so that a drag to an end needs no full render either.
 """
 
 import math
@@ -162,10 +164,12 @@ class Lab(LiveUpdate):
         """(batch size, learning rate, budget, rate scaling) as the sliders stand now."""
         return (self.batch.value, self.rate.value, self.budget.value, self.scaling.value)
 
-    def state(self) -> dict:
-        """The numbers every view shows for the current slider values (pure: no drawing).
-        Holds "run" unless the scaled rate is outside what the lab runs ("rate_message")."""
+    def state(self, batch_size: int | None = None) -> dict:
+        """The numbers every view shows for the current slider values (pure: no drawing), or
+        for another of the slider's sizes (batch_size). Holds "run" unless the scaled rate
+        is outside what the lab runs ("rate_message")."""
         b, lr, budget, scaling = self.slider_values()
+        b = b if batch_size is None else batch_size
         b0 = self.reference_batch_size
         out = {"batch_size": int(b), "learning_rate": float(lr), "rate_scaling": scaling,
                "reference_batch_size": b0}
@@ -301,6 +305,26 @@ class Lab(LiveUpdate):
                 self._train_in_background(key, loop)
                 self._ahead = True
                 return
+        self._prepare_ends()
+
+    def _prepare_ends(self):
+        """Both ends trained ahead, the lab idle: render the background of the layout each
+        end's views will have (its legends, its limits) now, so that a drag to an end shows it
+        without a full render. Nothing is shown: the views go back to the sliders' values."""
+        shown = self.state()
+        ends = [b for b, used in self.ahead_keys()
+                if b != shown["batch_size"] and self.runs.is_cached(b, used)]
+        if "run" not in shown or not ends:
+            return
+        prepared = False
+        try:
+            for b in ends:
+                for view in self.views.values():
+                    view.update(self.state(b))
+                prepared = self.live.prepare() or prepared
+        finally:
+            if prepared:  # the views back, the Axes where the shown layout has them
+                self.update(wait=False)
 
     def _still(self):
         self._start_later = None

@@ -110,6 +110,15 @@ class LiveFigure:
         while len(self._backgrounds) > self.keep:
             self._backgrounds.popitem(last=False)
 
+    def prepare(self) -> bool:
+        """Render and keep the background of the current layout, showing nothing (for a
+        layout expected next, rendered while idle); False if it was kept already."""
+        if self.layout_key() in self._backgrounds:
+            return False
+        self._take_background()
+        self._background = None  # the next redraw takes its own layout's background
+        return True
+
     def redraw(self):
         """Redraw the data over the background and send the new frame to the browser."""
         if self._background is None:
