@@ -88,3 +88,11 @@ def test_only_the_last_layouts_are_kept_and_forget_drops_them():
 def test_keep_must_be_a_small_whole_number(keep):
     with pytest.raises((ValueError, TypeError), match="keep"):
         LiveFigure((4, 3), keep=keep)
+
+
+def test_a_colour_given_as_a_list_makes_a_layout_key():
+    live, ax, line = make_figure()
+    line.set_color([0.1, 0.2, 0.3])
+    relabel(live, ax, line, "a")
+    live.redraw()  # the legend's handle has a list for colour: still a key
+    assert live.layout_key()[0][2] == (("a", (0.1, 0.2, 0.3), "-", "None"),)

@@ -145,7 +145,8 @@ def _handle_look(handle) -> tuple:
     look = []
     for getter in ("get_color", "get_linestyle", "get_marker"):
         value = getattr(handle, getter, lambda: None)()
-        look.append(tuple(np.ravel(value).tolist()) if isinstance(value, np.ndarray) else value)
+        look.append(tuple(np.ravel(value).tolist()) if isinstance(value, (np.ndarray, list))
+                    else value)
     return tuple(look)
 
 
