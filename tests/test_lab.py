@@ -272,6 +272,47 @@ def test_the_run_of_a_value_left_is_cancelled_and_a_cached_value_shows_at_once(
     assert "<b>b = 2</b>" in lb.readout.value and lb.status.value == "" and lb.drawn()
 
 
+def test_a_run_that_ends_after_the_slider_left_its_value_is_not_drawn(path_lab, runs,
+                                                                       monkeypatch):
+    """The slider pauses on b = 64 (its run starts), then moves to b = 128 in a message the
+    kernel reads just after that run ends (5 ms later). The lab reads it before drawing: it
+    never draws b = 64, only b = 128, once its own run is done."""
+    lb = path_lab
+    lb.rate.set(0.06)  # every size cold at this rate
+    lb.batch.set(8)
+    lb.update()
+    drawn_sizes = []
+    redraw = lb.live.redraw
+
+    def recorded_redraw():
+        drawn_sizes.append(lb.batch.value)
+        redraw()
+
+    monkeypatch.setattr(lb.live, "redraw", recorded_redraw)
+    compute = runs._compute
+
+    async def kernel():
+        loop = asyncio.get_running_loop()
+
+        def compute_then_move(b, lr, cancel=None):
+            out = compute(b, lr, cancel)
+            if b == 64:  # the message that moves the slider arrives 5 ms after the run ends
+                loop.call_soon_threadsafe(loop.call_later, 0.005, lb.batch.slider.set_trait,
+                                          "value", 128)
+            return out
+
+        monkeypatch.setattr(runs, "_compute", compute_then_move)
+        lb.batch.slider.value = 64
+        await asyncio.sleep(0.01)
+        while lb.pending or lb.batch.value == 64:
+            await asyncio.sleep(0.002)
+
+    asyncio.run(kernel())
+    assert drawn_sizes == [128]
+    assert runs.is_cached(64, 0.06) and runs.is_cached(128, 0.06)
+    assert "<b>b = 128</b>" in lb.readout.value and lb.status.value == "" and lb.drawn()
+
+
 def test_a_run_that_fails_in_the_worker_thread_is_shown_in_status(path_lab, runs,
                                                                   monkeypatch):
     lb = path_lab
@@ -462,6 +503,25 @@ def test_lines_that_follow_the_sliders_take_the_method_style(runs, full_lab, b):
     assert method_coloured(lb.live.fig, [epoch_line, path_line]) == []
 
 
+def test_a_size_seen_before_shows_the_same_picture_without_a_full_render(full_lab):
+    """b = 1 and b = 4,000 change legends and limits (another layout, another background);
+    back at a size seen before, the lab puts that layout's background back, and the picture
+    is the one it showed then, pixel for pixel."""
+    lb, live = full_lab, full_lab.live
+    for b in (1, 4000, 64):  # every layout of the loop below seen once
+        lb.batch.set(b)
+    frames, renders = [], live.full_renders
+    for _ in range(2):
+        for b in (1, 4000, 64):
+            lb.batch.set(b)
+            assert lb.status.value == "" and lb.drawn(), lb.status.value
+            frames.append(live.frame())
+    assert live.full_renders == renders
+    assert (frames[0] != frames[1]).any() and (frames[1] != frames[2]).any()
+    for first, again in zip(frames[:3], frames[3:]):
+        np.testing.assert_array_equal(again, first)
+
+
 def test_the_views_notebooks_use_follow_the_convention(cost_lab, path_lab, monkeypatch):
     for lb in (cost_lab, path_lab):  # notebook 02: cost and speed; notebook 03: path
         assert figure_problems(lb.live, monkeypatch) == []
@@ -533,12 +593,19 @@ def test_an_idle_lab_trains_the_slider_ends_ahead_and_a_drag_there_needs_no_run(
         assert computed == [128] and lb.drawn()
         assert await ahead_started(lb) == (1, 0.07)
         assert not lb.pending  # nothing the views wait for
-        while not (runs.is_cached(1, 0.07) and runs.is_cached(m, 0.07)):
+        while lb.training is not None:  # b = 1, then b = m
             await asyncio.sleep(0.002)
+        assert runs.is_cached(1, 0.07) and runs.is_cached(m, 0.07)
+        renders = lb.live.full_renders  # the ends' layouts were rendered ahead too
         for b in (64, 16, 4, 1):  # a drag to the end: no run left to wait for
             lb.batch.slider.value = b
         await settle(lb)
         assert "<b>b = 1</b>" in lb.readout.value and lb.drawn()
+        assert lb.live.full_renders == renders  # SGD's legend, without a full render
+        lb.batch.slider.value = m
+        await settle(lb)
+        assert "<b>b = 4,000</b>" in lb.readout.value and lb.drawn()
+        assert lb.live.full_renders == renders
 
     asyncio.run(kernel())
     assert computed == [128, 1, m]  # the drag passed cold sizes: no run for them

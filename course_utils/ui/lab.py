@@ -20,7 +20,9 @@ A value seen before answers at once. A new one needs a training run (up to a sec
 b = 1): in a kernel it trains in a worker thread, so that the kernel keeps reading the
 slider, and the views follow when it is done. It starts only once the slider has settled
 (`coalesce`): a drag starts no run for the values it passes. A run for a value the slider
-has left is cancelled (within one update), so it never delays the value that is shown next.
+has left is cancelled (within one update), so it never delays the value that is shown next;
+a run that ends is drawn only after the kernel has read the slider's waiting messages
+(READ_FIRST), so that a value the slider left meanwhile is never drawn.
 Without an event loop (a script, the tests) and in a call of `update()`, a run is computed
 at once.
 
@@ -29,7 +31,9 @@ nothing trains and the sliders have been still for AHEAD seconds, the worker tra
 slider's two ends, b = 1 (the longest run) and b = m, at the current rate. Such a run goes on
 during a drag and is abandoned once the slider settles on another value that needs the
 worker; if the slider settles on that end, it is the run the views wait for. A drag to an end
-then settles without waiting for its whole run. The same runs, only computed earlier.
+then settles without waiting for its whole run. The same runs, only computed earlier; once
+both are done, the backgrounds of the ends' layouts (their legends and limits) are rendered
+too, so that a drag to an end needs no full render either.
 """
 
 import math
@@ -62,6 +66,7 @@ from .widget_parts import (
 VIEWS = ("cost", "path", "speed", "memory")
 SETTLE = 0.05  # seconds the sliders must be still before a new value's training run starts
 AHEAD = 0.3  # seconds still, with nothing training, before the lab trains the slider's ends
+READ_FIRST = 0.02  # seconds between a run's end and its drawing, to read the slider first
 BUDGETS = (10**5, 10**11)  # the memory budgets the lab's slider offers, bytes
 __all__ = ["Lab", "LabRuns", "VIEWS", "RATE_SCALINGS", "scaled_rate"]
 
@@ -127,7 +132,8 @@ class Lab(LiveUpdate):
         self.training = None  # (b, rate) of the run training in a worker thread, or None
         self._cancel = threading.Event()  # set: abandon that run
         self._failed = {}  # (b, rate) -> the error a worker thread's run raised
-        self._start_later = None  # the timer that starts a run once the sliders are still
+        self._start_later = None  # the timer that starts a run once the sliders are still,
+        # or that draws a run just trained
         self._ahead = False  # the run training is one of the slider's ends, trained ahead
         self._ahead_later = None  # the timer that trains ahead once the lab is idle
         self._build_figure()
@@ -158,10 +164,12 @@ class Lab(LiveUpdate):
         """(batch size, learning rate, budget, rate scaling) as the sliders stand now."""
         return (self.batch.value, self.rate.value, self.budget.value, self.scaling.value)
 
-    def state(self) -> dict:
-        """The numbers every view shows for the current slider values (pure: no drawing).
-        Holds "run" unless the scaled rate is outside what the lab runs ("rate_message")."""
+    def state(self, batch_size: int | None = None) -> dict:
+        """The numbers every view shows for the current slider values (pure: no drawing), or
+        for another of the slider's sizes (batch_size). Holds "run" unless the scaled rate
+        is outside what the lab runs ("rate_message")."""
         b, lr, budget, scaling = self.slider_values()
+        b = b if batch_size is None else batch_size
         b0 = self.reference_batch_size
         out = {"batch_size": int(b), "learning_rate": float(lr), "rate_scaling": scaling,
                "reference_batch_size": b0}
@@ -297,6 +305,26 @@ class Lab(LiveUpdate):
                 self._train_in_background(key, loop)
                 self._ahead = True
                 return
+        self._prepare_ends()
+
+    def _prepare_ends(self):
+        """Both ends trained ahead, the lab idle: render the background of the layout each
+        end's views will have (its legends, its limits) now, so that a drag to an end shows it
+        without a full render. Nothing is shown: the views go back to the sliders' values."""
+        shown = self.state()
+        ends = [b for b, used in self.ahead_keys()
+                if b != shown["batch_size"] and self.runs.is_cached(b, used)]
+        if "run" not in shown or not ends:
+            return
+        prepared = False
+        try:
+            for b in ends:
+                for view in self.views.values():
+                    view.update(self.state(b))
+                prepared = self.live.prepare() or prepared
+        finally:
+            if prepared:  # the views back, the Axes where the shown layout has them
+                self.update(wait=False)
 
     def _still(self):
         self._start_later = None
@@ -306,11 +334,17 @@ class Lab(LiveUpdate):
         if self.training != key:
             return
         self.training = None
+        loop = running_loop()
         if self._ahead and key != self.run_key():  # an end trained ahead: no view needs it yet
             self._ahead = False
-            self._train_ahead(running_loop())  # the other end, if it is still to train
+            self._train_ahead(loop)  # the other end, if it is still to train
             return
-        self.update(wait=False)
+        # The slider may have moved on while the run trained, in a message the kernel has not
+        # read yet: drawing now would hold the kernel for a value left (a new layout's full
+        # render takes half a second). Read the waiting messages first, then draw.
+        if self._start_later is not None:
+            self._start_later.cancel()
+        self._start_later = loop.call_later(READ_FIRST, self._still)
 
     def views_drawn(self) -> bool:
         return all(view.drawn() for view in self.views.values())

@@ -12,8 +12,9 @@ and `needs_run`: whether it shows a training run (cost, path, speed) or only mem
 The figures follow the course's convention (`plotting`): the three methods in their colours
 and line styles, everything else in OTHER colours, legends right of the Axes that name only
 the lines drawn, and axes fitted to their data (`plotting.convention_problems` checks it).
-An axis or legend that must change with the data re-renders the background (`relayout`):
-only when it changes (a new method, a new range), not on every move.
+An axis or legend that must change with the data takes another background (`relayout`):
+only when it changes (a new method, a new range), not on every move; a layout seen before
+gets its kept background back (`LiveFigure`), a new one a full render.
 """
 
 import numpy as np

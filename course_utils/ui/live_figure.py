@@ -2,12 +2,15 @@
 
 `LiveFigure` keeps the axes, ticks and labels as a background rendered once; each redraw puts
 the background back, draws only the artists that change, and sends the frame to the browser
-as a PNG (`png_bytes`). `holds_data` says whether an artist shows finite data: what a lab's
+as a PNG (`png_bytes`). A background is kept for each layout the figure has had (its Axes'
+limits and legends, `layout_key`), so that going back to a layout seen before, as a slider
+does, costs no full render. `holds_data` says whether an artist shows finite data: what a lab's
 `drawn()` checks, so that a blank or broken figure fails a notebook's checked cell.
 """
 
 import struct
 import zlib
+from collections import OrderedDict
 
 import ipywidgets as W
 import numpy as np
@@ -17,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from ..core.validate import validate_real
+from ..core.validate import validate_int, validate_real
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -32,10 +35,17 @@ class LiveFigure:
     panels (2 cores, busy): about 30 ms per redraw, against over 0.5 s for a full render.
     No global matplotlib setting is used or changed (the figure has its own Agg canvas, not
     pyplot's). The layout is constrained, so legends placed outside the Axes get room.
-    figsize: (width, height) in inches; dpi: pixels per inch.
+    figsize: (width, height) in inches; dpi: pixels per inch. keep: how many backgrounds
+    to keep (the layouts used last; about 2 MB each for the lab's figure).
+
+    A change of limits or legend (`relayout()`) needs another background: the one rendered
+    before for the same `layout_key` if there is one, with the Axes put back where the
+    constrained layout had them then (a legend's width moves them), else a full render.
+    Anything else that changes the background (a title, a tick label's format) must call
+    `forget_backgrounds()`.
     """
 
-    def __init__(self, figsize, dpi: float = 72):
+    def __init__(self, figsize, dpi: float = 72, keep: int = 16):
         if not isinstance(figsize, (tuple, list)) or len(figsize) != 2:
             raise TypeError(f"figsize must be (width, height) in inches, got {figsize!r}")
         size = tuple(validate_real(f"figsize[{i}]", v, low=0, low_open=True, high=100)
@@ -46,7 +56,10 @@ class LiveFigure:
         self.canvas = W.Image(format="png", layout=W.Layout(max_width="100%"))
         self.artists = []
         self.frames = 0  # frames sent to the canvas so far
+        self.full_renders = 0  # backgrounds rendered so far (for tests and benchmarks)
+        self.keep = validate_int("keep", keep, high=64)
         self._background = None
+        self._backgrounds = OrderedDict()  # layout_key -> (pixels, Axes positions), last used last
 
     def animate(self, *artists):
         """Register artists redrawn by `redraw()`; returns the artist (or the tuple)."""
@@ -56,16 +69,61 @@ class LiveFigure:
         return artists[0] if len(artists) == 1 else artists
 
     def relayout(self):
-        """The axes changed (limits, legend): the next redraw renders the background again."""
+        """The axes changed (limits, legend): the next redraw takes the background of the new
+        layout (the one kept for it, or a new render)."""
         self._background = None
+
+    def forget_backgrounds(self):
+        """The background changed in a way `layout_key` does not see: render it again."""
+        self._background = None
+        self._backgrounds.clear()
+
+    def layout_key(self) -> tuple:
+        """What the background depends on that the views change: each Axes' limits and its
+        legend (texts, and the colour, line style and marker of each handle)."""
+        key = []
+        for ax in self.fig.axes:
+            legend = ax.get_legend()
+            entries = () if legend is None else tuple(
+                (text.get_text(), *_handle_look(handle))
+                for text, handle in zip(legend.get_texts(), legend.legend_handles))
+            key.append((ax.get_xlim(), ax.get_ylim(), entries))
+        return tuple(key)
+
+    def _take_background(self):
+        """Make the background of the current layout the one redraw() puts back."""
+        key = self.layout_key()
+        if key in self._backgrounds:
+            self._backgrounds.move_to_end(key)
+            self._background, positions = self._backgrounds[key]
+            for ax, (original, active, in_layout) in zip(self.fig.axes, positions):
+                ax.set_position(original, which="original")  # where that render had them
+                ax.set_position(active, which="active")  # (aspect="equal" shrinks active)
+                ax.set_in_layout(in_layout)  # set_position takes it out of the layout
+            return
+        self.agg.draw()
+        self.full_renders += 1
+        self._background = self.agg.copy_from_bbox(self.fig.bbox)
+        positions = [(ax.get_position(original=True).frozen(), ax.get_position().frozen(),
+                      ax.get_in_layout()) for ax in self.fig.axes]
+        self._backgrounds[key] = (self._background, positions)
+        while len(self._backgrounds) > self.keep:
+            self._backgrounds.popitem(last=False)
+
+    def prepare(self) -> bool:
+        """Render and keep the background of the current layout, showing nothing (for a
+        layout expected next, rendered while idle); False if it was kept already."""
+        if self.layout_key() in self._backgrounds:
+            return False
+        self._take_background()
+        self._background = None  # the next redraw takes its own layout's background
+        return True
 
     def redraw(self):
         """Redraw the data over the background and send the new frame to the browser."""
         if self._background is None:
-            self.agg.draw()
-            self._background = self.agg.copy_from_bbox(self.fig.bbox)
-        else:
-            self.agg.restore_region(self._background)
+            self._take_background()
+        self.agg.restore_region(self._background)
         for a in self.artists:
             if a.get_visible():
                 a.axes.draw_artist(a)
@@ -79,6 +137,17 @@ class LiveFigure:
     def shows_frame(self) -> bool:
         """True if the canvas holds a rendered frame (a PNG), not nothing."""
         return self.frames > 0 and bytes(self.canvas.value[:8]) == PNG_SIGNATURE
+
+
+def _handle_look(handle) -> tuple:
+    """(colour, line style, marker) of a legend handle, as hashable values (None if it has
+    none)."""
+    look = []
+    for getter in ("get_color", "get_linestyle", "get_marker"):
+        value = getattr(handle, getter, lambda: None)()
+        look.append(tuple(np.ravel(value).tolist()) if isinstance(value, (np.ndarray, list))
+                    else value)
+    return tuple(look)
 
 
 def holds_data(artist) -> bool:
