@@ -122,11 +122,11 @@ _MSG = {
     "not shuffled": {
         "en": "the mini-batches take the examples in their stored order: shuffle first, "
               "order = rng.permutation(m)",
-        "zh": "这些 mini-batch 按样本存放的顺序取样本：先打乱，order = rng.permutation(m)"},
+        "zh": "这些 mini-batch 按样本存放的顺序取样本：先混洗，order = rng.permutation(m)"},
     "order": {
         "en": "your examples come in the order {got}..., rng.permutation(m) gives {want}...: "
               "shuffle with the rng it is given (one call, rng.permutation(m))",
-        "zh": "你的样本顺序是 {got}...，而 rng.permutation(m) 给出 {want}...：请用传入的 rng 打乱"
+        "zh": "你的样本顺序是 {got}...，而 rng.permutation(m) 给出 {want}...：请用传入的 rng 混洗"
               "（调用一次 rng.permutation(m)）"},
     "labels": {
         "en": "in mini-batch {t} the labels don't belong to the examples: take the same "
@@ -158,7 +158,7 @@ _MSG = {
     # one_epoch
     "instead": {
         "en": "Shuffle with the rng the function is given: rng.permutation(m).",
-        "zh": "请用传给函数的 rng 打乱：rng.permutation(m)。"},
+        "zh": "请用传给函数的 rng 混洗：rng.permutation(m)。"},
     "case": {
         "en": "{problem}. (Case m = {m}, b = {b}.)",
         "zh": "{problem}。（情形 m = {m}，b = {b}。）"},

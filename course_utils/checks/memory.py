@@ -98,7 +98,7 @@ _MSG = {
     # accumulate
     "instead": {
         "en": "Take consecutive columns: no shuffling is needed.",
-        "zh": "取连续的列即可：不需要打乱。"},
+        "zh": "取连续的列即可：不需要混洗。"},
     "case": {
         "en": "(Case b = 10, micro_batch_size = {micro}, {dtype}.)",
         "zh": "（情形 b = 10，micro_batch_size = {micro}，{dtype}。）"},

@@ -43,8 +43,8 @@ _MSG = {
     "mixed columns": {
         "en": "mini-batch {t}'s columns mix different examples' features: shuffle whole "
               "columns (X[:, order]), not the entries",
-        "zh": "第 {t} 个 mini-batch 的列混合了不同样本的特征：要打乱整列（X[:, order]），而不是"
-              "打乱单个元素"},
+        "zh": "第 {t} 个 mini-batch 的列混合了不同样本的特征：要混洗整列（X[:, order]），而不是"
+              "混洗单个元素"},
     "rows": {
         "en": "your mini-batches hold {n_x} examples in all, the number of rows: "
               "m = X.shape[1], the number of columns",
@@ -77,16 +77,16 @@ _MSG = {
     "twice": {
         "en": "mini-batch {t} holds an example twice: that is sampling with replacement; "
               "shuffle once, then cut the shuffled order into slices",
-        "zh": "第 {t} 个 mini-batch 里有一个样本出现了两次：这是有放回抽样；应当只打乱一次，"
-              "再把打乱后的顺序切成若干片"},
+        "zh": "第 {t} 个 mini-batch 里有一个样本出现了两次：这是有放回抽样；应当只混洗一次，"
+              "再把混洗后的顺序切成若干片"},
     "replacement": {
         "en": "an example appears in two mini-batches and another in none: that is sampling "
               "with replacement; shuffle once, then cut the shuffled order into slices",
-        "zh": "有的样本出现在两个 mini-batch 里，有的一个也不在：这是有放回抽样；应当只打乱一次，"
-              "再把打乱后的顺序切成若干片"},
+        "zh": "有的样本出现在两个 mini-batch 里，有的一个也不在：这是有放回抽样；应当只混洗一次，"
+              "再把混洗后的顺序切成若干片"},
     "not shuffled": {
         "en": "the examples are still in their original order 0, 1, 2, ...: shuffle first",
-        "zh": "样本仍是原来的顺序 0, 1, 2, ...：先打乱"},
+        "zh": "样本仍是原来的顺序 0, 1, 2, ...：先混洗"},
     "seed 0": {
         "en": "your order is seed 0's: you get the same order for every seed. Pass the seed "
               "on: shuffled_order(m, seed)",
