@@ -294,7 +294,8 @@ def test_plot_each_minibatch_cost_draws_the_lectures_picture():
         assert plotting.convention_problems(ax) == []
     assert len(axes[2].get_lines()[0].get_xdata()) == 360  # SGD: every step, no decimation
     legend_texts = [t.get_text() for t in axes[0].figure.legends[0].get_texts()]
-    assert legend_texts == ["cost of each mini-batch", "epoch average, batch GD",
+    assert legend_texts == ["cost of each mini-batch (batch GD: one per epoch, its average)",
+                            "epoch average, batch GD",
                             "epoch average, mini-batch GD", "epoch average, SGD"]
     plt.close(axes[0].figure)
     # top: the shared y-axis ends there; every cost above it is counted in the title and

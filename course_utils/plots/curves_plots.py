@@ -54,6 +54,7 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None, max_poi
     Returns the Axes; never calls plt.show().
     """
     import matplotlib.pyplot as plt
+    from matplotlib import patheffects
 
     histories = list(histories)
     if top is not None:
@@ -77,23 +78,26 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None, max_poi
         x_mid, cost = (before + after) / 2 / h.m, np.asarray(h.step_cost, dtype=np.float64)
         every = -(-len(cost) // max_points)  # ceil: 1 draws every update
         if every == 1:
-            ax.plot(x_mid, cost, color=OTHER["light grey"], lw=0.7, label="cost of each mini-batch")
+            ax.plot(x_mid, cost, color=OTHER["light grey"], lw=0.7,
+                    label="cost of each mini-batch (batch GD: one per epoch, its average)")
         else:
             ax.plot(x_mid[::every], cost[::every], ".", ms=2, color=OTHER["grey"], alpha=0.5,
                     label=f"cost of every {every}th mini-batch (a dot each)")
         middles = np.arange(len(h.epoch_cost)) + 0.5
         name = method_label(h.batch_size, h.m)
-        ax.plot(middles, h.epoch_cost, **method_style(h.batch_size, h.m), lw=2,
+        # thick, with a white rim, on top: it stays visible over SGD's cloud of dots
+        ax.plot(middles, h.epoch_cost, **method_style(h.batch_size, h.m), lw=2.5, ms=7,
+                zorder=4, path_effects=[patheffects.withStroke(linewidth=5, foreground="white")],
                 label=f"epoch average, {name.split(' (')[0]}")
-        ax.set(xlabel=X_AXES["epochs"][0], ylabel="cost J{t} of the mini-batch (no unit)",
+        ax.set(xlabel=X_AXES["epochs"][0], ylabel=r"cost $J^{\{t\}}$ of the mini-batch (no unit)",
                xlim=(0, max(len(h.epoch_cost), after[-1] / h.m)))
         same = " (each is its epoch's average)" if h.batch_size == h.m else ""
         cut = ""
         if top is not None:
             x_top, y = x_mid[::every], cost[::every]
             above = y > top
-            mark, = ax.plot(x_top[above], np.full(above.sum(), top), "^", ms=3, clip_on=False,
-                            color=OTHER["grey"], label=f"cut off: cost above {top:g}")
+            mark, = ax.plot(x_top[above], np.full(above.sum(), top), "^", ms=2, clip_on=False,
+                            color=OTHER["light grey"], label=f"cut off: cost above {top:g}")
             mark.set_in_layout(False)  # on the top edge: not a reason to shrink the panel
             n_above = int(np.sum(np.asarray(h.step_cost) > top))
             cut = f"{n_above:,} above {top:g} (cut off)" if n_above else ""

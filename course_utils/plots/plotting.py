@@ -193,7 +193,9 @@ def legend(ax, **kw):
             handles.append(h)
             labels.append(lab)
     gids = {line.get_gid() for line in ax.get_lines()}
-    for gid, style, lab in (("path-start", START_STYLE, "start"), ("path-end", END_STYLE, "end")):
+    # the end star filled, as on the paths (there in each path's colour; grey here)
+    end_style = {**END_STYLE, "mfc": OTHER["grey"]}
+    for gid, style, lab in (("path-start", START_STYLE, "start"), ("path-end", end_style, "end")):
         if gid in gids:
             handles.append(Line2D([], [], **style))
             labels.append(lab)

@@ -80,9 +80,12 @@ def _zoom_inset(ax, paths: dict, m: int, surface, radius: float, bounds, lw: flo
                  zorder=PATH_ZORDER[method])
         ins.plot(*P[-1], marker="*", ms=13, mfc=style["color"], mec=OTHER["black"], ls="none",
                  zorder=END_ZORDER[method])
-    # w* over the paths; in a panel, under the end stars, which may sit on it
-    ins.plot(*surface.w_min, **{**W_STAR_STYLE, "ms": 18, "mew": 2.0},
-             zorder=6 if panel is None else 5)
+    # w*: in an inset, over the paths; in a panel, smaller and under the paths, whose last
+    # updates and end stars may sit on it
+    if panel is None:
+        ins.plot(*surface.w_min, **{**W_STAR_STYLE, "ms": 18, "mew": 2.0}, zorder=6)
+    else:
+        ins.plot(*surface.w_min, **{**W_STAR_STYLE, "ms": 12, "mew": 1.2}, zorder=2)
     ins.set(xlim=lims[0], ylim=lims[1])
     if panel is None:
         ins.set(xlabel="", ylabel="", xticks=[], yticks=[])
