@@ -1,14 +1,18 @@
 """The lab without a kernel: notebooks/images/lab_static.png, a static picture of the lab's
 cost and path views at b = 1, 64 and 4,000 (learning rate 0.1), made with the library from the
-lab's own runs. The path's regression has m = 500 examples: there b = 4,000 runs batch GD with
-b = 500, and the panel's title says so. Deterministic (fixed seeds, no date in the PNG);
-tests/test_lab_picture.py checks that the stored picture is what this script draws.
+lab's own runs. Top: the cost of each mini-batch (`plot_each_minibatch_cost`: SGD's 12,000
+costs as a dot for every k-th) with the epoch averages, on one y-axis cut at 4 (the costs
+above are marked and counted). Bottom: the path of the two-parameter regression (m = 500: there
+b = 4,000 runs batch GD with b = 500) from the start to the end, with the cost's minimum w*.
+The title states the picture's point, from the runs. Deterministic (fixed seeds, no date in
+the PNG); tests/test_lab_picture.py checks that the stored picture is what this script draws.
 
     .venv/bin/python scripts/make_lab_picture.py [OUT.png]
 """
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import matplotlib
 
@@ -17,47 +21,75 @@ import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from course_utils.plots import plotting  # noqa: E402
+from course_utils.plots.curves_plots import plot_each_minibatch_cost  # noqa: E402
 from course_utils.ui.lab_runs import LabRuns  # noqa: E402
 from course_utils.ui.lab_views import PathView  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "notebooks" / "images" / "lab_static.png"
-SIZES, RATE = (1, 64, 4000), 0.1
+SIZES, RATE, TOP = (1, 64, 4000), 0.1, 4.0  # TOP: the cost axis's top (SGD's peaks cut off)
+
+
+def as_history(run: dict, m: int) -> SimpleNamespace:
+    """A lab run as the History fields plot_each_minibatch_cost reads."""
+    return SimpleNamespace(step_cost=run["step_cost"], step_examples=run["step_epochs"] * m,
+                           epoch_cost=run["epoch_cost"], batch_size=run["batch_size"], m=m)
+
+
+def side_legend(ax, handles):
+    """One legend right of ax for the lines of a whole row, each label once, the methods'
+    lines first."""
+    seen = {}
+    methods = ("epoch average", "path")  # the runs' lines first, then the markers
+    for line in sorted(handles, key=lambda h: not h.get_label().startswith(methods)):
+        if len(line.get_xdata()) and not line.get_label().startswith("_"):
+            seen.setdefault(line.get_label(), line)
+    ax.legend(list(seen.values()), list(seen), loc="upper left", bbox_to_anchor=(1.03, 1),
+              fontsize=8, frameon=False)
 
 
 def draw(runs: LabRuns) -> Figure:
-    fig = Figure(figsize=(12, 6.4), dpi=80, layout="constrained")
-    axes = fig.subplots(2, 3, sharey="row")
+    fig = Figure(figsize=(12, 7.4), dpi=80, layout="constrained")
+    top_axes = fig.subplots(2, 3)[0]
+    bottom_axes = fig.axes[3:]
+    for ax in top_axes[1:]:
+        ax.sharey(top_axes[0])
+    run = {b: runs.run(b, RATE) for b in SIZES}
+    plot_each_minibatch_cost([as_history(run[b], runs.m) for b in SIZES], axes=top_axes,
+                             top=TOP, max_points=600)
+    fig.legends.clear()  # one legend per row, right of it, instead of one below the figure
+    for col, ax in enumerate(top_axes):
+        ax.set_ylabel("cost J{t} of the mini-batch\n(cross-entropy, no unit)" if col == 0 else "")
+    side_legend(top_axes[2], [line for ax in top_axes for line in ax.get_lines()])
+
     (x0, x1), (y0, y1) = PathView.LIMITS
     w1, w2 = np.meshgrid(np.linspace(x0, x1, 120), np.linspace(y0, y1, 120))
     J = runs.path_cost(w1, w2)
-    for col, b in enumerate(SIZES):
-        run = runs.run(b, RATE)
-        top, bottom = axes[0, col], axes[1, col]
-        x, y = plotting.decimate(run["step_epochs"], run["step_cost"], max_points=600)
-        top.plot(x, y, color=plotting.OTHER["grey"], lw=0.6, label="cost of each mini-batch")
-        ec = run["epoch_cost"]
-        top.plot(np.arange(len(ec) + 1), np.append(ec, ec[-1:]), lw=2.5, drawstyle="steps-post",
-                 **plotting.method_style(b, runs.m), label="epoch average")
-        top.set(xlim=(0, runs.epochs), ylim=(0, 8), title=plotting.method_label(b, runs.m),
-                xlabel="epochs (passes over the training set)",
-                ylabel="cost J, cross-entropy (no unit)" if col == 0 else "")
-        bottom.contour(w1, w2, J, levels=J.min() + (J.max() - J.min()) * np.geomspace(1e-4, 1, 18),
-                       colors=plotting.OTHER["light grey"], linewidths=0.8)
-        P, b_path = run["path"], run["path_batch_size"]
-        bottom.plot(P[:, 0], P[:, 1], lw=1, ms=5, markevery=max(1, len(P) // 12),
-                    **plotting.method_style(b_path, runs.m_path), label="path")
-        bottom.plot(*runs.start, **plotting.START_STYLE, gid="path-start", zorder=5)
-        bottom.plot(*P[-1], **plotting.END_STYLE, gid="path-end", zorder=5)
-        bottom.set(xlim=(x0, x1), ylim=(y0, y1), aspect="equal",
-                   xlabel="parameter w1 (no unit)",
-                   ylabel="parameter w2 (no unit)" if col == 0 else "",
-                   title=f"path: {plotting.method_label(b_path, runs.m_path)}")
-    plotting.legend(axes[0, 2])
-    plotting.legend(axes[1, 2])
-    fig.suptitle(f"The lab at learning rate {RATE}. Top: the cost of each mini-batch, MNIST-1D "
-                 f"(m = {runs.m:,}), {runs.epochs} epochs.\nBottom: the path of the same method "
-                 f"on a 2-parameter regression with m = {runs.m_path}: there b = {SIZES[-1]:,} "
-                 f"is b = m = {runs.m_path}, batch GD.")
+    for col, (ax, b) in enumerate(zip(bottom_axes, SIZES)):
+        ax.contour(w1, w2, J, levels=J.min() + (J.max() - J.min()) * np.geomspace(1e-4, 1, 18),
+                   colors=plotting.OTHER["light grey"], linewidths=0.8)
+        P, b_path = run[b]["path"], run[b]["path_batch_size"]  # P: (updates + 1, 2)
+        name = plotting.method_label(b_path, runs.m_path)
+        ax.plot(P[:, 0], P[:, 1], lw=1, ms=5, markevery=max(1, len(P) // 12),
+                **plotting.method_style(b_path, runs.m_path), label=f"path, {name}")
+        ax.plot(*runs.w_min, "P", color=plotting.OTHER["vermillion"], ms=10, ls="none",
+                zorder=6, label="minimum of the cost, w*")
+        ax.plot(*runs.start, **plotting.START_STYLE, gid="path-start", zorder=5, label="start")
+        ax.plot(*P[-1], **plotting.END_STYLE, gid="path-end", zorder=5, label="end")
+        ax.set(xlim=(x0, x1), ylim=(y0, y1), aspect="equal", xlabel="parameter w1 (no unit)",
+               ylabel="parameter w2 (no unit)" if col == 0 else "",
+               title=f"path: {name}\n{len(P) - 1:,} updates in {runs.path_epochs} epochs")
+    side_legend(bottom_axes[2], [line for ax in bottom_axes for line in ax.get_lines()])
+
+    final = {b: run[b]["final_cost"] for b in SIZES}
+    best = min(final, key=final.get)
+    others = ", ".join(f"{plotting.method_label(b, runs.m).split(' (')[0]} {final[b]:.2f}"
+                       for b in SIZES if b != best)
+    fig.suptitle(f"Per epoch, {plotting.method_label(best, runs.m)} gets furthest: training "
+                 f"cost {final[best]:.2f} after {runs.epochs} epochs ({others}).\n"
+                 f"Top: the cost of each mini-batch, MNIST-1D (m = {runs.m:,}), learning rate "
+                 f"{RATE}. Bottom: the same methods on a 2-parameter regression with m = "
+                 f"{runs.m_path}\n(there b = {SIZES[-1]:,} is b = m = {runs.m_path}, batch GD), "
+                 f"{runs.path_epochs} epochs each.")
     return fig
 
 

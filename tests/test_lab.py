@@ -108,6 +108,23 @@ def test_rate_and_budget_follow_and_over_budget_is_shown(full_lab, runs):
     r = runs.memory(150_000, 64)
     assert r["chosen_over_by"] > 0
     assert f"largest mini-batch that fits is {r['largest_batch']:,}" in lb.readout.value
+    assert f"batch GD (b = m = {runs.m:,}) does not fit" in lb.readout.value
+    lb.budget.entry.value = "10 MB"  # batch GD fits: the largest b is more than m
+    big = runs.memory(10**7, 64)["largest_batch"]
+    assert f"fits is {big:,}: more than m = {runs.m:,}, so batch GD fits" in lb.readout.value
+
+
+def test_speed_and_memory_axes_fit_their_data_in_the_readouts_unit(full_lab, runs):
+    lb = full_lab
+    speed, mem = lb.views["speed"], lb.views["memory"]
+    ms = runs.run(64, 0.1)["seconds_per_epoch"] * 1e3  # the readout's unit
+    assert speed.speed_marker.get_ydata()[0] == ms and f"{ms:.1f} ms per epoch" in lb.readout.value
+    assert "(ms," in speed.ax.get_ylabel()
+    xs = [line.get_xdata()[0] for line in (mem.fixed, mem.largest, mem.yours)]
+    low, high = mem.ax.get_xlim()
+    assert low <= min(xs) and max(xs) <= high and np.log10(high / low) <= 4  # not 1 kB to 1 TB
+    lb.budget.set(10**11)  # the largest budget: the axis widens to hold it
+    assert mem.ax.get_xlim()[1] > 10**11 and lb.drawn()
 
 
 def test_bad_typed_values_give_messages_and_the_lab_keeps_working(full_lab):
@@ -130,6 +147,9 @@ def test_diverging_rate_is_a_message_not_a_traceback(full_lab):
     lb.batch.set(16)
     lb.rate.set(9.0)
     assert "diverged" in lb.readout.value or "too large" in lb.readout.value
+    assert "batch_size=" not in lb.readout.value  # the course's notation: b = 16
+    message = lb.runs.run(1, 1.0)["message"]  # SGD at rate 1 diverges within its epoch
+    assert "diverged" in message and "(b = 1, learning rate 1)" in message, message
     assert lb.status.value == "" and lb.drawn()
     lb.rate.set(0.1)
     assert "training cost after" in lb.readout.value
@@ -349,7 +369,7 @@ def test_a_blank_figure_is_not_drawn(full_lab):
 
 def test_rate_scaling_uses_the_scaled_rate(full_lab, runs):
     lb = full_lab
-    assert "learning rate at b = 64" in lb.rate.label.value  # b0: the lab's first size
+    assert "learning rate" in lb.rate.label.value and "at b" not in lb.rate.label.value
     lb.batch.set(256)
     lb.scaling.value = "linear"
     assert "learning rate 0.4 (= 0.1 × 256 / 64" in lb.readout.value

@@ -118,7 +118,7 @@ class Lab(LiveUpdate):
         self.train_ahead = validate_bool("train_ahead", train_ahead)
 
         self.batch = make_size_input(self.runs.batch_sizes, b0)
-        self.rate = make_rate_input(learning_rate, f"learning rate at b = {b0:,}", *LAB_RATES)
+        self.rate = make_rate_input(learning_rate, "learning rate", *LAB_RATES)
         self.scaling = W.ToggleButtons(options=RATE_SCALINGS, value=rate_scaling,
                                        style={"button_width": "95px"})
         self.scaling_message = W.HTML()
@@ -371,7 +371,7 @@ class Lab(LiveUpdate):
             parts.append(f"<span style='color:#b00'>no run: {s['rate_message']}</span>")
         text = " · ".join(parts)
         if "memory" in s:
-            text += "<br>" + _memory_line(s["memory"], b)
+            text += "<br>" + _memory_line(s["memory"], b, self.runs.m)
         return text
 
     def widget(self):
@@ -382,7 +382,8 @@ class Lab(LiveUpdate):
         rows = [self.batch.widget()] + ([self.rate.widget()] if self.needs_run else [])
         advanced = []
         if self.needs_run:  # the scaling option: a label, the buttons, its message
-            label = W.HTML("<b>scale the rate with b</b>", layout=W.Layout(width="190px"))
+            label = W.HTML(f"<b>scale the rate with b</b><br>(the slider's rate is the rate at "
+                           f"b = {self.reference_batch_size:,})", layout=W.Layout(width="190px"))
             advanced.append(W.HBox([label, self.scaling, self.scaling_message]))
         if "memory" in self.views:
             advanced.append(self.budget.widget())
@@ -397,12 +398,17 @@ class Lab(LiveUpdate):
         return Dashboard(rows + [self.status, self.readout, self.live.canvas], kernel_hint("Lab"))
 
 
-def _memory_line(r: dict, b: int) -> str:
-    """The readout's memory line for a memory.budget_report at b."""
+def _memory_line(r: dict, b: int, m: int) -> str:
+    """The readout's memory line for a memory.budget_report at b, m examples."""
     over = r["chosen_over_by"]
     need, budget = format_bytes(r["chosen_bytes"]), format_bytes(r["budget_bytes"])
     fit = (f"<span style='color:#b00'><b>does not fit</b>: over the budget by "
            f"{format_bytes(over)}</span>" if over > 0 else f"fits, {format_bytes(-over)} to spare")
-    gd = "fits" if r["batch_gd_fits"] else "does not fit"
+    largest = r["largest_batch"]
+    if r["batch_gd_fits"]:
+        than = "more than" if largest > m else "equal to"
+        gd = f"{largest:,}: {than} m = {m:,}, so batch GD fits"
+    else:
+        gd = f"{largest:,}; batch GD (b = m = {m:,}) does not fit"
     return (f"memory: one step at b = {b:,} needs {need} of {budget}: {fit}; "
-            f"the largest mini-batch that fits is {r['largest_batch']:,}; batch GD {gd}")
+            f"the largest mini-batch that fits is {gd}")

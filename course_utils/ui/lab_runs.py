@@ -140,10 +140,11 @@ class LabRuns:
         hp = train(reg, self.Xr, self.Yr, b_path, lr, self.path_epochs, seed=self.seed,
                    record_path=True)
         epochs_done = h.examples_seen / self.m
-        message = h.message
+        # the course's notation in the readout: b = 1, not the argument's name
+        message = h.message.replace(f"batch_size={b},", f"b = {b},")
         if not h.diverged and h.eval_cost[-1] > h.eval_cost[0]:
             message = (f"the cost grew from {h.eval_cost[0]:.2f} to {_cost(h.eval_cost[-1])}: "
-                       f"learning rate {lr:g} is too large for b = {b}")
+                       f"learning rate {lr:g} is too large for b = {b:,}")
         path_grew = hp.diverged or hp.eval_cost[-1] > hp.eval_cost[0]
         return {
             "batch_size": b, "learning_rate": lr,

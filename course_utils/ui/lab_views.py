@@ -34,6 +34,9 @@ from ..plots.plotting import (
 from .live_figure import holds_data
 
 METHOD_NAMES = {"batch": "batch GD", "sgd": "SGD", "minibatch": "mini-batch GD"}
+# the chosen b, the same in the speed and memory views: black, whatever the method (the method
+# colours belong to the lines of the runs)
+YOUR_SIZE = dict(marker="o", color=OTHER["black"], ms=8, ls="none")
 
 
 class PanelView:
@@ -188,18 +191,16 @@ class SpeedView(PanelView):
         lims = (0.7, runs.m * 1.4)
         top.plot(self.sizes, np.ceil(runs.m / self.sizes), "-", color=OTHER["black"],
                  label="every size: ⌈m / b⌉")
-        self.updates_marker = live.animate(top.plot([], [], "o", color=OTHER["vermillion"],
-                                                    ms=9, label="your size")[0])
+        self.updates_marker = live.animate(top.plot([], [], **YOUR_SIZE, label="your b")[0])
         top.set(xscale="log", yscale="log", xlim=lims, ylim=lims,
                 xlabel="mini-batch size b (examples)",
                 ylabel=f"updates per epoch\n(count, m = {runs.m:,})",
                 title="Updates and time per epoch")
-        self.speed_points = live.animate(ax.plot([], [], "s", color=OTHER["orange"], ms=5,
+        self.speed_points = live.animate(ax.plot([], [], "s", color=OTHER["grey"], ms=5,
                                                  label="sizes tried so far")[0])
-        self.speed_marker = live.animate(ax.plot([], [], "s", color=OTHER["vermillion"], ms=9,
-                                                 label="your size")[0])
-        ax.set(yscale="log", ylim=(1e-3, 1e-2), xlabel="mini-batch size b (examples)",
-               ylabel="time per epoch\n(s, this machine)")
+        self.speed_marker = live.animate(ax.plot([], [], **YOUR_SIZE, label="your b")[0])
+        ax.set(yscale="log", ylim=(1, 10), xlabel="mini-batch size b (examples)",
+               ylabel="time per epoch\n(ms, this machine)")
         for axis in (top.xaxis, top.yaxis, ax.xaxis, ax.yaxis):
             plain_log_ticks(axis)
         legend(top)
@@ -211,17 +212,18 @@ class SpeedView(PanelView):
         self.updates_marker.set_data([b], [run["updates_per_epoch"]])
         xs, ys = self.runs.measured_speeds(state["learning_rate"], state["rate_scaling"],
                                            state["reference_batch_size"])
-        self.speed_points.set_data(xs, ys)
-        self.speed_marker.set_data([b], [run["seconds_per_epoch"]])
+        ms = run["seconds_per_epoch"] * 1e3  # milliseconds, as in the readout
+        self.speed_points.set_data(xs, ys * 1e3)
+        self.speed_marker.set_data([b], [ms])
         # the time axis fitted to the sizes tried: a factor of 3 of room each side, in
         # whole steps of a factor of 3 (so small changes in the times keep the axis still)
-        t = np.log10([*ys, run["seconds_per_epoch"]]) / np.log10(3)
+        t = np.log10([*ys * 1e3, ms]) / np.log10(3)
         low, high = np.floor(np.min(t)) - 1, np.ceil(np.max(t)) + 1
         self.refit(self.ax, (3.0 ** low, 3.0 ** high))
 
 
 def _decade_bytes(x, _pos=None) -> str:
-    """Tick label for a power of 1,000 bytes: 1 kB, 1 MB, 1 GB, 1 TB."""
+    """Tick label for a power of ten bytes: 10 kB, 100 kB, 1 MB, ... 1 TB."""
     for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if x >= size:
             return f"{x / size:,.0f} {unit}"
@@ -231,8 +233,9 @@ def _decade_bytes(x, _pos=None) -> str:
 class MemoryView(PanelView):
     """Points on a log axis of bytes: the fixed bytes (parameters, gradients, ...) and the
     whole step at the chosen size and at the largest size that fits, against the budget (a
-    dashed line). Points, not bars: on a log axis a bar's length means nothing. Reads
-    state["memory"], a memory.budget_report with a chosen batch size."""
+    dashed line). Points, not bars: on a log axis a bar's length means nothing. The axis
+    spans the whole decades around what is drawn (`fit_bytes_axis`). Reads state["memory"],
+    a memory.budget_report with a chosen batch size."""
 
     needs_run = False
 
@@ -247,17 +250,12 @@ class MemoryView(PanelView):
                xlabel="peak memory of one training step (bytes)",
                ylabel="mini-batch size (one row each)", title=self.title)
         ax.set_yticks([0, 1], ["largest b\nthat fits", "your b"])
-        # bytes read best in kB, MB, GB, TB: a labelled tick every 3 decades, unlabelled between
-        decades = 10.0 ** np.arange(np.ceil(np.log10(low)), np.floor(np.log10(high)) + 1)
-        ax.xaxis.set_major_locator(FixedLocator([d for d in decades if np.log10(d) % 3 == 0]))
-        ax.xaxis.set_major_formatter(_decade_bytes)
-        ax.xaxis.set_minor_locator(FixedLocator(decades))
-        ax.xaxis.set_minor_formatter(NullFormatter())
+        self.set_byte_ticks(low, high)
         self.fixed = live.animate(ax.plot([], [], "|", color=OTHER["black"], ms=14, mew=2,
                                           label="fixed part (the same at every b)")[0])
-        self.largest = live.animate(ax.plot([], [], "D", color=OTHER["vermillion"], ms=9,
-                                            label="whole step at the largest b")[0])
-        self.yours = live.animate(ax.plot([], [], "o", color=OTHER["orange"], ms=9,
+        self.largest = live.animate(ax.plot([], [], "D", color=OTHER["vermillion"], ms=8,
+                                            ls="none", label="whole step at the largest b")[0])
+        self.yours = live.animate(ax.plot([], [], **YOUR_SIZE,
                                           label="whole step at your b")[0])
         self.budget = live.animate(ax.axvline(1, color=OTHER["black"], ls="--", label="budget"))
         legend(ax)
@@ -270,7 +268,30 @@ class MemoryView(PanelView):
         self.largest.set_data([fixed + per_ex * report["largest_batch"]], [0])
         self.yours.set_data([fixed + per_ex * report["chosen_batch"]], [1])
         self.budget.set_xdata([report["budget_bytes"]] * 2)
+        self.fit_bytes_axis([fixed, self.largest.get_xdata()[0], self.yours.get_xdata()[0],
+                             report["budget_bytes"]])
 
+    def set_byte_ticks(self, low, high):
+        """Ticks at the powers of ten from low to high: each labelled (10 kB, 100 kB, 1 MB)
+        on up to 6 decades, else only 1 kB, 1 MB, 1 GB, 1 TB (the others unlabelled)."""
+        decades = 10.0 ** np.arange(np.ceil(np.log10(low)), np.floor(np.log10(high)) + 1)
+        every = 1 if len(decades) <= 7 else 3
+        self.ax.xaxis.set_major_locator(FixedLocator(
+            [d for d in decades if round(np.log10(d)) % every == 0]))
+        self.ax.xaxis.set_major_formatter(_decade_bytes)
+        self.ax.xaxis.set_minor_locator(FixedLocator(decades))
+        self.ax.xaxis.set_minor_formatter(NullFormatter())
+
+    def fit_bytes_axis(self, values):
+        """The x-axis from the power of ten at or below the smallest of `values` (bytes) to
+        the one above the largest: the data fill it, whatever the budget."""
+        v = np.asarray([x for x in values if np.isfinite(x) and x > 0], float)
+        low = 10.0 ** np.floor(np.log10(v.min()))
+        high = 10.0 ** (np.floor(np.log10(v.max())) + 1)
+        if tuple(self.ax.get_xlim()) != (low, high):
+            self.ax.set_xlim(low, high)
+            self.set_byte_ticks(low, high)
+            self.live.relayout()
     def clear(self):
         for line in (self.fixed, self.largest, self.yours):
             line.set_data([], [])
