@@ -96,7 +96,7 @@ def plot_step_memory(steps, measured_bytes=None, axes=None, textbook_bytes=None)
                      f"({step.peak_bytes / 2**20:.1f} MiB) comes in the "
                      + PHASE_NAMES.get(step.phase, step.phase))
     timelines[-1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), borderaxespad=0,
-                         ncols=4, fontsize=8)  # below the last timeline: no gap beside it
+                         ncols=len(steps) + 1, fontsize=8)  # below it: no gap beside it
     height = 0.8 / len(steps)
     y = np.arange(len(CATEGORIES))
     for k, step in enumerate(steps):
