@@ -317,3 +317,12 @@ def test_plots_follow_the_figure_convention():
         colors |= {matplotlib.colors.to_hex(line.get_color()).upper() for line in ax.get_lines()}
         assert not colors & {"#56B4E9", *plotting.COLORS.values()}, colors
     plt.close("all")
+
+
+def test_peak_array_names_the_moment_of_the_peak():
+    dims = [784, 256, 10]
+    # small b: the update's temporary for W1; middle b: the last gradients (dW1, then db1);
+    # large b: ReLU's mask of dA1, before dW1 exists (so the gradients hold only dW2 and db2)
+    moments = {b: memory.step_memory(dims, b, "float32") for b in (64, 1024, 8192)}
+    assert [st.peak_array for st in moments.values()] == ["lr*dW1", "db1", "cast"]
+    assert moments[8192].breakdown["gradients"] == (10 * 256 + 10) * 4 + 2 * memory.ARRAY_OBJECT

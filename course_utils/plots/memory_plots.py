@@ -18,8 +18,9 @@ PHASE_STYLES = {"before": ("light grey", ""), "forward": ("grey", "//"),
                 "cost": ("white", ".."), "backward": ("vermillion", "\\\\"),
                 "update": ("yellow", "xx")}
 PHASE_NAMES = {"forward": "forward pass", "backward": "backward pass"}  # in titles
-# Bars of the first and second step shown: solid fills no phase of the timelines uses.
-STEP_STYLES = (("orange", ""), ("black", ""))
+PHASE_LABELS = {"before": "before: the parameters,\nthen making the mini-batch"}  # in legends
+# Bars of the first and second step shown: fills far from every phase's colour and hatch.
+STEP_STYLES = (("black", ""), ("grey", "++"))
 
 
 def _validate_axes(axes, n):
@@ -50,7 +51,7 @@ def plot_step_memory(steps, measured_bytes=None, axes=None, textbook_bytes=None)
 
     One panel per step: live memory after every allocation or free, each phase with its own
     fill and hatch, the peak tracemalloc measured (measured_bytes: one value per step, or
-    None; a thick grey dotted line, so that it shows around the textbook count where the two
+    None; a thick light band, so that the textbook count shows inside it where the two
     coincide) and the textbook count (textbook_bytes: one value per step, or None; a thin
     dashed line). Each title says where the peak comes. A last panel: what is alive at each
     peak, by category, one bar per step; a category empty in every step is named with the
@@ -82,19 +83,20 @@ def plot_step_memory(steps, measured_bytes=None, axes=None, textbook_bytes=None)
             color, hatch = PHASE_STYLES[phase]
             ax.fill_between(x, 0, np.where(sel, live, np.nan), step="post", lw=0.6,
                             facecolor=_fill(color), edgecolor=OTHER["black"], hatch=hatch,
-                            label=phase)
+                            label=PHASE_LABELS.get(phase, phase))
         if measured_bytes is not None:
-            ax.axhline(measured_bytes[k] / 2**20, color=OTHER["grey"], ls=":", lw=4,
-                       label="peak measured by\ntracemalloc (thick dots)")
+            ax.axhline(measured_bytes[k] / 2**20, color=OTHER["grey"], alpha=0.45, lw=8,
+                       label="peak measured by\ntracemalloc (thick band)")
         if textbook_bytes is not None:
             ax.axhline(textbook_bytes[k] / 2**20, color=OTHER["black"], ls="--", lw=1.2,
-                       label="textbook count\n(thin dashes; on the\ndots where they agree)")
+                       label="textbook count\n(thin dashes; inside the\nband where they agree)")
         ax.set(xlabel="allocations and frees, in program order (count)",
                ylabel="live memory (MiB)",
                title=f"One step, b = {step.batch_size:,}: the peak "
                      f"({step.peak_bytes / 2**20:.1f} MiB) comes in the "
                      + PHASE_NAMES.get(step.phase, step.phase))
-    legend(timelines[-1])
+    timelines[-1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), borderaxespad=0,
+                         ncols=len(steps) + 1, fontsize=8)  # below it: no gap beside it
     height = 0.8 / len(steps)
     y = np.arange(len(CATEGORIES))
     for k, step in enumerate(steps):
@@ -117,11 +119,12 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
                 axes=None):
     """Three panels of a find_largest_batch search. trials: (batch size, ..., fitted) per
     trial, in order (SimulatedAllocator.trials or oom.LimitedSteps.trials). Left: each trial
-    up to the first failure (the doubling), as markers in a row at the b they tried (below the
-    formula's line of memory against b, on a linear axis, so that they do not look measured),
+    up to the first failure (the doubling), as markers on the formula's line of memory against
+    b (their shape is the outcome; their height is the formula's, not a measurement),
     with the limit and the formula's largest b (the bisection's trials would pile up there);
     middle: the size tried at each trial; right: a zoom on the trials from the first failure
-    on (the bisection), on a linear axis, where the markers of the middle panel pile up.
+    on (the bisection), on a linear axis, where the markers of the middle panel pile up, with the
+    largest size that ran (the search's answer).
     Each panel has its own legend, below it. axes: three Axes or None. Returns the three
     Axes."""
     if isinstance(trials, (str, bytes)) or not np.iterable(trials):
@@ -157,7 +160,7 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     first_fail = int(np.argmin(ran)) if not ran.all() else len(tried) - 1
     zoom = number > first_fail  # the trials from the first failure on (numbers start at 1)
     doubling = number <= first_fail + 1  # up to the first failure, which ends the doubling
-    for ax, xs, ys, sel in ((ax1, tried, np.zeros(len(tried)), doubling),
+    for ax, xs, ys, sel in ((ax1, tried, need(tried), doubling),
                             (ax2, number, tried, number > 0), (ax3, number, tried, zoom)):
         ok, bad = sel & ran, sel & ~ran
         ax.plot(xs[ok], ys[ok], "o", color=OTHER["black"], mfc="white", mew=1.5,
@@ -171,13 +174,18 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     lo, hi = tried[zoom].min(), tried[zoom].max()
     ax2.axhspan(lo, hi, color=OTHER["light grey"], alpha=0.5, lw=0, zorder=0,
                 label="range of the zoom")
+    found = int(tried[ran].max()) if ran.any() else 0
+    if ran.any():
+        ax3.axhline(found, color=OTHER["vermillion"], lw=1.5, ls=":",
+                    label=f"search found: largest b = {found:,}")
     ax1.set(xlabel="mini-batch size b (examples)", ylabel="memory by the formula (MiB)",
-            title="Doubling: trials fail past where the line\ncrosses the limit")
+            title="Doubling: trials fail past where the line crosses\nthe limit (it bends where "
+                  "the peak leaves the update)")
     ax1.xaxis.set_major_formatter("{x:,.0f}")
     ax2.set(yscale="log", xlabel="trial (count)", ylabel="mini-batch size tried (examples)",
             title="Doubling, then bisection")
     ax3.set(xlabel="trial (count)", ylabel="mini-batch size tried (examples)",
-            title="Zoom: the bisection, from the first failure")
+            title=f"Zoom: the search finds {found:,}, the formula {b_max:,}")
     ax3.yaxis.set_major_formatter("{x:,.0f}")
     plain_log_ticks(ax2.yaxis)
     for ax in axes:  # each panel's own legend, below it: never over its data

@@ -46,6 +46,7 @@ class StepMemory:
     phase: str
     breakdown: dict = field(default_factory=dict)
     timeline: list = field(default_factory=list)  # (phase, live bytes) after every event
+    peak_array: str = ""  # the array whose allocation reached the peak ("cast": ReLU's mask)
 
     def __str__(self):
         parts = ", ".join(f"{k} {v / 2**20:.2f} MiB" for k, v in self.breakdown.items() if v)
@@ -58,7 +59,7 @@ class _LiveArrays:
 
     def __init__(self):
         self.live = {}  # name -> (category, bytes)
-        self.peak, self.phase, self.snapshot = -1, "", {}
+        self.peak, self.phase, self.snapshot, self.peak_array = -1, "", {}, ""
         self.timeline, self.last_phase = [], ""
 
     def total(self) -> int:
@@ -70,7 +71,7 @@ class _LiveArrays:
         self.timeline.append((phase, total))
         self.last_phase = phase
         if total > self.peak:
-            self.peak, self.phase = total, phase
+            self.peak, self.phase, self.peak_array = total, phase, name
             self.snapshot = {c: sum(v for k, v in self.live.values() if k == c) for c in CATEGORIES}
 
     def free(self, *names):
@@ -128,7 +129,7 @@ def step_memory(layer_dims, batch_size: int, dtype="float64", output="softmax",
     if output != "linear":
         r.free("AL")
     _update(r)
-    return StepMemory(b, r.peak, r.phase, r.snapshot, r.timeline)
+    return StepMemory(b, r.peak, r.phase, r.snapshot, r.timeline, r.peak_array)
 
 
 def _forward(r, dims, b, s, output, bias):
@@ -226,7 +227,7 @@ def _backward(r, dims, b, s, bias):
 def _update(r):
     """MLP.update: p -= learning_rate * grads["d" + name], one temporary per parameter."""
     for name in [k for k in r.live if r.live[k][0] == "parameters"]:
-        r.temporary("lr*dp", r.live["d" + name][1] - ARRAY_OBJECT, "update")
+        r.temporary("lr*d" + name, r.live["d" + name][1] - ARRAY_OBJECT, "update")
 
 
 def textbook_bytes(layer_dims, batch_size: int, dtype="float64") -> int:
