@@ -48,7 +48,8 @@ _MSG = {
     "rows": {
         "en": "your mini-batches hold {n_x} examples in all, the number of rows: "
               "m = X.shape[1], the number of columns",
-        "zh": "你的 mini-batch 一共只有 {n_x} 个样本，这是 X 的行数；样本数 m = X.shape[1]，是列数"},
+        "zh": "你的 mini-batch 一共只有 {n_x} 个样本，这是 X 的行数；样本数 m = X.shape[1]，"
+              "是列数"},
     "no last": {
         "en": "there should be {n} mini-batches (sizes {want}); yours stop at {got}: keep the "
               "smaller last mini-batch",
