@@ -79,8 +79,8 @@ _MSG = {
         "en": "4 cases: integers [3, 1, 2, 4], a constant sequence (stays constant from the "
               "first value on), beta = 0.5 and 0.98: all equal to cu.curves.ewma; your inputs "
               "untouched.",
-        "zh": "检查了 4 种情形：整数 [3, 1, 2, 4]、常数序列（从第一个值起就保持不变）、beta = 0.5 "
-              "和 0.98：全都等于 cu.curves.ewma；你的输入未被改动。"},
+        "zh": "检查了 4 种情形：整数 [3, 1, 2, 4]、常数序列（修正后的平均值从第一个值起就保持不变"
+              "）、beta = 0.5 和 0.98：全都等于 cu.curves.ewma；你的输入未被改动。"},
     "ewma shown": {
         "en": "values [3, 1, 2, 4], beta = 0.9:",
         "zh": "values [3, 1, 2, 4]，beta = 0.9："},
@@ -93,22 +93,21 @@ _MSG = {
     "whole set": {
         "en": "you evaluated the whole training set during the epoch: record the mini-batch's "
               "own cost, from the forward pass on X_t",
-        "zh": "你在这一代中对整个训练集做了计算：请记录 mini-batch 自己的代价，即在 X_t 上前向传播"
-              "得到的代价"},
+        "zh": "你在这一代中对整个训练集计算了代价：请记录 mini-batch 自己的代价，即在 X_t 上前向传"
+              "播得到的代价"},
     "not examples": {
         "en": "your mini-batches hold columns that are not examples of X: slice X[:, idx]",
         "zh": "你的 mini-batch 里有些列不是 X 的样本：请切片 X[:, idx]"},
     "twice": {
         "en": "a mini-batch holds an example twice: that is sampling with replacement; an "
               "epoch visits every example once",
-        "zh": "某个 mini-batch 里有一个样本出现了两次：这是有放回抽样；一代要把每个样本恰好"
-              "访问一次"},
+        "zh": "某个 mini-batch 里有一个样本出现了两次：这是有放回抽样；一代要把每个样本恰好用一次"},
     "one permutation": {
         "en": "some examples come in two mini-batches and others in none: take one "
               "permutation per epoch, order = rng.permutation(m) before the loop, and cut it "
               "into slices",
-        "zh": "有的样本出现在两个 mini-batch 里，有的一个也不在：每代只取一个排列，在循环之前 "
-              "order = rng.permutation(m)，再把它切成若干片"},
+        "zh": "有的样本出现在两个 mini-batch 里，有的一个也不在：每代只取一个排列，在循环之前执"
+              "行 order = rng.permutation(m)，再把它切成若干片"},
     "no last": {
         "en": "your epoch has {n} mini-batches of {b}; m = {m} makes {want}: keep the smaller "
               "last mini-batch",
@@ -117,8 +116,8 @@ _MSG = {
     "sizes": {
         "en": "your mini-batches have sizes {sizes}; expected {want}: batch_size examples "
               "each, the last one holds what is left",
-        "zh": "你的 mini-batch 大小为 {sizes}，应为 {want}：每个 batch_size 个样本，最后一个装"
-              "剩下的样本"},
+        "zh": "你的 mini-batch 大小为 {sizes}，应为 {want}：每个含 batch_size 个样本，最后一个装下"
+              "剩余的样本"},
     "not shuffled": {
         "en": "the mini-batches take the examples in their stored order: shuffle first, "
               "order = rng.permutation(m)",
@@ -153,15 +152,15 @@ _MSG = {
     "cost after": {
         "en": "you recorded each cost after the update (a second forward pass): record the "
               "cost before the update, from the forward pass that gave the gradients",
-        "zh": "你在更新之后才记录代价（多做了一次前向传播）：请在更新之前记录代价，即取自给出梯度的"
-              "那次前向传播"},
+        "zh": "你在更新之后才记录代价（多做了一次前向传播）：请在更新之前记录代价，用算出这些梯度"
+              "的那次前向传播的结果"},
     # one_epoch
     "instead": {
         "en": "Shuffle with the rng the function is given: rng.permutation(m).",
         "zh": "请用传给函数的 rng 混洗：rng.permutation(m)。"},
     "case": {
         "en": "{problem}. (Case m = {m}, b = {b}.)",
-        "zh": "{problem}。（情形 m = {m}，b = {b}。）"},
+        "zh": "{problem}。（测试情形：m = {m}，b = {b}。）"},
     "one cost": {
         "en": "you returned one number, {got}: return the list of the costs, one per "
               "mini-batch ({n} here).",

@@ -44,7 +44,7 @@ _MSG = {
         "zh": "这是 lr0 · decay_rate ** epoch；这个衰减方式是把 lr0 除以 1 + decay_rate · epoch"},
     "constant": {
         "en": "your rate never changes with the epoch",
-        "zh": "你的学习率从不随 epoch 编号变化"},
+        "zh": "你的学习率始终不随代（epoch）变化"},
     "epoch from 1": {
         "en": "epochs count from 0: epoch 0 keeps lr0",
         "zh": "代从 0 开始数：第 0 代保持 lr0"},

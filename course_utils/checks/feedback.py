@@ -21,8 +21,8 @@ _SAY = {
     "not written": {
         "en": "○ {title}: not written yet. Replace the stub's `raise NotImplementedError` with "
               "your code, run its cell, then this one.",
-        "zh": "○ {title}：尚未完成。把存根里的 `raise NotImplementedError` 换成你的代码，"
-              "运行那个单元格，再运行这一个。"},
+        "zh": "○ {title}：尚未完成。把存根里的 `raise NotImplementedError` 换成你的代码，运行那个"
+              "单元格，再运行本单元格。"},
     "raised": {"en": "✗ {title}: your code raised {kind}: {error}",
                "zh": "✗ {title}：你的代码抛出了 {kind}：{error}"},
     "wrong": {"en": "✗ {title}: {why}", "zh": "✗ {title}：{why}"},
@@ -30,7 +30,7 @@ _SAY = {
     "none yet": {"en": "No exercise checked yet: run the check cells above.",
                  "zh": "还没有检查过任何练习：先运行上面的检查单元格。"},
     "summary": {"en": "Exercises: {passed} of {n} pass: {parts}.",
-                "zh": "练习：{n} 个中 {passed} 个通过：{parts}。"},
+                "zh": "练习：共 {n} 个，通过 {passed} 个：{parts}。"},
     "not written yet": {"en": " (not written yet)", "zh": "（尚未完成）"},
     # the parts of the explanations that every check uses
     "hint": {"en": " Hint: {slip}.", "zh": "提示：{slip}。"},

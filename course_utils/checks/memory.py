@@ -66,8 +66,8 @@ _MSG = {
               "Python ints",
         "zh": "你的计数溢出了：numpy 的 int32 最多只能表示 2,147,483,647；请用 Python 的 int 计数"},
     # step_bytes
-    "in MiB": {"en": " in bytes, not MiB", "zh": "（以字节为单位，而不是 MiB）"},
-    "whole bytes": {"en": " (a whole number of bytes)", "zh": "（一个整数字节数）"},
+    "in MiB": {"en": " in bytes, not MiB", "zh": "（不要换算成 MiB）"},
+    "whole bytes": {"en": " (a whole number of bytes)", "zh": "（字节数是整数）"},
     "a float": {
         "en": "for {dims}, b = {b}, {dtype} you returned {got}, a float: return the "
               "count{unit}: {want:,} here.",
@@ -88,9 +88,9 @@ _MSG = {
         "en": "4 networks match the textbook count, up to [50000, 50000, 1000] (over 2³¹ "
               "bytes); for [784, 256, 10], b = 64, float32, tracemalloc measured {more} the "
               "count during a real step (it adds temporaries: section 1).",
-        "zh": "4 个网络都与教科书的计数一致，最大到 [50000, 50000, 1000]（超过 2³¹ 字节）；对 "
-              "[784, 256, 10]，b = 64，float32，tracemalloc 在一次真实的训练步中测得的内存{more}"
-              "这个计数（它还包括临时数组：见第 1 节）。"},
+        "zh": "4 个网络都与教科书式计数一致，最大到 [50000, 50000, 1000]（超过 2³¹ 字节）；"
+              "对 [784, 256, 10]，b = 64，float32，tracemalloc 在一次真实的训练步中测得的内存"
+              "{more}这个计数（它还包括临时数组：见第 1 节）。"},
     "bytes shown": {
         "en": "[40, 256, 10], b = 64, float32:",
         "zh": "[40, 256, 10]，b = 64，float32："},
@@ -101,7 +101,7 @@ _MSG = {
         "zh": "取连续的列即可：不需要混洗。"},
     "case": {
         "en": "(Case b = 10, micro_batch_size = {micro}, {dtype}.)",
-        "zh": "（情形 b = 10，micro_batch_size = {micro}，{dtype}。）"},
+        "zh": "（测试情形：b = 10，micro_batch_size = {micro}，{dtype}。）"},
     "updated": {
         "en": "your function changed the model's parameters (model.update): it should only "
               "return the gradients; the training loop takes the step. {case}",
@@ -116,67 +116,67 @@ _MSG = {
     "micro overlap": {
         "en": "your micro-batches overlap: example {i} is in two of them. Slice "
               "k:k + micro_batch_size for k = 0, mu, 2 mu, ... {case}",
-        "zh": "你的 micro-batch 互相重叠：样本 {i} 出现在其中两个里。请按 k:k + micro_batch_size "
-              "切片，k = 0, mu, 2 mu, ...。{case}"},
+        "zh": "你的微批次互相重叠：样本 {i} 出现在其中两个里。请按 k:k + micro_batch_size 切片，"
+              "k = 0, mu, 2 mu, ...。{case}"},
     "too many": {
         "en": "you passed {n} examples to the model in one forward pass, more than "
               "micro_batch_size = {micro}: compute the gradients one micro-batch at a time, so "
               "only one micro-batch's activations are in memory. {case}",
-        "zh": "你在一次前向传播中把 {n} 个样本交给了模型，超过了 micro_batch_size = {micro}：请一次"
-              "只算一个 micro-batch 的梯度，这样内存里只有一个 micro-batch 的激活值。{case}"},
+        "zh": "你在一次前向传播中把 {n} 个样本交给了模型，超过了 micro_batch_size = {micro}：请一"
+              "次只算一个微批次的梯度，这样内存里只有一个微批次的激活值。{case}"},
     "forwards first": {
         "en": "you made {n} forward passes before the first backward, so {n} micro-batches' "
               "activations were in memory together: do one micro-batch at a time, forward then "
               "backward. {case}",
-        "zh": "你在第一次反向传播之前做了 {n} 次前向传播，于是 {n} 个 micro-batch 的激活值同时在"
-              "内存里：请一次处理一个 micro-batch，先前向传播，再反向传播。{case}"},
+        "zh": "你在第一次反向传播之前做了 {n} 次前向传播，于是 {n} 个微批次的激活值同时在内存里："
+              "请一次处理一个微批次，先前向传播，再反向传播。{case}"},
     "one short": {
         "en": "your micro-batches have sizes {sizes}, one example short each: the slice "
               "k:k + micro_batch_size already stops before its end (no - 1). {case}",
-        "zh": "你的 micro-batch 大小为 {sizes}，每个都少了一个样本：切片 k:k + micro_batch_size "
-              "本来就不含末端（不用 - 1）。{case}"},
+        "zh": "你的微批次大小为 {sizes}，每个都少了一个样本：切片 k:k + micro_batch_size 本来就不"
+              "含末端（不用 - 1）。{case}"},
     "missing": {
         "en": "your micro-batches hold {n} of the 10 examples (sizes {sizes}; expected {want}): "
               "keep the smaller last micro-batch. {case}",
-        "zh": "你的 micro-batch 只装了 10 个样本中的 {n} 个（大小为 {sizes}，应为 {want}）：请保留"
-              "最后那个较小的 micro-batch。{case}"},
+        "zh": "你的微批次只装了 10 个样本中的 {n} 个（大小为 {sizes}，应为 {want}）：请保留最后那"
+              "个较小的微批次。{case}"},
     "dtype": {
         "en": "your {name} is {got}, the model's dtype is {dtype}: the update would refuse "
               "gradients of another dtype. Start from np.zeros_like(...) of the model's arrays, "
               "or from the first micro-batch's gradients. {case}",
-        "zh": "你的 {name} 是 {got}，而模型的 dtype 是 {dtype}：更新会拒绝其他 dtype 的梯度。请从"
-              "模型数组的 np.zeros_like(...) 开始，或从第一个 micro-batch 的梯度开始。{case}"},
+        "zh": "你的 {name} 是 {got}，而模型的 dtype 是 {dtype}：模型更新时会拒收 dtype 不同的梯度"
+              "。请从模型数组的 np.zeros_like(...) 开始，或从第一个微批次的梯度开始。{case}"},
     "differs": {"en": "{why} {case}", "zh": "{why}{case}"},
     "accumulate shown": {
         "en": "b = 10, micro-batches of 4, 4, 2: dW1",
-        "zh": "b = 10，micro-batch 大小为 4, 4, 2：dW1"},
+        "zh": "b = 10，微批次大小为 4, 4, 2：dW1"},
     "whole batch": {
         "en": "{value}  (one loss_and_grads on the whole mini-batch)",
         "zh": "{value}  （对整个 mini-batch 调用一次 loss_and_grads）"},
     "largest": {
         "en": "largest micro-batch your function passed to the model: {n} examples",
-        "zh": "你的函数交给模型的最大 micro-batch：{n} 个样本"},
+        "zh": "你的函数交给模型的最大微批次：{n} 个样本"},
     "accumulate checked": {
         "en": "equals the whole mini-batch's gradient for micro-batches of 5, 4 (last one "
               "smaller), 1, 10 and 3 (float32), computed one micro-batch at a time; no update, "
               "inputs untouched.",
-        "zh": "micro-batch 大小为 5、4（最后一个较小）、1、10 和 3（float32）时，都等于整个 "
-              "mini-batch 的梯度，且一次只算一个 micro-batch；没有更新，输入未被改动。"},
+        "zh": "微批次大小为 5、4（最后一个较小）、1、10 和 3（float32）时，都等于整"
+              "个 mini-batch 的梯度，且一次只算一个微批次；没有更新，输入未被改动。"},
     # accumulate: the weighting the answer used (_accumulate_slip)
     "summed": {
         "en": "you summed the {n} micro-batch gradients: weight each by its share, its size / b",
-        "zh": "你把 {n} 个 micro-batch 的梯度直接加起来了：要按各自所占的比例加权，即它的大小 / b"},
+        "zh": "你把 {n} 个微批次的梯度直接加起来了：要按各自所占的比例（大小 / b）加权"},
     "equally": {
         "en": "weight each micro-batch by its size / b, not equally",
-        "zh": "每个 micro-batch 要按它的大小 / b 加权，而不是平均对待"},
+        "zh": "每个微批次要按它的大小 / b 加权，而不是等权相加"},
     "last weight": {
         "en": "the last micro-batch holds {last} examples: weight it by its own size / b, not "
               "micro_batch_size / b",
-        "zh": "最后一个 micro-batch 有 {last} 个样本：要按它自己的大小 / b 加权，而不是 "
-              "micro_batch_size / b"},
+        "zh": "最后一个微批次有 {last} 个样本：要按它自己所占的比例（它的大小 / b）加权，而不"
+              "是 micro_batch_size / b"},
     "first weight": {
         "en": "weight the first micro-batch too (its size / b)",
-        "zh": "第一个 micro-batch 也要加权（它的大小 / b）"},
+        "zh": "第一个微批次也要加权（它的大小 / b）"},
     "weighting": {
         "en": "Your gradients differ from the whole mini-batch's.{hint}",
         "zh": "你的梯度与整个 mini-batch 的梯度不同。{hint}"},

@@ -24,7 +24,7 @@ _MSG = {
     # what is wrong with the mini-batches (_batches_problem)
     "not pairs": {
         "en": "return a list of pairs (X_t, Y_t); yours holds {got} items",
-        "zh": "请返回由 (X_t, Y_t) 对组成的列表；你的列表里是 {got} 类型的元素"},
+        "zh": "请返回由 (X_t, Y_t) 对组成的列表；你的返回值里出现了 {got} 类型的内容"},
     "X shape": {
         "en": "mini-batch {t}'s X has shape {shape}; expected ({n_x}, b_t): examples are "
               "columns, so slice columns X[:, ...]",
@@ -48,7 +48,8 @@ _MSG = {
     "rows": {
         "en": "your mini-batches hold {n_x} examples in all, the number of rows: "
               "m = X.shape[1], the number of columns",
-        "zh": "你的 mini-batch 一共装了 {n_x} 个样本，这是行数：m = X.shape[1]，是列数"},
+        "zh": "你的 mini-batch 一共只有 {n_x} 个样本，这是 X 的行数；样本数 m = X.shape[1]，"
+              "是列数"},
     "no last": {
         "en": "there should be {n} mini-batches (sizes {want}); yours stop at {got}: keep the "
               "smaller last mini-batch",
@@ -57,8 +58,8 @@ _MSG = {
     "extra": {
         "en": "b = {b} divides m = {m}, so there are {n} mini-batches of {b}; yours add one of "
               "{last}: when b divides m there is no extra mini-batch",
-        "zh": "b = {b} 整除 m = {m}，所以有 {n} 个大小为 {b} 的 mini-batch；你的多出一个大小为 "
-              "{last} 的：b 整除 m 时没有多出来的 mini-batch"},
+        "zh": "m = {m} 能被 b = {b} 整除，所以有 {n} 个大小为 {b} 的 mini-batch；你的多出一个大小"
+              "为 {last} 的：m 能被 b 整除时没有多出来的 mini-batch"},
     "overlap": {
         "en": "your mini-batches have sizes {sizes}, more than mini_batch_size = {b}: slices "
               "k:k + mini_batch_size, for k = 0, b, 2b, ..., must not overlap",
@@ -67,8 +68,8 @@ _MSG = {
     "sizes": {
         "en": "your mini-batches have sizes {sizes}; expected {want}: mini_batch_size examples "
               "each, and the last holds what is left",
-        "zh": "你的 mini-batch 大小为 {sizes}，应为 {want}：每个 mini_batch_size 个样本，最后一个"
-              "装剩下的样本"},
+        "zh": "你的 mini-batch 大小为 {sizes}，应为 {want}：每个含 mini_batch_size 个样本，最后一"
+              "个装下剩余的样本"},
     "unpaired": {
         "en": "in mini-batch {t}, column {j} of X is example {x} but Y's column {j} is example "
               "{y}: use the same order for X and Y",
@@ -90,7 +91,7 @@ _MSG = {
     "seed 0": {
         "en": "your order is seed 0's: you get the same order for every seed. Pass the seed "
               "on: shuffled_order(m, seed)",
-        "zh": "你的顺序是 seed 0 的顺序：无论 seed 是多少你都得到同一个顺序。请把 seed 传下去："
+        "zh": "你的顺序是 seed 0 的顺序：无论 seed 是多少你都得到同一个顺序。请把 seed 传进去："
               "shuffled_order(m, seed)"},
     "inverse": {
         "en": "your order is the inverse of the course's: `order` lists the examples to take, "
@@ -105,12 +106,12 @@ _MSG = {
     # random_mini_batches
     "instead": {
         "en": "cu.minibatch.shuffled_order gives the assignment's order from a private generator.",
-        "zh": "cu.minibatch.shuffled_order 用一个私有的生成器给出作业里的顺序。"},
+        "zh": "请改用 cu.minibatch.shuffled_order：它用独立的随机数生成器给出作业里的顺序。"},
     "case": {
         "en": "{problem}. (Case m = {m}, mini_batch_size = {b}, seed = {seed}, on an X whose "
               "entries are 1000·row + example number.)",
-        "zh": "{problem}。（情形 m = {m}，mini_batch_size = {b}，seed = {seed}，所用 X 的元素为 "
-              "1000·行号 + 样本编号。）"},
+        "zh": "{problem}。（测试情形：m = {m}，mini_batch_size = {b}，seed = {seed}，所用 X 的元素"
+              "为 1000·行号 + 样本编号。）"},
     "reference": {
         "en": "on the assignment's test X (12288, 148), mini-batch 1 should start {want}; "
               "yours starts {got}.",
@@ -153,7 +154,7 @@ _MSG = {
         "zh": "不要丢掉最后那个较小的 mini-batch"},
     "extra one": {
         "en": "when b divides m there is no extra mini-batch",
-        "zh": "b 整除 m 时没有多出来的 mini-batch"},
+        "zh": "m 能被 b 整除时没有多出来的 mini-batch"},
     "round": {
         "en": "round() goes to the nearest whole number, not up",
         "zh": "round() 取最近的整数，而不是向上取整"},
@@ -165,7 +166,7 @@ _MSG = {
         "zh": "这是 m，即样本数：请返回 mini-batch 的个数"},
     "one short": {
         "en": "one short when b divides m: (m - 1) // b undercounts",
-        "zh": "b 整除 m 时少了一个：(m - 1) // b 数少了"},
+        "zh": "m 能被 b 整除时少了一个：(m - 1) // b 少算了一个"},
     "swapped": {
         "en": "the arguments are m examples, mini-batches of mini_batch_size: they look swapped",
         "zh": "参数依次是样本数 m 和 mini-batch 的大小 mini_batch_size：看起来你把它们弄反了"},

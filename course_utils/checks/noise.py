@@ -25,7 +25,7 @@ _MSG = {
     # the slips
     "replacement": {
         "en": "sampling without replacement multiplies by (m - b)/(m - 1)",
-        "zh": "无放回抽样要乘以 (m - b)/(m - 1)"},
+        "zh": "无放回抽样还要乘以 (m - b)/(m - 1)"},
     "by m": {
         "en": "divide by b, not by m",
         "zh": "要除以 b，而不是除以 m"},
@@ -52,7 +52,7 @@ _MSG = {
         "zh": "平方之前，先从每个样本的梯度里减去 G"},
     "upside down": {
         "en": "the factor is upside down: it must shrink to 0 at b = m",
-        "zh": "这个因子上下颠倒了：它在 b = m 时必须缩小到 0"},
+        "zh": "这个因子的分子分母颠倒了：b = m 时它应当为 0"},
     "times b": {
         "en": "the noise falls like 1/b: divide tr(Σ) by b",
         "zh": "噪声按 1/b 减小：要把 tr(Σ) 除以 b"},
