@@ -35,8 +35,8 @@ from ..core.validate import (
 )
 
 __all__ = [
-    "StepTimes", "c8_verdict_lines", "count_verdicts", "format_effect", "pooled_advantage", "pooled_verdict",
-    "power_of_two_effect", "power_of_two_effect_one_run", "power_of_two_summary",
+    "StepTimes", "c8_verdict_lines", "count_verdicts", "format_effect", "pooled_advantage",
+    "pooled_verdict", "power_of_two_effect", "power_of_two_effect_one_run", "power_of_two_summary",
     "robust_spread", "seconds_per_call", "step_breakdown", "time_steps",
 ]
 
@@ -254,8 +254,9 @@ def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
     dict per group: "group", "power", "rounds_pct" (the advantage in each round),
     "advantage_pct" (their median), "noise_pct" (their robust spread: 1.4826 x the median
     absolute deviation from that median, which equals the standard deviation for normal noise
-    but, unlike it, is not inflated by one disturbed round), "detectable_pct" (2 x noise: the smallest
-    advantage the rule can tell from noise) and "verdict": "tie" when |advantage| <= 2 x noise
+    but, unlike it, is not inflated by one disturbed round), "detectable_pct" (2 x noise:
+    the smallest advantage the rule can tell from noise) and "verdict": "tie" when
+    |advantage| <= 2 x noise
     ("no measurable effect"), else "power of 2 faster" or "power of 2 slower".
     """
     validate_instance("times", times, StepTimes)
