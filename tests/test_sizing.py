@@ -64,20 +64,32 @@ def test_power_of_two_effect_per_round_noise_and_verdicts():
     sizes = [127, 128, 129, 255, 256, 257, 511, 512, 513]
     t = _times(sizes, [[1.0, 0.90, 1.0, 1.0, 1.00, 1.0, 1.0, 1.00, 1.0],
                        [1.0, 0.88, 1.0, 1.0, 1.02, 1.0, 1.0, 1.10, 1.0],
-                       [1.0, 0.92, 1.0, 1.0, 0.98, 1.0, 1.0, 1.12, 1.0]])
+                       [1.0, 0.92, 1.0, 1.0, 0.98, 1.0, 1.0, 1.20, 1.0]])
     rows = timing.power_of_two_effect(t, [(127, 128, 129), (255, 256, 257), (511, 512, 513)])
     r128, r256, r512 = rows
     np.testing.assert_allclose(r128["rounds_pct"], [10, 12, 8])
     assert r128["power"] == 128 and r128["advantage_pct"] == pytest.approx(10.0)
-    assert r128["noise_pct"] == pytest.approx(2.0)  # std of 10, 12, 8
-    assert r128["detectable_pct"] == pytest.approx(4.0)  # the rule needs more than 2 x noise
-    assert r128["verdict"] == "power of 2 faster"  # 10 > 2 x 2
+    assert r128["noise_pct"] == pytest.approx(1.4826 * 2)  # median |10, 12, 8 - 10| = 2
+    assert r128["detectable_pct"] == pytest.approx(2 * 1.4826 * 2)  # needs more than 2 x noise
+    assert r128["verdict"] == "power of 2 faster"  # 10 > 2 x 2.97
     assert r256["advantage_pct"] == pytest.approx(0.0) and r256["verdict"] == "tie"
     assert r512["advantage_pct"] == pytest.approx(-10.0)
-    assert r512["verdict"] == "tie"  # 10 <= 2 x 6.4, the std of 0, -10, -12
+    assert r512["verdict"] == "tie"  # 10 <= 2 x 14.8, from |0, -10, -20 - (-10)|: 10, 0, 10
     t_quiet = _times([511, 512, 513], [[1, 1.10, 1], [1, 1.11, 1], [1, 1.12, 1]])
     row = timing.power_of_two_effect(t_quiet, [(511, 512, 513)])[0]
     assert row["verdict"] == "power of 2 slower"
+
+
+def test_robust_spread_ignores_one_disturbed_round():
+    quiet = [10.0, 11.0, 9.0, 10.5, 9.5]
+    assert timing.robust_spread(quiet) == pytest.approx(1.4826 * 0.5)
+    disturbed = quiet[:4] + [300.0]  # one round slowed by another program
+    assert timing.robust_spread(disturbed) == pytest.approx(1.4826 * 0.5)
+    assert np.std(disturbed, ddof=1) > 100  # the standard deviation would call it all noise
+    rng = np.random.default_rng(0)
+    assert timing.robust_spread(rng.normal(0, 2.0, 20_000)) == pytest.approx(2.0, rel=0.03)
+    with pytest.raises(ValueError, match="values must hold two or more finite numbers"):
+        timing.robust_spread([1.0, float("nan")])
 
 
 def test_power_of_two_effect_rejects_bad_groups():
@@ -453,6 +465,11 @@ def test_timing_and_noise_figures_follow_the_convention():
     ax = timing_plots.plot_power_of_two([(rows, "this machine"), (rows[:1], "reference")])
     assert not plotting.convention_problems(ax)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["64", "128"]
+    wide = rows + [{"power": 256, "advantage_pct": 5.0, "detectable_pct": 300.0}]
+    ax = timing_plots.plot_power_of_two([(wide, "this machine")])
+    low, high = ax.get_ylim()  # set by the advantages, -1 to 5, not by the ±300 % bar
+    assert -10 < low < -1 and 5 < high < 20
+    assert any("beyond the axis" in t.get_text() for t in ax.get_legend().get_texts())
     g = np.random.default_rng(0).standard_normal((64, 3))
     var = noise.minibatch_gradient_variance(g, [1, 4, 16, 64], draws=20, seed=0)
     ax = noise_plots.plot_minibatch_variance(var, 64)
@@ -471,3 +488,30 @@ def test_step_breakdown_times_every_phase_and_leaves_the_model_alone():
     assert set(parts) == {"forward", "cost", "backward", "update"}
     assert all(np.isfinite(s) and s > 0 for s in parts.values())
     assert all(np.array_equal(model.params[k], before[k]) for k in before)
+
+
+def _row(p, d, advantage, noise):
+    return {"group": (p - d, p, p + d), "power": p, "advantage_pct": advantage,
+            "noise_pct": noise, "detectable_pct": 2 * noise,
+            "verdict": timing._verdict(advantage, noise)}
+
+
+def test_c8_verdict_lines_one_fact_each_and_a_verdict_from_the_numbers():
+    powers = [64, 128, 256, 512, 1024]
+    odd = [_row(p, 1, 3.0, 10.0) for p in powers]  # every group a tie, every sign positive
+    aligned = [_row(p, 16, 1.0, 10.0) for p in powers]
+    groups, pooled, size, verdict = timing.c8_verdict_lines(odd, aligned)
+    assert "no power of two measurably faster" in groups
+    assert pooled == ("Pooled signs: against p ± 1, 5 of 5 positive (by coin flips: 3%); "
+                      "against p ± 16, 5 of 5 positive (by coin flips: 3%).")
+    assert "direction, not a size" in size and "+1.0 % to +3.0 %" in size
+    assert verdict.startswith("Verdict: no single group") and "lean positive" in verdict
+    mixed = [_row(p, 1, a, 10.0) for p, a in zip(powers, [3.0, -2.0, 1.0, -1.0, 2.0])]
+    mixed16 = [_row(p, 16, -a, 10.0) for p, a in zip(powers, [3.0, -2.0, 1.0, -1.0, 2.0])]
+    assert "neither the groups nor" in timing.c8_verdict_lines(mixed, mixed16)[-1]
+    strong = [_row(p, 1, 30.0, 2.0) for p in powers]
+    strong16 = [_row(p, 16, 30.0, 2.0) for p in powers]
+    assert "at p = 64, 128, 256, 512, 1,024" in timing.c8_verdict_lines(strong, strong16)[-1]
+    assert "no power of two beat both" in timing.c8_verdict_lines(strong, aligned)[-1]
+    with pytest.raises(ValueError, match="odd_rows and aligned_rows"):
+        timing.c8_verdict_lines(odd, [])

@@ -180,6 +180,13 @@ def test_comparison_verdict_uses_the_middle_three_of_five():
     assert _comparison([1.3, 0.01, 1.2, 1.1, 1.0], slow).verdict == "batch GD"  # nor a fast one
     assert _comparison(slow, fast).verdict == "mini-batch"
     assert _comparison([1.0, 1.5, 2.0, 2.5, 3.0], [1.2, 1.7, 2.2, 2.7, 3.2]).verdict == "tie"
+    # ranges apart by less than the 1 µs that format_timing prints touch as printed: a tie
+    touch = _comparison(np.array([1.0, 1.1, 1.2, 1.3, 1.4]) * 1e-4,
+                        np.array([1.2, 1.3002, 1.31, 1.32, 1.34]) * 1e-4)
+    assert touch.verdict == "tie" and "[0.110, 0.130]" in sweep.format_timing(touch)
+    apart = _comparison(np.array([1.0, 1.1, 1.2, 1.3, 1.4]) * 1e-4,
+                        np.array([1.30, 1.32, 1.33, 1.34, 1.35]) * 1e-4)
+    assert apart.verdict == "batch GD"
     c = _comparison(fast, slow)
     np.testing.assert_allclose(c.spread[:, 1], [1.1, 1.3])
     assert c.best_minibatch == 0 and c.median[1] == pytest.approx(1.2)
@@ -321,6 +328,9 @@ def test_describe_targets_places_the_rule_in_the_range_of_brackets():
     text = sweep.describe_targets(ms, {"a": [B, W, W, W, W, W], "b": [B, W, W, W, W, W]})
     assert "same bracket for every target (a: m = 250 to 500; b: m = 250 to 500)" in text
     assert "too generous to batch GD" in text
+    text = sweep.describe_targets(ms, {"a": [B, B, B, W, W, W], "b": [B, B, T, W, W, W]})
+    assert "fell between m = 1,000 and 2,000, at or below the rule's 2,000" in text
+    assert "at most one step of m too generous" in text
     text = sweep.describe_targets(ms, {"a": [B, B, B, B, B, W], "b": [B, B, B, B, T, T]})
     assert "b: none up to m = 8,000" in text and "too cautious" in text
     assert "below m = 250" in sweep.describe_targets(ms, {"a": [W] * 6})
@@ -417,7 +427,7 @@ def test_format_runs_and_timing():
         "b = 64    rate    1,  10 updates,     640 examples   (rates tried: 1: 10 (best))",
         "batch GD  rate    3,   3 updates,   3,000 examples   (rates tried: 3: 3 (best))"]
     line = sweep.format_timing(c)  # seconds shown in ms: batch GD 1,200 ms, b = 64 2,200 ms
-    assert line.startswith("  1,000   1200.00 [1100.00, 1300.00]      64   2200.00")
+    assert line.startswith("  1,000   1200.000 [1100.000, 1300.000]      64   2200.000")
     assert line.endswith("  0.5x   batch GD")
     small = sweep.format_timing(_comparison([1e-4, 1.1e-4, 1.2e-4, 1.3e-4, 9e-4],
                                             [2e-4, 2.1e-4, 2.2e-4, 2.3e-4, 2.4e-4]))

@@ -86,8 +86,9 @@ class Comparison:
     def verdict(self) -> str:
         """"batch GD", "mini-batch" or "tie": a method wins only if its spread lies entirely
         below the other's (with 5 rounds: its middle three all faster than the other's
-        middle three); otherwise a tie."""
-        lo, hi = self.spread
+        middle three), by at least 1 µs, the precision `format_timing` prints; otherwise a
+        tie (ranges that touch as printed are a tie)."""
+        lo, hi = np.round(self.spread * 1e6)  # whole microseconds, as printed
         k = self.best_minibatch
         if hi[-1] < lo[k]:
             return "batch GD"
@@ -113,9 +114,9 @@ def format_runs(comparison: Comparison) -> list:
 
 
 TIMING_HEADER = (
-    f"{'':7}   {'batch GD (b = m)':19}   {'':5}   {'best mini-batch':19}   "
+    f"{'':7}   {'batch GD (b = m)':22}   {'':5}   {'best mini-batch':22}   "
     f"{'batch GD time /':>15}   faster\n"
-    f"{'m':>7}   {'median [range], ms':19}   {'b':>5}   {'median [range], ms':19}   "
+    f"{'m':>7}   {'median [range], ms':22}   {'b':>5}   {'median [range], ms':22}   "
     f"{'mini-batch time':>15}   (tie: ranges overlap)")
 """The column titles of `format_timing`'s lines; [range]: 2nd fastest to 2nd slowest round."""
 
@@ -127,8 +128,8 @@ def format_timing(comparison: Comparison) -> str:
     _validate_comparison(comparison)
     c, k = comparison, comparison.best_minibatch
     (b_lo, k_lo), (b_hi, k_hi) = c.spread[:, [-1, k]] * 1e3
-    return (f"{c.m:7,d}   {c.median[-1] * 1e3:6.2f} [{b_lo:.2f}, {b_hi:.2f}]   "
-            f"{c.runs[k].batch_size:5,d}   {c.median[k] * 1e3:6.2f} [{k_lo:.2f}, {k_hi:.2f}]"
+    return (f"{c.m:7,d}   {c.median[-1] * 1e3:7.3f} [{b_lo:.3f}, {b_hi:.3f}]   "
+            f"{c.runs[k].batch_size:5,d}   {c.median[k] * 1e3:7.3f} [{k_lo:.3f}, {k_hi:.3f}]"
             f"   {c.median[-1] / c.median[k]:14.1f}x   {c.verdict}")
 
 
@@ -341,9 +342,14 @@ def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
                 "the crossover moved with the target")
     else:
         head = f"the crossover moved with the target ({parts})"
-    if max(highs) <= rule_m:
-        return head + (f": mini-batch GD already won at or below the rule's {rule_m:,} for "
+    if max(highs) < rule_m:
+        return head + (f": mini-batch GD already won below the rule's {rule_m:,} for "
                        "every target; the rule is too generous to batch GD here")
+    if max(highs) == rule_m:
+        low = max(lows)
+        return head + (f": the crossover fell between m = {low:,} and {rule_m:,}, at or below "
+                       f"the rule's {rule_m:,}; the rule is at most one step of m too generous "
+                       "to batch GD")
     if min(lows) >= rule_m:
         return head + (f": batch GD stayed competitive up to the rule's {rule_m:,} or beyond "
                        "for every target; the rule is too cautious here")

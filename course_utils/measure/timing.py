@@ -7,9 +7,10 @@ to a measurement, never remove it.
 
 * `time_steps` -> `StepTimes`: seconds per step, every size, every round.
 * `power_of_two_effect`: is p faster per example than p - 1 and p + 1, beyond the noise?
-  (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` for C8;
+  (`power_of_two_effect_one_run` for data without repeats; `power_of_two_summary` and
+  `c8_verdict_lines` for C8;
   `pooled_advantage` and `pooled_verdict` for all groups together; `format_effect` and
-  `count_verdicts` to print them.)
+  `count_verdicts` to print them; `robust_spread`, the noise of the rounds.)
 * Their figures are in plots/timing_plots.py.
 """
 
@@ -34,9 +35,9 @@ from ..core.validate import (
 )
 
 __all__ = [
-    "StepTimes", "count_verdicts", "format_effect", "pooled_advantage", "pooled_verdict",
-    "power_of_two_effect", "power_of_two_effect_one_run", "power_of_two_summary",
-    "seconds_per_call", "step_breakdown", "time_steps",
+    "StepTimes", "c8_verdict_lines", "count_verdicts", "format_effect", "pooled_advantage",
+    "pooled_verdict", "power_of_two_effect", "power_of_two_effect_one_run", "power_of_two_summary",
+    "robust_spread", "seconds_per_call", "step_breakdown", "time_steps",
 ]
 
 MAX_SECONDS = 60.0  # the longest min_seconds a measurement may ask for (s)
@@ -229,6 +230,16 @@ def _validate_group(group) -> int:
     return powers[0]
 
 
+def robust_spread(values) -> float:
+    """1.4826 x the median absolute deviation of values from their median: the standard
+    deviation for normally distributed values, but one outlier (a round disturbed by another
+    program) barely moves it. values: two or more finite numbers."""
+    x = np.asarray(values, dtype=float).ravel()
+    if x.size < 2 or not np.all(np.isfinite(x)):
+        raise ValueError(f"values must hold two or more finite numbers, got {x.tolist()}")
+    return float(1.4826 * np.median(np.abs(x - np.median(x))))
+
+
 def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
     """Is a power of two faster per example than its two neighbours, beyond the noise?
 
@@ -241,9 +252,11 @@ def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
     share (some 2 % at p = 64, d = 16 on a laptop). A step time that is a straight line in b
     (no power-of-two effect) gives exactly 0 here. Returns one
     dict per group: "group", "power", "rounds_pct" (the advantage in each round),
-    "advantage_pct" (their median), "noise_pct" (their standard deviation: how much the
-    advantage itself moves from run to run), "detectable_pct" (2 x noise: the smallest
-    advantage the rule can tell from noise) and "verdict": "tie" when |advantage| <= 2 x noise
+    "advantage_pct" (their median), "noise_pct" (their robust spread: 1.4826 x the median
+    absolute deviation from that median, which equals the standard deviation for normal noise
+    but, unlike it, is not inflated by one disturbed round), "detectable_pct" (2 x noise:
+    the smallest advantage the rule can tell from noise) and "verdict": "tie" when
+    |advantage| <= 2 x noise
     ("no measurable effect"), else "power of 2 faster" or "power of 2 slower".
     """
     validate_instance("times", times, StepTimes)
@@ -264,7 +277,7 @@ def power_of_two_effect(times: StepTimes, groups) -> list[dict]:
         t_line = (t[:, index[lo]] + t[:, index[hi]]) / 2  # the straight line's t(p)
         rounds = 100 * (1 - t[:, index[p]] / t_line)
         advantage = float(np.median(rounds))
-        noise = float(np.std(rounds, ddof=1))
+        noise = robust_spread(rounds)
         rows.append({"group": tuple(group), "power": p, "rounds_pct": rounds,
                      "advantage_pct": advantage, "noise_pct": noise,
                      "detectable_pct": 2 * noise, "verdict": _verdict(advantage, noise)})
@@ -347,6 +360,52 @@ def power_of_two_summary(odd_rows, aligned_rows) -> str:
         pooled = (";\npooled over the groups: " + " and ".join(parts) + ": "
                   + pooled_verdict(odd_rows, aligned_rows))
     return _per_group_summary(odd_rows, aligned_rows) + pooled
+
+
+def c8_verdict_lines(odd_rows, aligned_rows, alpha: float = 0.05) -> list:
+    """Claim C8's verdict in short lines, one fact each, from power_of_two_effect rows of the
+    same powers against p ± 1 (odd_rows) and against aligned neighbours such as p ± 16:
+    the groups alone, the pooled signs (`pooled_advantage`; a sign gives a direction, not a
+    size) and one verdict line that says whether to choose b by powers of two. The two
+    comparisons share t(p) in each round, so they are not independent evidence."""
+    odd_rows, aligned_rows = list(odd_rows), list(aligned_rows)
+    if not odd_rows or not aligned_rows:
+        raise ValueError("odd_rows and aligned_rows must each hold at least one row of "
+                         "power_of_two_effect")
+    d = _distance(aligned_rows)
+    faster = {name: [r["power"] for r in rows if r["verdict"] == "power of 2 faster"]
+              for name, rows in (("1", odd_rows), (str(d), aligned_rows))}
+    both = sorted(set(faster["1"]) & set(faster[str(d)]))
+    if not faster["1"] and not faster[str(d)]:
+        groups = "Groups alone: no power of two measurably faster than its neighbours (ties)."
+    else:
+        groups = "Groups alone: faster " + "; ".join(
+            f"than p ± {k} at p = {', '.join(f'{p:,}' for p in v)}" for k, v in faster.items()
+            if v) + "."
+    pools = {k: pooled_advantage(rows) for k, rows in (("1", odd_rows), (str(d), aligned_rows))}
+    pooled = "Pooled signs: " + "; ".join(
+        f"against p ± {k}, {q['positive']} of {q['groups']} positive (by coin flips: "
+        f"{q['sign_p']:.0%})" for k, q in pools.items()) + "."
+    lo = min(q["low_pct"] for q in pools.values())
+    hi = max(q["high_pct"] for q in pools.values())
+    size = (f"A sign gives a direction, not a size: the groups' advantages ran from {lo:+.1f} % "
+            f"to {hi:+.1f} %, each within its noise unless a group above says otherwise.")
+    lean = any(q["sign_p"] <= alpha and q["positive"] * 2 > q["groups"] for q in pools.values())
+    if both:
+        verdict = (f"Verdict: a power of two was faster than both kinds of neighbour at p = "
+                   f"{', '.join(f'{p:,}' for p in both)}; weigh its size against section 4's "
+                   "time to target before choosing b by it.")
+    elif faster["1"] or faster[str(d)]:
+        verdict = ("Verdict: no power of two beat both kinds of neighbour; "
+                   + ("the pooled signs lean positive, " if lean else "")
+                   + "an effect too small and too patchy to choose b by.")
+    elif lean:
+        verdict = ("Verdict: no single group shows a power-of-two advantage; pooled, the signs "
+                   "lean positive: a small effect at most, too small to choose b by.")
+    else:
+        verdict = ("Verdict: neither the groups nor their pooled signs show a power-of-two "
+                   "advantage: choose b by time to target, power of two or not.")
+    return [groups, pooled, size, verdict]
 
 
 def pooled_verdict(*row_lists, alpha: float = 0.05) -> str:

@@ -112,11 +112,13 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     if y == "updates" and fit is not None:
         s_min, b_crit = fit
         Bf = np.geomspace(B.min(), B.max(), 100)
-        ax.plot(B, v[0] * B[0] / B, "--", color=OTHER["black"], lw=1,
+        floor = 0.5 * min(v.min(), s_min)  # the perfect-scaling line stops here
+        keep = v[0] * B[0] / Bf >= floor
+        ax.plot(Bf[keep], v[0] * B[0] / Bf[keep], "--", color=OTHER["black"], lw=1,
                 label=f"perfect scaling from b = {B[0]:,}")
-        ax.plot(Bf, s_min * (1 + b_crit / Bf), ":", color=OTHER["vermillion"],
+        ax.plot(Bf, s_min * (1 + b_crit / Bf), "-.", color=OTHER["vermillion"], lw=2.2,
                 label=f"fit S_min (1 + B_crit / b), B_crit = {b_crit:.0f}")
-    ax.plot(B, v, color=OTHER["grey"], lw=1)
+    ax.plot(B, v, color=OTHER["light grey"], lw=1, zorder=1)
     for b, value in zip(B, v):
         style = {k: s for k, s in method_style(b, m).items() if k != "ls"}
         label = "mini-batch GD" if 1 < b < m else method_label(b, m)
@@ -126,5 +128,8 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
            else "training time to the target (ms)")
     log_ticks(ax.xaxis, B, steps=(1,), beyond=False)
     log_ticks(ax.yaxis, np.concatenate([line.get_ydata() for line in ax.get_lines()]))
+    if y == "updates" and fit is not None:  # after the ticks: its y runs over the whole axis
+        ax.axvline(fit[1], color=OTHER["vermillion"], ls=":", lw=1,
+                   label=f"B_crit = {fit[1]:.0f} examples")
     legend(ax, **legend_kw)
     return ax

@@ -100,11 +100,14 @@ def plot_throughput(times, references=None, fraction: float = 0.9, ax=None,
 def plot_power_of_two(series, ax=None, **legend_kw):
     """Each power of two's advantage over its neighbours, with error bars of 2 x noise (a bar
     across 0 is a tie). series: list of (rows from power_of_two_effect(_one_run), label),
-    one to four of them; each series gets its own colour and marker, shifted a little
-    sideways so bars do not overlap. Returns the Axes."""
+    one to four of them; each series gets its own colour, marker, fill and bar style, shifted
+    a little sideways so bars do not overlap. The y-axis is set by the advantages (and 0), not
+    by the bars: a bar that runs past the axis ends in an arrow head at its edge, and the
+    legend says so. Returns the Axes."""
     import matplotlib.pyplot as plt
 
-    looks = [("black", "o"), ("grey", "s"), ("orange", "d"), ("vermillion", "v")]
+    looks = [("black", "o", "full", "-"), ("grey", "s", "none", "--"),
+             ("orange", "d", "full", ":"), ("vermillion", "v", "none", "-.")]
     series = list(series)
     if not 1 <= len(series) <= len(looks):
         raise ValueError(f"series must hold 1 to {len(looks)} entries, got {len(series)}")
@@ -115,10 +118,25 @@ def plot_power_of_two(series, ax=None, **legend_kw):
         _, ax = plt.subplots(figsize=(11, 4.2), layout="constrained")
     shifts = np.linspace(-0.15, 0.15, len(series)) if len(series) > 1 else [0.0]
     powers = sorted({r["power"] for rows, _ in series for r in rows})
-    for (rows, label), (color, marker), shift in zip(series, looks, shifts):
-        ax.errorbar(np.log2([r["power"] for r in rows]) + shift,
-                    [r["advantage_pct"] for r in rows], yerr=[r["detectable_pct"] for r in rows],
-                    fmt=marker, color=OTHER[color], capsize=3, label=label)
+    advantages = [r["advantage_pct"] for rows, _ in series for r in rows] + [0.0]
+    pad = max(0.6 * (max(advantages) - min(advantages)), 2.0)
+    low, high = min(advantages) - pad, max(advantages) + pad
+    clipped = False
+    for (rows, label), (color, marker, fill, style), shift in zip(series, looks, shifts):
+        x = np.log2([r["power"] for r in rows]) + shift
+        y = np.array([r["advantage_pct"] for r in rows])
+        err = np.array([r["detectable_pct"] for r in rows])
+        bars = ax.errorbar(x, y, yerr=err, fmt=marker, color=OTHER[color], capsize=3,
+                           fillstyle=fill, markersize=7, label=label)
+        for line in bars[2]:
+            line.set_linestyle(style)
+        for end, edge, head in ((y + err > high, high, "^"), (y - err < low, low, "v")):
+            if end.any():
+                ax.plot(x[end], np.full(end.sum(), edge), head, color=OTHER[color],
+                        markersize=8, clip_on=False,
+                        label=None if clipped else "bar continues beyond the axis")
+                clipped = True
+    ax.set_ylim(low, high)
     ax.axhline(0, color=OTHER["light grey"], lw=1, zorder=0)
     ax.set_xticks(np.log2(powers), [f"{p:,}" for p in powers])
     ax.set(xlabel="power of two p (examples)", ylabel="advantage of p over its neighbours (%)")
