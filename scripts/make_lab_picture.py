@@ -48,7 +48,7 @@ def side_legend(ax, handles):
 
 
 def draw(runs: LabRuns) -> Figure:
-    fig = Figure(figsize=(12, 7.4), dpi=80, layout="constrained")
+    fig = Figure(figsize=(14.5, 7.6), dpi=80, layout="constrained")
     top_axes = fig.subplots(2, 3)[0]
     bottom_axes = fig.axes[3:]
     for ax in top_axes[1:]:
