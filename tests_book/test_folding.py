@@ -170,14 +170,14 @@ def going_further_sections(nb: dict) -> int:
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             source = re.sub(r"^```.*?^```", "", "".join(cell["source"]), flags=re.M | re.S)
-            count += len(re.findall(r"^#+\s*Going further", source, re.M | re.I))
+            count += len(re.findall(r"^#+\s*(Going further|延伸阅读)", source, re.M | re.I))
     return count
 
 
-@pytest.mark.parametrize("path", book.notebooks(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", book.notebooks(), ids=lambda p: f"{book.edition(p)}/{p.name}")
 def test_each_notebook_page_folds_what_its_notebook_hides(site, path):
     nb = json.loads(path.read_text(encoding="utf-8"))
-    page_html = (site / path.parent.name / f"{path.stem}.html").read_text(encoding="utf-8")
+    page_html = (site / book.edition(path) / f"{path.stem}.html").read_text(encoding="utf-8")
     code_text = html.unescape(re.sub(r"<[^>]+>", "", page_html))
     assert "tag_remove-cell" not in page_html
     for source in hidden_sources(nb):

@@ -68,7 +68,7 @@ def source_notebooks():
 
 def test_site_has_every_page(pages):
     expected = {"index.html", "notebooks/glossary.html", "search.html"}
-    expected |= {f"{p.parent.name}/{p.stem}.html" for p in source_notebooks()}
+    expected |= {f"{book.edition(p)}/{p.stem}.html" for p in source_notebooks()}
     if (ROOT / "data" / "README.md").exists():
         expected.add("data/README.html")
     assert expected <= set(pages), f"missing pages: {sorted(expected - set(pages))}"
@@ -124,7 +124,7 @@ def test_every_figure_shows_its_sentence_from_alt_text_yml(pages):
     for path in source_notebooks():
         nb = json.loads(path.read_text(encoding="utf-8"))
         wanted = set(book.alt_text_for(path, nb, table).values())
-        page = pages[f"{path.parent.name}/{path.stem}.html"]
+        page = pages[f"{book.edition(path)}/{path.stem}.html"]
         shown = {img["alt"] for img in page.images  # outputs: named by their SHA-256
                  if re.search(r"_images/[0-9a-f]{64}\.", img.get("src", ""))}
         assert shown == wanted, f"{path.name}: figures' alt text differs from alt_text.yml"
@@ -132,16 +132,22 @@ def test_every_figure_shows_its_sentence_from_alt_text_yml(pages):
 
 def test_each_notebook_page_says_how_to_run_it_and_its_source(site):
     for path in source_notebooks():
-        html = (site / path.parent.name / f"{path.stem}.html").read_text(encoding="utf-8")
+        html = (site / book.edition(path) / f"{path.stem}.html").read_text(encoding="utf-8")
         text = re.sub(r"<[^>]+>", "", html)
-        assert "make lab" in text and f"{path.parent.name}/{path.name}" in text, path.name
-        assert "§2.2" in text and "Understanding mini-batch gradient descent" in text, path.name
-        if path.parent.name == "exercises":
+        assert "make lab" in text and f"{book.edition(path)}/{path.name}" in text, path.name
+        if book.is_chinese(path):  # the Chinese edition's header, and its switch to English
+            assert "§2.2" in text and "理解 mini-batch 梯度下降法" in text, path.name
+            assert f"../{path.stem}.html" in html, f"{path}: no link to the English page"
+        else:
+            assert "§2.2" in text and "Understanding mini-batch gradient descent" in text, path.name
+        if book.edition(path) == "exercises":
             assert re.search(r"<h1>[^<]*\(exercises edition\)", html), f"{path}: not labelled"
+        if book.edition(path) == "exercises/zh":
+            assert re.search(r"<h1>[^<]*（练习版）", html), f"{path}: not labelled"
 
 
 def test_each_notebook_page_has_its_table_of_contents_and_the_site_navigation(site, pages):
-    notebook_pages = [f"{p.parent.name}/{p.stem}.html" for p in source_notebooks()]
+    notebook_pages = [f"{book.edition(p)}/{p.stem}.html" for p in source_notebooks()]
     for rel in notebook_pages:
         html = (site / rel).read_text(encoding="utf-8")
         toc = re.search(r'<nav id="pst-page-toc-nav"(.*?)</nav>', html, re.S)
@@ -175,7 +181,7 @@ def test_math_in_the_sources_is_marked_up_for_mathjax(site):
         text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
         if re.search(r"\$[^$\s][^$]*\$", text):
             pages_with_math += 1
-            html = (site / path.parent.name / f"{path.stem}.html").read_text(encoding="utf-8")
+            html = (site / book.edition(path) / f"{path.stem}.html").read_text(encoding="utf-8")
             assert 'class="math notranslate' in html, f"{path}: math not parsed"
             assert "mathjax/tex-chtml.js" in html, f"{path}: MathJax not loaded"
     assert pages_with_math, "no source has math: the MathJax checks would check nothing"
