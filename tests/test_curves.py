@@ -300,7 +300,12 @@ def test_plot_each_minibatch_cost_draws_the_lectures_picture():
     plt.close(axes[0].figure)
     # top: the shared y-axis ends there; every cost above it is counted in the title and
     # marked at the top edge
-    axes = curves_plots.plot_each_minibatch_cost(runs, top=0.5, rates=[0.3, 0.3, 0.3])
+    axes = curves_plots.plot_each_minibatch_cost(runs, top=0.5, rates=[0.3, 0.3, 0.3], zoom=[1])
+    inset = axes[1].child_axes[0]   # the zoom: mini-batch costs on their own y range
+    np.testing.assert_allclose(inset.get_lines()[0].get_ydata(), runs[1].step_cost)
+    late = np.asarray(runs[1].step_cost)[8:]   # after epoch 1 (8 mini-batches of 16)
+    assert inset.get_ylim()[0] < late.min() and late.max() < inset.get_ylim()[1] < 0.5 + late.max()
+    assert not axes[0].child_axes
     for ax, h in zip(axes, runs):
         n_above = int(np.sum(np.asarray(h.step_cost) > 0.5))
         assert ax.get_ylim() == (0, 0.5) and ", rate 0.3\n" in ax.get_title()
@@ -324,6 +329,8 @@ def test_plot_each_minibatch_cost_draws_the_lectures_picture():
         curves_plots.plot_each_minibatch_cost(runs, max_points=1)
     with pytest.raises(ValueError, match="top"):
         curves_plots.plot_each_minibatch_cost(runs, top=0)
+    with pytest.raises(ValueError, match="zoom must hold panel indices from 0 to 2"):
+        curves_plots.plot_each_minibatch_cost(runs, zoom=[3])
     with pytest.raises(ValueError, match="rates must hold one learning rate per history"):
         curves_plots.plot_each_minibatch_cost(runs, rates=[0.3])
     with pytest.raises(ValueError, match="histories"):
