@@ -113,8 +113,7 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None, max_poi
                             color=OTHER["grey"], label=f"cut off: cost above {top:g}")
             mark.set_in_layout(False)  # on the top edge: not a reason to shrink the panel
             n_above = int(np.sum(np.asarray(h.step_cost) > top))
-            cut = (f"{n_above:,} of {len(cost):,} updates above {top:g} (cut off)"
-                   if n_above else "")
+            cut = f"{n_above:,} of them above {top:g} (cut off)" if n_above else ""
             ax.set_ylim(0, top)
         shown = f", a dot for every {every}th" if every > 1 else ""
         if rates is not None:
