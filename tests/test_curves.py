@@ -300,13 +300,20 @@ def test_plot_each_minibatch_cost_draws_the_lectures_picture():
     plt.close(axes[0].figure)
     # top: the shared y-axis ends there; every cost above it is counted in the title and
     # marked at the top edge
-    axes = curves_plots.plot_each_minibatch_cost(runs, top=0.5)
+    axes = curves_plots.plot_each_minibatch_cost(runs, top=0.5, rates=[0.3, 0.3, 0.3], zoom=[1])
+    inset = axes[1].child_axes[0]   # the zoom: mini-batch costs on their own y range
+    np.testing.assert_allclose(inset.get_lines()[0].get_ydata(), runs[1].step_cost)
+    late = np.asarray(runs[1].step_cost)[8:]   # after epoch 1 (8 mini-batches of 16)
+    assert inset.get_ylim()[0] < late.min() and late.max() < inset.get_ylim()[1] < 0.5 + late.max()
+    assert not axes[0].child_axes
     for ax, h in zip(axes, runs):
         n_above = int(np.sum(np.asarray(h.step_cost) > 0.5))
-        assert ax.get_ylim() == (0, 0.5)
-        assert (f"{n_above:,} above 0.5 (cut off)" in ax.get_title()) == (n_above > 0)
+        assert ax.get_ylim() == (0, 0.5) and ", rate 0.3\n" in ax.get_title()
+        assert (f"{len(h.step_cost):,} updates" in ax.get_title()
+                and f"\n{n_above:,} of them above 0.5 (cut off)" in ax.get_title()) == (n_above > 0)
         marks = [line for line in ax.get_lines() if line.get_label().startswith("cut off")]
         assert len(marks[0].get_xdata()) == n_above and set(marks[0].get_ydata()) <= {0.5}
+        assert marks[0].get_marker() == "|"   # not a shape any method's marker uses
     assert any(np.sum(np.asarray(h.step_cost) > 0.5) for h in runs)  # the test cuts some off
     plt.close(axes[0].figure)
     # more updates than max_points: every k-th cost as a dot, not a solid band of line
@@ -322,6 +329,10 @@ def test_plot_each_minibatch_cost_draws_the_lectures_picture():
         curves_plots.plot_each_minibatch_cost(runs, max_points=1)
     with pytest.raises(ValueError, match="top"):
         curves_plots.plot_each_minibatch_cost(runs, top=0)
+    with pytest.raises(ValueError, match="zoom must hold panel indices from 0 to 2"):
+        curves_plots.plot_each_minibatch_cost(runs, zoom=[3])
+    with pytest.raises(ValueError, match="rates must hold one learning rate per history"):
+        curves_plots.plot_each_minibatch_cost(runs, rates=[0.3])
     with pytest.raises(ValueError, match="histories"):
         curves_plots.plot_each_minibatch_cost([])
     with pytest.raises(ValueError, match="one Axes per history"):

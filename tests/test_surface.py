@@ -219,12 +219,13 @@ def test_plot_paths_meets_the_convention(problem):
     paths_drawn = {ln.get_label(): ln for ln in ax.get_lines() if ln.get_label() in texts[:3]}
     colors = [ln.get_color() for ln in paths_drawn.values()]
     assert colors == [plotting.COLORS[k] for k in ("sgd", "minibatch", "batch")]
-    # green over blue where they share the valley floor; w* a thin black cross
+    # blue over green where they share the valley floor; w* a thin black cross on top
     z = {k: ln.get_zorder() for k, ln in paths_drawn.items()}
-    assert z["batch GD (b = m = 100)"] < z["mini-batch GD (b = 10)"]
+    assert z["batch GD (b = m = 100)"] > z["mini-batch GD (b = 10)"]
     (w_star,) = [ln for ln in ax.get_lines() if ln.get_label() == "minimum w* of J"]
     assert w_star.get_marker() == "+" and w_star.get_color() == plotting.OTHER["black"]
-    assert w_star.get_markeredgewidth() <= 1.0
+    assert w_star.get_markeredgewidth() <= 1.0 and w_star.get_zorder() > max(z.values())
+    assert w_star.get_path_effects()   # its white edge
     # each end named beside it, and some contour lines labelled with their J
     names = [t.get_text() for t in ax.texts]
     assert {"SGD ends", "mini-batch GD ends", "batch GD ends"} <= set(names)

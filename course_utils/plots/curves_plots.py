@@ -36,7 +36,8 @@ def plot_cost_changes(costs, ax=None, label=None, color=None, ls="-", marker="o"
     return ax
 
 
-def plot_each_minibatch_cost(histories, axes=None, title=None, top=None, max_points=2000):
+def plot_each_minibatch_cost(histories, axes=None, title=None, top=None, max_points=2000,
+                             rates=None, zoom=()):
     """The lecture's picture (§2.2) from real runs: one panel per run, on one shared y-axis,
     with the cost of each mini-batch as it was used (light grey: J{t} on the mini-batch just
     before its update) and the epoch average over it (the method's colour, line style and
@@ -50,7 +51,10 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None, max_poi
     axes: as many Axes as histories, sharing their y-axis, or None for a new row of panels.
     top: None, or the top of the shared y-axis (from 0), so that a narrow band stays readable
     beside SGD's spikes; a cost above it is cut off, marked by a small triangle at the top
-    edge, and each panel's title says how many were cut off.
+    edge (a short grey tick), and each panel's title says how many were cut off.
+    rates: None, or one learning rate per history, named in its panel's title.
+    zoom: indices of the panels that get an inset (upper right) with the y range fitted to
+    their own costs, so that a narrow band's oscillation shows beside the shared axis.
     Returns the Axes; never calls plt.show().
     """
     import matplotlib.pyplot as plt
@@ -63,6 +67,14 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None, max_poi
     if not histories or not all(hasattr(h, "step_cost") and len(h.step_cost) for h in histories):
         raise ValueError("histories must be a non-empty list of training histories with at "
                          f"least one recorded step each, got {len(histories)} item(s)")
+    rates = None if rates is None else list(rates)
+    if rates is not None and len(rates) != len(histories):
+        raise ValueError(f"rates must hold one learning rate per history ({len(histories)}), "
+                         f"got {len(rates)}")
+    zoom = list(zoom)
+    if not all(isinstance(k, int) and 0 <= k < len(histories) for k in zoom):
+        raise ValueError(f"zoom must hold panel indices from 0 to {len(histories) - 1}, "
+                         f"got {zoom}")
     if axes is None:
         _, axes = plt.subplots(1, len(histories), figsize=(4.2 * len(histories), 3.8),
                                layout="constrained", sharey=True)
@@ -70,7 +82,7 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None, max_poi
     if len(axes) != len(histories):
         raise ValueError(f"axes must hold one Axes per history ({len(histories)}), "
                          f"got {len(axes)}")
-    for ax, h in zip(axes, histories):
+    for i, (ax, h) in enumerate(zip(axes, histories)):
         after = np.asarray(h.step_examples, dtype=np.float64)  # examples seen after step t
         before = np.concatenate([[0.0], after[:-1]])            # ... and before it
         # each cost at the middle of the examples it was measured on: J{t} at its mini-batch,
@@ -96,15 +108,28 @@ def plot_each_minibatch_cost(histories, axes=None, title=None, top=None, max_poi
         if top is not None:
             x_top, y = x_mid[::every], cost[::every]
             above = y > top
-            mark, = ax.plot(x_top[above], np.full(above.sum(), top), "^", ms=2, clip_on=False,
-                            color=OTHER["light grey"], label=f"cut off: cost above {top:g}")
+            # a short grey tick: a shape no method's marker uses
+            mark, = ax.plot(x_top[above], np.full(above.sum(), top), "|", ms=4, clip_on=False,
+                            color=OTHER["grey"], label=f"cut off: cost above {top:g}")
             mark.set_in_layout(False)  # on the top edge: not a reason to shrink the panel
             n_above = int(np.sum(np.asarray(h.step_cost) > top))
-            cut = f"{n_above:,} above {top:g} (cut off)" if n_above else ""
+            cut = f"{n_above:,} of them above {top:g} (cut off)" if n_above else ""
             ax.set_ylim(0, top)
         shown = f", a dot for every {every}th" if every > 1 else ""
+        if rates is not None:
+            name = f"{name}, rate {rates[i]:g}"
         lines = [name, f"{len(h.step_cost):,} updates{shown}{same}"] + ([cut] if cut else [])
         ax.set_title("\n".join(lines))
+        if i in zoom:   # the same costs and averages, on their own y range
+            ins = ax.inset_axes([0.3, 0.6, 0.66, 0.3])
+            ins.plot(x_mid, cost, color=OTHER["light grey"], lw=0.7)
+            ins.plot(middles, h.epoch_cost, **method_style(h.batch_size, h.m), lw=1.5, ms=4)
+            late = cost[x_mid >= 1] if np.any(x_mid >= 1) else cost   # after epoch 1
+            pad = 0.05 * (late.max() - late.min()) + 1e-12
+            ins.set(xlim=(min(1.0, x_mid[-1]), ax.get_xlim()[1]),
+                    ylim=(late.min() - pad, late.max() + pad))
+            ins.tick_params(labelsize=7)
+            ins.set_title("zoom from epoch 1 on, y fitted to the costs", fontsize=7)
     handles = {}
     for ax in axes:  # one legend below the panels, each entry once
         for line in ax.get_lines():

@@ -30,13 +30,21 @@ from .plotting import (
     plot_path,
 )
 
-# Draw order of the paths, bottom to top: batch GD's smooth, wide line under the others, so
-# that mini-batch GD's green stays visible where the two share the valley floor.
-PATH_ZORDER = {"batch": 2.1, "sgd": 2.2, "minibatch": 2.3}
+# Draw order of the paths, bottom to top: batch GD's single smooth line on top, so that it
+# stays visible where mini-batch GD's scattered green steps crowd the valley floor.
+PATH_ZORDER = {"sgd": 2.1, "minibatch": 2.2, "batch": 2.3}
 
-END_ZORDER = {"batch": 5.1, "sgd": 5.2, "minibatch": 5.3}
+END_ZORDER = {"sgd": 5.1, "minibatch": 5.2, "batch": 5.3}
 
 W_STAR_STYLE = dict(marker="+", color=OTHER["black"], ms=12, mew=1.0, ls="none")
+
+
+def _w_star(ax, surface, **style):
+    """w*: a thin black cross with a white edge, drawn over everything (zorder 6)."""
+    from matplotlib import patheffects
+
+    edge = [patheffects.withStroke(linewidth=style.get("mew", 1.0) + 2.5, foreground="white")]
+    return ax.plot(*surface.w_min, **{**W_STAR_STYLE, **style}, path_effects=edge, zorder=6)
 
 # Looks for runs that are not one method against another (e.g. one method at three learning
 # rates): OTHER colours, never a method's, each with its own line style and marker too.
@@ -80,12 +88,9 @@ def _zoom_inset(ax, paths: dict, m: int, surface, radius: float, bounds, lw: flo
                  zorder=PATH_ZORDER[method])
         ins.plot(*P[-1], marker="*", ms=13, mfc=style["color"], mec=OTHER["black"], ls="none",
                  zorder=END_ZORDER[method])
-    # w*: in an inset, over the paths; in a panel, smaller and under the paths, whose last
-    # updates and end stars may sit on it
-    if panel is None:
-        ins.plot(*surface.w_min, **{**W_STAR_STYLE, "ms": 18, "mew": 2.0}, zorder=6)
-    else:
-        ins.plot(*surface.w_min, **{**W_STAR_STYLE, "ms": 12, "mew": 1.2}, zorder=2)
+    # w*: over the paths and end stars, its white edge keeping it readable on them; in a
+    # panel small, so that an end star on it still shows around it
+    _w_star(ins, surface, ms=18 if panel is None else 9, mew=2.0 if panel is None else 1.0)
     ins.set(xlim=lims[0], ylim=lims[1])
     if panel is None:
         ins.set(xlabel="", ylabel="", xticks=[], yticks=[])
@@ -104,7 +109,7 @@ def _zoom_inset(ax, paths: dict, m: int, surface, radius: float, bounds, lw: flo
 
 def _mark_minimum(ax, surface):
     """w* as a thin black cross over everything: thin, so markers under it still show."""
-    ax.plot(*surface.w_min, **W_STAR_STYLE, zorder=6, label="minimum w* of J")
+    _w_star(ax, surface, label="minimum w* of J")
 
 
 def _label_contours(ax, n: int, avoid, limits):
