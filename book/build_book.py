@@ -308,9 +308,15 @@ def make_sources() -> list[str]:
         has = {name for name in EDITIONS if path.stem in stems[name]}
         rel = path.relative_to(ROOT)
         wanted[SRC / rel] = copy_notebook(path, alt_text_for(path, nb, table), has)
-    for rel in ("notebooks/glossary.md", "data/README.md"):
+    switch = {  # the reference pages have no Chinese twin: their language switch says why
+        "notebooks/glossary.md": "中文：本页中英对照。[中文版首页](../zh.md)",
+        "data/README.md": "中文：本页只有英文版（数据的来源与许可）。[中文版首页](../zh.md)",
+    }
+    for rel, line in switch.items():
         if (ROOT / rel).exists():
-            wanted[SRC / rel] = (ROOT / rel).read_text(encoding="utf-8")
+            text = (ROOT / rel).read_text(encoding="utf-8")
+            wanted[SRC / rel] = add_under_title(text, line) if (ROOT / "README.zh.md").exists() \
+                else text
     for image in sorted((ROOT / "notebooks" / "images").glob("*")):
         wanted[SRC / image.relative_to(ROOT)] = image.read_bytes()
     def pages_of(name, first=None):

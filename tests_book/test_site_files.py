@@ -185,3 +185,19 @@ def test_math_in_the_sources_is_marked_up_for_mathjax(site):
             assert 'class="math notranslate' in html, f"{path}: math not parsed"
             assert "mathjax/tex-chtml.js" in html, f"{path}: MathJax not loaded"
     assert pages_with_math, "no source has math: the MathJax checks would check nothing"
+
+
+def test_every_page_has_a_language_switch(site, pages):
+    """Issue 21: every page of the site offers the other language (its twin where it has
+    one, else the other language's front page)."""
+    if not (ROOT / "README.zh.md").exists():
+        pytest.skip("no Chinese edition")
+    missing = []
+    for rel in pages:
+        if rel in ("search.html", "genindex.html"):  # Sphinx's own pages
+            continue
+        text = re.sub(r"<[^>]+>", "", (site / rel).read_text(encoding="utf-8"))
+        chinese = rel == "zh.html" or "/zh/" in f"/{rel}"
+        if ("English:" if chinese else "中文：") not in text:
+            missing.append(rel)
+    assert not missing, f"pages without a language switch: {missing}"
