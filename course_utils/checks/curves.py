@@ -6,7 +6,6 @@ import numpy as np
 from ..core import data, minibatch, models, train
 from ..measure import curves
 from .feedback import (
-    Msg,
     RecordingMLP,
     Wrong,
     _call,
@@ -17,6 +16,7 @@ from .feedback import (
     _named_slip,
     _sizes,
     _yours,
+    catalogue,
 )
 
 # Every message of these checks, in English and Chinese: key -> {"en": ..., "zh": ...}.
@@ -193,8 +193,7 @@ _MSG = {
 }
 
 
-def _m(key: str, **values) -> Msg:
-    return Msg(_MSG[key], **values)
+_m = catalogue(_MSG)
 
 
 def _ewma_variants(x, beta):

@@ -3,7 +3,17 @@
 
 import numpy as np
 
-from .feedback import Msg, Wrong, _check, _close, _expected, _fmt, _hint, _named_slip, _yours
+from .feedback import (
+    Wrong,
+    _check,
+    _close,
+    _expected,
+    _fmt,
+    _hint,
+    _named_slip,
+    _yours,
+    catalogue,
+)
 
 # Every message of this check, in English and Chinese: key -> {"en": ..., "zh": ...}.
 _MSG = {
@@ -76,8 +86,7 @@ _MSG = {
 }
 
 
-def _m(key: str, **values) -> Msg:
-    return Msg(_MSG[key], **values)
+_m = catalogue(_MSG)
 
 
 @_check("learning-rate decay", zh="学习率衰减")

@@ -89,6 +89,14 @@ class Msg:
         return self.text("en")
 
 
+def catalogue(table: dict):
+    """The message maker of one check module: message(key, **values) is the Msg of `key` in
+    that module's table of {"en": ..., "zh": ...} templates."""
+    def message(key: str, **values) -> Msg:
+        return Msg(table[key], **values)
+    return message
+
+
 def _text(message, lang: str) -> str:
     """A Msg in `lang`; a plain str (numbers, code) as it is."""
     return message.text(lang) if isinstance(message, Msg) else str(message)

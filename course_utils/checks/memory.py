@@ -7,7 +7,6 @@ import numpy as np
 from ..core import data, models
 from ..measure import memory
 from .feedback import (
-    Msg,
     RecordingMLP,
     Wrong,
     _call,
@@ -17,6 +16,7 @@ from .feedback import (
     _hint,
     _named_slip,
     _yours,
+    catalogue,
 )
 
 # Every message of these checks, in English and Chinese: key -> {"en": ..., "zh": ...}.
@@ -187,8 +187,7 @@ _MSG = {
 }
 
 
-def _m(key: str, **values) -> Msg:
-    return Msg(_MSG[key], **values)
+_m = catalogue(_MSG)
 
 
 def _bytes_slips(n_x, n_h, n_y, b, s, want):

@@ -5,7 +5,6 @@ import numpy as np
 
 from ..core import minibatch
 from .feedback import (
-    Msg,
     Wrong,
     _call,
     _check,
@@ -16,6 +15,7 @@ from .feedback import (
     _named_slip,
     _sizes,
     _yours,
+    catalogue,
     index_valued,
 )
 
@@ -178,8 +178,7 @@ _MSG = {
 }
 
 
-def _m(key: str, **values) -> Msg:
-    return Msg(_MSG[key], **values)
+_m = catalogue(_MSG)
 
 
 def _batches_problem(batches, X, Y, b, seed):

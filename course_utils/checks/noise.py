@@ -5,7 +5,17 @@ import math
 
 import numpy as np
 
-from .feedback import Msg, Wrong, _call, _check, _expected, _fmt, _hint, _named_slip, _yours
+from .feedback import (
+    Wrong,
+    _call,
+    _check,
+    _expected,
+    _fmt,
+    _hint,
+    _named_slip,
+    _yours,
+    catalogue,
+)
 
 # Every message of this check, in English and Chinese: key -> {"en": ..., "zh": ...}.
 _MSG = {
@@ -62,8 +72,7 @@ _MSG = {
 }
 
 
-def _m(key: str, **values) -> Msg:
-    return Msg(_MSG[key], **values)
+_m = catalogue(_MSG)
 
 
 def _exact_variance(g, b):

@@ -4,7 +4,18 @@
 import numpy as np
 
 from ..measure import lr_scaling
-from .feedback import Msg, Wrong, _call, _check, _close, _expected, _fmt, _hint, _named_slip, _yours
+from .feedback import (
+    Wrong,
+    _call,
+    _check,
+    _close,
+    _expected,
+    _fmt,
+    _hint,
+    _named_slip,
+    _yours,
+    catalogue,
+)
 
 # Every message of this check, in English and Chinese: key -> {"en": ..., "zh": ...}.
 _MSG = {
@@ -70,8 +81,7 @@ _MSG = {
 }
 
 
-def _m(key: str, **values) -> Msg:
-    return Msg(_MSG[key], **values)
+_m = catalogue(_MSG)
 
 
 def _rate_cases():
