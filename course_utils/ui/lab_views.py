@@ -253,9 +253,11 @@ class MemoryView(PanelView):
         ax.set_yticks([0, 1], ["largest b\nthat fits", "your b"])
         self.set_byte_ticks(low, high)
         self.fixed = live.animate(ax.plot([], [], "|", color=OTHER["black"], ms=14, mew=2,
-                                          label="fixed part: parameters and gradients\n(the same at every b)")[0])
+                                          label="fixed part: parameters and gradients\n"
+                                                "(the same at every b)")[0])
         self.largest = live.animate(ax.plot([], [], "D", color=OTHER["vermillion"], ms=8,
-                                            ls="none", label="whole step at the largest b\nthat fits (may be > m)")[0])
+                                            ls="none", label="whole step at the largest b\n"
+                                                             "that fits (may be > m)")[0])
         self.yours = live.animate(ax.plot([], [], **YOUR_SIZE,
                                           label="whole step at your b")[0])
         self.budget = live.animate(ax.axvline(1, color=OTHER["black"], ls="--", label="budget"))
