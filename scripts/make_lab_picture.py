@@ -1,11 +1,13 @@
 """The lab without a kernel: notebooks/images/lab_static.png, a static picture of the lab's
 cost and path views at b = 1, 64 and 4,000 (learning rate 0.1), made with the library from the
 lab's own runs. Top: the cost of each mini-batch (`plot_each_minibatch_cost`: SGD's 12,000
-costs as a dot for every k-th) with the epoch averages, on one y-axis cut at 4 (the costs
-above are marked and counted). Bottom: the path of the two-parameter regression (m = 500: there
-b = 4,000 runs batch GD with b = 500) from the start to the end, with the cost's minimum w*.
-The title states the picture's point, from the runs. Deterministic (fixed seeds, no date in
-the PNG); tests/test_lab_picture.py checks that the stored picture is what this script draws.
+costs as a dot for every k-th) with the epoch averages, on one y-axis cut at 4 (each panel's
+title counts the costs above it), and at the right edge each run's training cost after its
+epochs (the whole training set's cost at the end: the number the lab's readout and the title
+give). Bottom: the path of the two-parameter regression (m = 500: there b = 4,000 runs batch
+GD with b = 500) from the start to the end, with the cost's minimum w*. The title states the
+picture's point, from the runs. Deterministic (fixed seeds, no date in the PNG);
+tests/test_lab_picture.py checks that the stored picture is what this script draws.
 
     .venv/bin/python scripts/make_lab_picture.py [OUT.png]
 """
@@ -27,6 +29,7 @@ from course_utils.ui.lab_views import PathView  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "notebooks" / "images" / "lab_static.png"
 SIZES, RATE, TOP = (1, 64, 4000), 0.1, 4.0  # TOP: the cost axis's top (SGD's peaks cut off)
+OTHER_BLACK = plotting.OTHER["black"]
 
 
 def as_history(run: dict, m: int) -> SimpleNamespace:
@@ -39,12 +42,51 @@ def side_legend(ax, handles):
     """One legend right of ax for the lines of a whole row, each label once, the methods'
     lines first."""
     seen = {}
-    methods = ("epoch average", "path")  # the runs' lines first, then the markers
-    for line in sorted(handles, key=lambda h: not h.get_label().startswith(methods)):
+    methods = ("epoch average", "path", "training cost")  # the runs' lines first, then the markers
+
+    def rank(line):
+        return next((k for k, word in enumerate(methods) if line.get_label().startswith(word)),
+                    len(methods))
+
+    for line in sorted(handles, key=rank):
         if len(line.get_xdata()) and not line.get_label().startswith("_"):
             seen.setdefault(line.get_label(), line)
     ax.legend(list(seen.values()), list(seen), loc="upper left", bbox_to_anchor=(1.03, 1),
               fontsize=8, frameon=False)
+
+
+def relabel_costs(ax, run: dict, runs: LabRuns):
+    """One panel of the top row in plain words: no cut-off marks (the title counts them), the
+    legend says where each point sits, the title what the points are, and the training cost
+    after the run's epochs (the readout's number) is marked at the right edge."""
+    b, m, epochs = run["batch_size"], runs.m, runs.epochs
+    name = plotting.method_label(b, m)
+    for line in list(ax.get_lines()):
+        label = line.get_label()
+        if label.startswith("cut off"):
+            line.remove()
+        elif label.startswith("epoch average"):
+            line.set_label(f"{label} (at each epoch's middle)")
+        elif label.startswith("cost of each"):
+            line.set_label("cost of each mini-batch, just before its update")
+        elif label.startswith("cost of every"):
+            line.set_label(label.replace("(a dot each)", "(SGD: a dot each)"))
+    final = run["final_cost"]
+    ax.plot([epochs], [final], "<", color=OTHER_BLACK, ms=9, ls="none", clip_on=False,
+            zorder=6, label=f"training cost after {epochs} epochs (whole training set)")
+    ax.annotate(f"{final:.2f}", (epochs, final), xytext=(-6, -8), textcoords="offset points",
+                ha="right", va="top", fontsize=10, fontweight="bold",
+                bbox=dict(fc="white", ec="none", alpha=0.8, pad=1))
+    costs = run["step_cost"]
+    every = -(-len(costs) // 300)  # as plot_each_minibatch_cost thins SGD's dots
+    above = int((costs > TOP).sum())
+    lines = [name, f"{len(costs):,} updates" + (f", a dot for every {every}th" if every > 1
+                                                  else "")]
+    if above:
+        lines.append(f"{above:,} costs above {TOP:g} not shown")
+    if b == m:
+        lines.append("each point: the whole set's cost\njust before that update")
+    ax.set_title("\n".join(lines))
 
 
 def draw(runs: LabRuns) -> Figure:
@@ -55,10 +97,11 @@ def draw(runs: LabRuns) -> Figure:
         ax.sharey(top_axes[0])
     run = {b: runs.run(b, RATE) for b in SIZES}
     plot_each_minibatch_cost([as_history(run[b], runs.m) for b in SIZES], axes=top_axes,
-                             top=TOP, max_points=600)
+                             top=TOP, max_points=300)
     fig.legends.clear()  # one legend per row, right of it, instead of one below the figure
-    for col, ax in enumerate(top_axes):
-        ax.set_ylabel("cost J{t} of the mini-batch\n(cross-entropy, no unit)" if col == 0 else "")
+    for col, (ax, b) in enumerate(zip(top_axes, SIZES)):
+        relabel_costs(ax, run[b], runs)
+        ax.set_ylabel("cost of each mini-batch\n(cross-entropy, no unit)" if col == 0 else "")
     side_legend(top_axes[2], [line for ax in top_axes for line in ax.get_lines()])
 
     (x0, x1), (y0, y1) = PathView.LIMITS
@@ -84,11 +127,13 @@ def draw(runs: LabRuns) -> Figure:
     best = min(final, key=final.get)
     others = ", ".join(f"{plotting.method_label(b, runs.m).split(' (')[0]} {final[b]:.2f}"
                        for b in SIZES if b != best)
-    fig.suptitle(f"Per epoch, {plotting.method_label(best, runs.m)} gets furthest: training "
-                 f"cost {final[best]:.2f} after {runs.epochs} epochs ({others}).\n"
-                 f"Top: the cost of each mini-batch, MNIST-1D (m = {runs.m:,}), learning rate "
-                 f"{RATE}. Bottom: the same methods on a 2-parameter regression with m = "
-                 f"{runs.m_path}\n(there b = {SIZES[-1]:,} is b = m = {runs.m_path}, batch GD), "
+    fig.suptitle(f"After {runs.epochs} epochs at learning rate {RATE}, "
+                 f"{plotting.method_label(best, runs.m)} has the lowest training cost of these "
+                 f"three: {final[best]:.2f} ({others}; one seed).\n"
+                 f"Top: MNIST-1D (m = {runs.m:,}); the number at each panel's right edge is the "
+                 f"training cost after {runs.epochs} epochs, the whole training set's cost at "
+                 f"the end.\nBottom: the same methods on a 2-parameter regression with m = "
+                 f"{runs.m_path} (there b = {SIZES[-1]:,} is b = m = {runs.m_path}, batch GD), "
                  f"{runs.path_epochs} epochs each.")
     return fig
 

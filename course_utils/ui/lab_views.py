@@ -107,7 +107,8 @@ class CostView(PanelView):
         ec = run["epoch_cost"]  # drawn across its epoch: from epoch e to e + 1
         self.epoch_line.set_data(np.arange(len(ec) + 1), np.append(ec, ec[-1:]))
         self.epoch_line.set(**method_style(b, self.runs.m),
-                            label=f"epoch average, {METHOD_NAMES[method_of(b, self.runs.m)]}")
+                            label="epoch average, held across\nits epoch: "
+                                  f"{METHOD_NAMES[method_of(b, self.runs.m)]}")
         self.fit_cost_axis(y)
         self.relegend(self.ax)
 
@@ -197,7 +198,7 @@ class SpeedView(PanelView):
                 ylabel=f"updates per epoch\n(count, m = {runs.m:,})",
                 title="Updates and time per epoch")
         self.speed_points = live.animate(ax.plot([], [], "s", color=OTHER["grey"], ms=5,
-                                                 label="sizes tried so far")[0])
+                                                 label="sizes tried at this rate\n(yours too)")[0])
         self.speed_marker = live.animate(ax.plot([], [], **YOUR_SIZE, label="your b")[0])
         ax.set(yscale="log", ylim=(1, 10), xlabel="mini-batch size b (examples)",
                ylabel="time per epoch\n(ms, this machine)")
@@ -248,13 +249,15 @@ class MemoryView(PanelView):
         self.ax = ax
         ax.set(xscale="log", xlim=(low, high), ylim=(-0.6, 1.6),
                xlabel="peak memory of one training step (bytes)",
-               ylabel="mini-batch size (one row each)", title=self.title)
+               ylabel="which b (one row each)", title=self.title)
         ax.set_yticks([0, 1], ["largest b\nthat fits", "your b"])
         self.set_byte_ticks(low, high)
         self.fixed = live.animate(ax.plot([], [], "|", color=OTHER["black"], ms=14, mew=2,
-                                          label="fixed part (the same at every b)")[0])
+                                          label="fixed part: parameters and gradients\n"
+                                                "(the same at every b)")[0])
         self.largest = live.animate(ax.plot([], [], "D", color=OTHER["vermillion"], ms=8,
-                                            ls="none", label="whole step at the largest b")[0])
+                                            ls="none", label="whole step at the largest b\n"
+                                                             "that fits (may be > m)")[0])
         self.yours = live.animate(ax.plot([], [], **YOUR_SIZE,
                                           label="whole step at your b")[0])
         self.budget = live.animate(ax.axvline(1, color=OTHER["black"], ls="--", label="budget"))
