@@ -33,7 +33,8 @@ def plot_partition(labels, batch_size: int, row_names, ax=None):
     then shuffled). Each cell is one example, coloured by class with the course's `OTHER`
     colours (orange, grey, ...: never the three method colours) and, for m <= 60, numbered
     with its class, so colour is not the only cue. Black lines mark the mini-batch boundaries
-    (every `batch_size` columns) and X{t} names mini-batch t under the last row. row_names:
+    (every `batch_size` columns) through every row, and X{t} above the rows names mini-batch t
+    (a smaller last one also says its size: "X{4}: 4 left"). row_names:
     one name per row, shown as y tick labels. Returns the Axes; never calls plt.show().
     """
     import matplotlib.pyplot as plt
@@ -68,14 +69,19 @@ def plot_partition(labels, batch_size: int, row_names, ax=None):
                     fontweight="bold", color=ink[c])
     ax.hlines(np.arange(1, n_rows) - 0.5, -0.5, m - 0.5, color="white", lw=4)  # rows apart
     ax.vlines(np.arange(b, m, b) - 0.5, -0.5, n_rows - 0.5, color=OTHER["black"], lw=2)
-    for t, start in enumerate(range(0, m, b), start=1):
-        ax.text((start + min(start + b, m) - 1) / 2, n_rows - 0.5 + 0.3, f"X{{{t}}}",
-                ha="center", va="center", fontsize=9)
-    ax.set_ylim(n_rows - 0.5 + 0.6, -0.5)
+    # X{t} above all rows (the cuts span all of them); a smaller last one says its size
+    starts = range(0, m, b)
+    sizes = [min(start + b, m) - start for start in starts]
+    names = [f"X{{{t}}}" + (f"\n{size} left" if size < b else "")
+             for t, size in enumerate(sizes, start=1)]
+    top = ax.secondary_xaxis("top")
+    top.set_xticks([start + (size - 1) / 2 for start, size in zip(starts, sizes)], names,
+                   fontsize=9)
+    top.tick_params(length=0)
+    ax.set_ylim(n_rows - 0.5, -0.5)
     ax.set_yticks(range(n_rows), list(row_names))
     ax.set_xlabel("position in the training set (column of X, 0 to m - 1)")
-    orders = {1: "one order", 2: "two orders"}.get(n_rows, f"{n_rows} orders")
-    ax.set_ylabel(f"the same {m} examples,\nin {orders} (rows)")
+    ax.set_ylabel(f"order of the {m} examples (rows)")
     handles = [Patch(color=c, label=f"class {k}") for k, c in enumerate(colors)]
     handles.append(Line2D([], [], color=OTHER["black"], lw=2, label="mini-batch boundary"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0,
