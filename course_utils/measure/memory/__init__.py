@@ -22,8 +22,8 @@ the step.
 
 All sizes are in bytes (printed in KiB = 2**10, MiB = 2**20 and GiB = 2**30 bytes; RAM and GPU
 memory sold as "8 GB" hold 8 GiB). `layer_dims` is [n_x, n_1, ..., n_y] as for models.MLP;
-dtype is "float32" or "float64". The budgets are memory of either kind: 内存 (RAM, which the CPU uses)
-or 显存 (a GPU's own memory).
+dtype is "float32" or "float64". The budgets are memory of either kind: 内存 (RAM, which the
+CPU uses) or 显存 (a GPU's own memory).
 """
 
 from .accumulation import AccumulationCosts, accumulation_costs
