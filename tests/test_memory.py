@@ -198,6 +198,13 @@ def test_presets_name_the_kind_of_memory():
     assert all(("内存" in name) != ("显存" in name) for name in memory.PRESETS)
 
 
+def test_presets_are_the_gib_that_ram_and_gpu_memory_are_sold_as_gb():
+    # RAM and GPU memory come in powers of two: an "8 GB" laptop or a "16 GB" V100 holds GiB
+    for name, budget in memory.PRESETS.items():
+        gib = int(name.split(" GiB")[0])
+        assert budget == gib * 2**30, (name, budget)
+
+
 def test_accumulation_costs_memory_falls_with_the_micro_batch():
     rng = np.random.default_rng(0)
     X = np.asfortranarray(rng.standard_normal((100, 2048)))

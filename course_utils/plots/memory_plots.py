@@ -176,11 +176,11 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
                 label="range of the zoom")
     found = int(tried[ran].max()) if ran.any() else 0
     if ran.any():
-        ax3.axhline(found, color=OTHER["vermillion"], lw=1.5, ls=":",
-                    label=f"search found: largest b = {found:,}")
+        ax3.axhline(found, color=OTHER["grey"], lw=3, alpha=0.6, zorder=0,
+                    label=f"search found: largest b = {found:,}\n(thick grey line)")
     ax1.set(xlabel="mini-batch size b (examples)", ylabel="memory by the formula (MiB)",
-            title="Doubling: trials fail past where the line crosses\nthe limit (it bends where "
-                  "the peak leaves the update)")
+            title="Doubling: trials fail past where the formula's\nline crosses the limit "
+                  "(markers: outcomes, not memory)")
     ax1.xaxis.set_major_formatter("{x:,.0f}")
     ax2.set(yscale="log", xlabel="trial (count)", ylabel="mini-batch size tried (examples)",
             title="Doubling, then bisection")

@@ -20,10 +20,10 @@ memory (VmHWM) of a fresh process. Below ~8 KiB (a few features at b <= 8) a few
 of Python bookkeeping (dicts, tuples, floats), which the replay does not count, are 10-30 % of
 the step.
 
-All sizes are in bytes (printed in KiB = 2**10 and MiB = 2**20 bytes; memory sold as "8 GB"
-means GB = 10**9 bytes). `layer_dims` is [n_x, n_1, ..., n_y] as for models.MLP; dtype is
-"float32" or "float64". The budgets are memory of either kind: 内存 (RAM, which the CPU uses)
-or 显存 (a GPU's own memory).
+All sizes are in bytes (printed in KiB = 2**10, MiB = 2**20 and GiB = 2**30 bytes; RAM and GPU
+memory sold as "8 GB" hold 8 GiB). `layer_dims` is [n_x, n_1, ..., n_y] as for models.MLP;
+dtype is "float32" or "float64". The budgets are memory of either kind: 内存 (RAM, which the
+CPU uses) or 显存 (a GPU's own memory).
 """
 
 from .accumulation import AccumulationCosts, accumulation_costs

@@ -14,10 +14,13 @@ from ...core.validate import validate_bytes, validate_int
 from .measure import measure_step_peak
 from .replay import CATEGORIES, _validate_model, step_memory
 
-PRESETS = {  # labelled presets for well-known budgets, bytes: 内存 (RAM) or 显存 (GPU memory)
-    "8 GB laptop, all its 内存": 8 * 10**9,
-    "16 GB GPU, 显存 (V100 16 GB)": 16 * 10**9,
-    "80 GB GPU, 显存 (H100)": 80 * 10**9,
+# Labelled presets for well-known budgets, bytes: 内存 (RAM) or 显存 (GPU memory). RAM and GPU
+# memory come in powers of two, so the "GB" they are sold in is a GiB (2**30 bytes): a "16 GB"
+# V100 has 16 GiB; an H100 "80 GB" has 80 GiB of HBM3, of which nvidia-smi shows 81,559 MiB.
+PRESETS = {
+    "8 GiB laptop, all its 内存": 8 * 2**30,
+    "16 GiB GPU, 显存 (V100 16 GB)": 16 * 2**30,
+    "80 GiB GPU, 显存 (H100 80 GB)": 80 * 2**30,
 }
 MAX_TRIALS = 200  # find_largest_batch: doubling 200 times passes any batch size a machine holds
 
