@@ -16,7 +16,7 @@ from .replay import CATEGORIES, _validate_model, step_memory
 
 # Labelled presets for well-known budgets, bytes: 内存 (RAM) or 显存 (GPU memory). RAM and GPU
 # memory come in powers of two, so the "GB" they are sold in is a GiB (2**30 bytes): a "16 GB"
-# V100 has 16 GiB; an H100 "80 GB" has 80 GiB of HBM3, of which nvidia-smi shows 81,559 MiB.
+# V100 has 16 GiB; an H100 "80 GB" has 80 GiB of HBM3; frameworks keep some of it.
 PRESETS = {
     "8 GiB laptop, all its 内存": 8 * 2**30,
     "16 GiB GPU, 显存 (V100 16 GB)": 16 * 2**30,
