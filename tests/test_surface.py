@@ -188,7 +188,8 @@ def test_plot_distances_meets_the_convention(problem):
     assert len(every.get_xdata()) == 501  # the start and 500 updates
     mean = lines["mini-batch GD (b = 10), mean over each epoch"]
     np.testing.assert_array_equal(mean.get_xdata(), [0, 1, 2, 3, 4, 5])  # epochs
-    assert ax.get_xlabel() == "epochs (passes over the training set)"
+    assert ax.get_xlabel() == ("epochs (passes over the training set; 0 is the start; "
+                               "symmetric log axis: 0, then decades)")
     assert every.get_xdata()[1] == 0.01  # one update of SGD: 1/100 of an epoch
     assert ax.get_yscale() == "log" and ax.get_xscale() == "symlog"
     with pytest.raises(ValueError, match="at least one"):
@@ -215,7 +216,8 @@ def test_plot_paths_meets_the_convention(problem):
     assert plotting.convention_problems(ax) == []
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts[:3] == ["SGD (b = 1)", "mini-batch GD (b = 10)", "batch GD (b = m = 100)"]
-    assert {"start", "end", "minimum w* of J"} <= set(texts)
+    # the legend's end star is grey, the paths' are in their colours: the entry says so
+    assert {"start", "end (in the path's colour)", "minimum w* of J"} <= set(texts)
     paths_drawn = {ln.get_label(): ln for ln in ax.get_lines() if ln.get_label() in texts[:3]}
     colors = [ln.get_color() for ln in paths_drawn.values()]
     assert colors == [plotting.COLORS[k] for k in ("sgd", "minibatch", "batch")]
@@ -296,6 +298,8 @@ def test_plot_paths_inset_zooms_on_the_ends(problem):
     assert [len(ln.get_xdata()) for ln in lines] == [6, 6, 6]
     (square,) = ax.patches
     np.testing.assert_allclose(square.get_xy(), cost.w_min - 0.2)
+    # in the zoom, each end is named (the batch GD star may sit under the w* cross)
+    assert {"SGD ends", "mini-batch GD ends", "batch GD ends"} <= {t.get_text() for t in zoom.texts}
     assert not [p for a in fig.axes for p in plotting.convention_problems(a)]
     with pytest.raises(ValueError, match="zoom_ax needs inset"):
         surface_plots.plot_paths(paths, 100, cost, zoom_ax=zoom)

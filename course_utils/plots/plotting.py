@@ -434,7 +434,7 @@ def convention_problems(ax) -> list[str]:
             problems.append(f"code repr in a legend or title: {text!r}")
     gids = {line.get_gid() for line in ax.get_lines()}
     for gid, lab in (("path-start", "start"), ("path-end", "end")):
-        if gid in gids and lab not in texts:
+        if gid in gids and not any(t == lab or t.startswith(lab + " (") for t in texts):
             problems.append(f"the path's {lab} marker is not in the legend")
     for line in ax.get_lines():
         x, y = (np.asarray(v, float) for v in line.get_data())

@@ -136,11 +136,11 @@ def _label_contours(ax, n: int, avoid, limits):
                   inline=True, colors=OTHER["grey"])
 
 
-def _annotate_ends(ax, ends: dict):
+def _annotate_ends(ax, ends: dict, offsets=((45, -40), (-10, -55), (-75, -40), (70, -15))):
     """Name each path's end beside it, with a thin arrow in the path's colour: ends close to
     each other (and to w*) stay apart. ends: {text: ((w1, w2), colour)}; the arrows fan out
-    below the points, one direction per end, so the texts never overlap each other."""
-    offsets = [(45, -40), (-10, -55), (-75, -40), (70, -15)]
+    below the points, one direction per end (`offsets`, in points), so the texts never overlap
+    each other."""
     for (text, (xy, color)), offset in zip(ends.items(), offsets, strict=False):
         ax.annotate(text, xy, xytext=offset, textcoords="offset points", fontsize=8,
                     ha="center", va="top", zorder=7,
@@ -168,7 +168,8 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
     there by their star colours, not annotated, and no contour label sits under the inset.
     zoom_ax: an Axes of the same figure (with `inset` as the half-width): the zoom is drawn
     there, as a panel of its own with its axes named, instead of an inset; a grey square on
-    `ax` marks the zoomed region, and the legend goes below `ax`.
+    `ax` marks the zoomed region, the ends are named in the panel ("SGD ends"), and the legend
+    goes below `ax`.
     """
     import matplotlib.pyplot as plt
 
@@ -223,7 +224,7 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
         plot_path(P, ax=ax, label=method_label(b, m), **style)
         path_line, start, end = ax.get_lines()[-3:]  # plot_path draws these three
         path_line.set(linewidth=lw if method != "batch" else lw * 0.8, zorder=PATH_ZORDER[method],
-                      markersize=4 if style["marker"] != "x" else 5)
+                      markersize=3 if method != "batch" else 4)
         end.set(markersize=8, zorder=END_ZORDER[method])
         ends[f"{method_label(b, m).split(' (')[0]} ends"] = (P[-1], style["color"])
     _mark_minimum(ax, surface)
@@ -233,9 +234,13 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
         _annotate_ends(ax, ends)
     ax.set(xlim=limits[0], ylim=limits[1])
     if zoom_ax is None:
-        legend(ax)
+        leg = legend(ax)
     else:  # the zoom panel sits on the right: the legend goes below
-        legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3)
+        leg = legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)
+        _annotate_ends(zoom_ax, ends, offsets=((60, 25), (70, -60), (-60, -45)))
+    for text in leg.get_texts():  # the legend's star is grey; on the paths it takes their colour
+        if text.get_text() == "end":
+            text.set_text("end (in the path's colour)")
     return ax
 
 
@@ -246,7 +251,8 @@ def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
 
     runs: {batch_size: History recorded with record_path=True}. Each curve starts at the
     start (epoch 0) and has one point per epoch, at the end of that epoch, in
-    the method's style. For the batch sizes in `every_update` the distance after every single
+    the method's style; the x axis is symmetric-log (`log_x`), and its label says so. For the
+    batch sizes in `every_update` the distance after every single
     update is drawn too, thin and light, behind everything: it shows how far a single update
     strays from the epoch's mean. threshold: a distance drawn as a grey dashed line, named
     `threshold_label` in the legend.
@@ -266,7 +272,7 @@ def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
         style = method_style(b, m)
         if b in every_update:
             seen = np.concatenate([[0], h.step_examples]) / m  # epochs
-            ax.plot(seen, dist, lw=0.4, alpha=0.25, zorder=1.5, marker="none",
+            ax.plot(seen, dist, lw=0.3, alpha=0.12, zorder=1.5, marker="none",
                     color=style["color"], ls=style["ls"],
                     label=f"{method_label(b, m)}, after every update")
         d_epoch = np.concatenate([[dist[0]], distance_per_epoch(h.path, w_min, m, b)])
@@ -280,7 +286,8 @@ def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
                    label=f"{threshold_label} ({threshold:.2f})")
     ax.set_yscale("log")
     plain_log_ticks(ax.yaxis)
-    ax.set(xlabel="epochs (passes over the training set)",
+    ax.set(xlabel="epochs (passes over the training set; 0 is the start; symmetric log axis: "
+                  "0, then decades)",
            ylabel="distance to w*, ||w - w*|| (no unit)")
     leg = legend(ax)
     for handle in leg.legend_handles:  # the light lines' legend entries: visible, still lighter
