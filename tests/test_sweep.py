@@ -312,7 +312,7 @@ def test_describe_targets_says_the_crossover_moved_where_the_winner_flipped():
                                        "tight": [B, B, B, B, B, W]})
     assert "moved with the target (coarse: m = 1,000 to 2,000; tight: m = 4,000 to 8,000)" in text
     assert "at m = 2,000 the winner flipped (coarse: mini-batch GD, tight: batch GD)" in text
-    assert ("at coarse, at most one step of m too generous to batch GD (crossover 1,000 to "
+    assert ("at coarse, at most one step of m too generous to batch GD (m = 1,000 to "
             "2,000); at tight, too cautious (batch GD won or tied up to m = 4,000)") in text
     assert text.endswith("depends on the target")
     # the same brackets, set by ties and with no flip: the timings cannot say it moved

@@ -352,10 +352,10 @@ def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
         if high is not None and high < rule_m:
             return "too generous to batch GD", f"mini-batch GD won from m = {high:,}"
         if high == rule_m:
-            return "at most one step of m too generous to batch GD", f"crossover {low:,} to {high:,}"
+            return "at most one step of m too generous to batch GD", shown(low, high)
         if high is None or (low is not None and low >= rule_m):
             return "too cautious", f"batch GD won or tied up to m = {low:,}"
-        return "right, to within one step of m", f"crossover {low:,} to {high:,}"
+        return "right, to within one step of m", shown(low, high)
 
     places = {name: against_rule(*b) for name, b in brackets.items()}
     if len({place for place, _ in places.values()}) == 1:
