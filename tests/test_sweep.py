@@ -331,6 +331,11 @@ def test_describe_targets_says_the_crossover_moved_where_the_winner_flipped():
     assert "at m = 4,000 the winner flipped" in text
     text = sweep.describe_targets(ms, {"a": [B, B, W, W, W, W], "b": [B, B, T, W, W, W]})
     assert "1 of the comparisons in that range is a tie" in text
+    # a lone mini-batch win below its target's bracket is no flip (a disturbed round at m = 500)
+    lone = {"coarse": [B, W, B, W, W, W], "tight": [B, B, B, B, T, W]}
+    assert sweep.crossover_flips(ms, lone) == [2000]
+    assert "at m = 2,000 the winner flipped" in sweep.describe_targets(ms, lone)
+    assert sweep.crossover_flips(ms, {"a": [B, W, B, T, W, W], "b": [B, B, B, B, T, W]}) == []
     text = sweep.describe_targets(ms, {"a": [B, W, W, W, W, W], "b": [B, W, W, W, W, W]})
     assert "same bracket for every target (a: m = 250 to 500; b: m = 250 to 500)" in text
     assert "too generous to batch GD for every target" in text

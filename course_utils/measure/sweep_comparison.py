@@ -307,6 +307,20 @@ def describe_crossover(ms, verdicts, rule_m: int = 2000) -> str:
                    "with it, to within one step of m")
 
 
+def crossover_flips(ms, verdicts_by_target: dict) -> list:
+    """The training-set sizes at which the winner flipped with the target: one target's
+    winner is batch GD, another's mini-batch GD, neither a tie, and that mini-batch win lies in
+    its target's run of wins up to the largest m (from its `crossover` bracket's top on), so
+    a lone win that a disturbed round gave at a small m does not count.
+    verdicts_by_target: {name of the target: one Comparison.verdict per m}."""
+    ms = [int(m) for m in validate_sizes("ms", ms, increasing=True)]
+    tops = {name: crossover(ms, v)[1] for name, v in verdicts_by_target.items()}
+    return [m for i, m in enumerate(ms)
+            if any(v[i] == "batch GD" for v in verdicts_by_target.values())
+            and any(v[i] == "mini-batch" and tops[name] is not None and m >= tops[name]
+                    for name, v in verdicts_by_target.items())]
+
+
 def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
     """One verdict on the rule "m <= rule_m: use batch GD" from runs to several targets.
 
@@ -330,17 +344,16 @@ def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
     parts = "; ".join(f"{name}: {shown(*b)}" for name, b in brackets.items())
     lows = [0 if low is None else low for low, _ in brackets.values()]
     highs = [math.inf if high is None else high for _, high in brackets.values()]
-    columns = list(zip(*verdicts_by_target.values()))  # the targets' verdicts at each m
-    flips = [(m, vs) for m, vs in zip(ms, columns)
-             if "batch GD" in vs and "mini-batch" in vs]  # both decided, different winners
+    flips = crossover_flips(ms, verdicts_by_target)
     ties = sum(v == "tie" and min(lows) <= m <= max(highs)
                for vs in verdicts_by_target.values() for m, v in zip(ms, vs))
     if len(set(brackets.values())) == 1:
         head = f"the crossover fell in the same bracket for every target ({parts})"
     elif flips:
-        m, vs = flips[0]
+        m = flips[0]
         won = ", ".join(f"{name}: {'mini-batch GD' if v == 'mini-batch' else v}"
-                        for name, v in zip(verdicts_by_target, vs))
+                        for name, v in zip(verdicts_by_target,
+                                           (vs[ms.index(m)] for vs in verdicts_by_target.values())))
         head = (f"the crossover moved with the target ({parts}): at m = {m:,} the winner "
                 f"flipped ({won}), neither a tie")
     else:  # brackets that ties set cannot say the crossover moved

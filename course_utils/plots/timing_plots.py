@@ -3,7 +3,7 @@
 matplotlib's pyplot is imported inside each function.
 
 * `plot_time_per_example`, `plot_throughput`: a StepTimes against the batch size.
-* `plot_power_of_two`: each power of two's advantage over its neighbours, with 2 x noise.
+* `plot_power_of_two`: each power of two's advantage over its neighbours, with 2 x its spread.
 """
 
 import numpy as np
@@ -139,6 +139,7 @@ def plot_power_of_two(series, ax=None, **legend_kw):
     ax.set_ylim(low, high)
     ax.axhline(0, color=OTHER["light grey"], lw=1, zorder=0)
     ax.set_xticks(np.log2(powers), [f"{p:,}" for p in powers])
-    ax.set(xlabel="power of two p (examples)", ylabel="advantage of p over its neighbours (%)")
+    ax.set(xlabel="power of two p (examples)",
+           ylabel="advantage of p over its neighbours (%; > 0: p faster)")
     legend(ax, **legend_kw)
     return ax
