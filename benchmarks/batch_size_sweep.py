@@ -6,7 +6,7 @@
 3. time to a training cost of 1.70 on MNIST-1D (softmax regression), b = 1, 2, 4, ..., 4000,
    the learning rate re-tuned per size, 3 repeats of the timing;
 4. claim C7 at full size: batch GD against b = 64, 256, 1024 on the logistic teacher, m = 250
-   ... 64,000, to two targets, J* + 0.01 and J* + 0.001 (notebook 04 stops at m = 16,000).
+   ... 64,000, to two targets, J* + 0.01 and J* + 0.001 (notebook 04 stops at m = 8,000).
 Writes benchmarks/results/batch_size_sweep_*.csv. BLAS is pinned to one thread.
 
     .venv/bin/python benchmarks/batch_size_sweep.py

@@ -449,6 +449,12 @@ def test_timing_and_noise_figures_follow_the_convention():
     flat = timing.StepTimes(sizes, np.outer([1.0, 1.1, 0.9], 2e-6 + 1e-6 * sizes))  # 3x: busy
     ax = timing_plots.plot_time_per_example(flat)
     assert ax.get_yscale() == "linear" and not plotting.convention_problems(ax)
+    disturbed = timing.StepTimes(sizes, np.vstack([np.outer([1.0, 1.1, 0.9], 1e-4 + 1e-6 * sizes),
+                                                  np.full(len(sizes), 1.0)]))  # a busy round
+    ax = timing_plots.plot_time_per_example(disturbed)
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.max() < 2e-4 * 1e6
+    assert "2nd lowest to 2nd highest of 4" in ax.get_legend_handles_labels()[1][0]
     ref = (np.array([1, 10, 100, 1000]), np.array([1.0, 10, 90, 100]))
     ax = timing_plots.plot_throughput(t, {"reference": ref}, fraction=0.9)
     assert not plotting.convention_problems(ax)

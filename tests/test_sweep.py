@@ -305,34 +305,46 @@ def test_describe_crossover_against_the_rule():
     assert "won at every m measured" in sweep.describe_crossover(ms, [W] * 5)
 
 
-def test_describe_targets_places_the_rule_in_the_range_of_brackets():
+def test_describe_targets_says_the_crossover_moved_where_the_winner_flipped():
     ms = [250, 500, 1000, 2000, 4000, 8000]
     W, B, T = "mini-batch", "batch GD", "tie"
     text = sweep.describe_targets(ms, {"coarse": [B, B, B, W, W, W],
                                        "tight": [B, B, B, B, B, W]})
     assert "moved with the target (coarse: m = 1,000 to 2,000; tight: m = 4,000 to 8,000)" in text
-    assert "lies inside the range the brackets span" in text
-    # the same brackets, set by ties: the timings cannot say the crossover moved
+    assert "at m = 2,000 the winner flipped (coarse: mini-batch GD, tight: batch GD)" in text
+    assert ("at coarse, at most one step of m too generous to batch GD (m = 1,000 to "
+            "2,000); at tight, too cautious (batch GD won or tied up to m = 4,000)") in text
+    assert text.endswith("depends on the target")
+    # the same brackets, set by ties and with no flip: the timings cannot say it moved
     text = sweep.describe_targets(ms, {"coarse": [B, B, B, W, W, W],
                                        "tight": [B, B, B, T, T, W]})
     assert "the crossover moved with the target (" not in text
     assert "brackets differ (coarse: m = 1,000 to 2,000; tight: m = 4,000 to 8,000)" in text
-    assert "2 of the comparisons in that range are ties: these timings cannot tell" in text
-    # a tie outside the range the brackets span (m = 250) does not touch them
-    text = sweep.describe_targets(ms, {"coarse": [T, B, B, W, W, W],
-                                       "tight": [B, B, B, B, B, W]})
-    assert "the crossover moved with the target (coarse" in text
-    text = sweep.describe_targets(ms, {"coarse": [B, B, B, W, W, W],
+    assert "2 of the comparisons in that range are ties and no m has two different" in text
+    assert not text.endswith("depends on the target")
+    # one flip decides, whatever ties lie beside it (the review's run: m = 2,000 flipped)
+    text = sweep.describe_targets(ms, {"coarse": [B, B, T, W, W, W],
                                        "tight": [B, B, B, B, T, W]})
+    assert "moved with the target" in text and "at m = 2,000 the winner flipped" in text
+    text = sweep.describe_targets(ms, {"coarse": [B, B, B, W, W, W],
+                                       "tight": [B, B, B, T, B, W]})
+    assert "at m = 4,000 the winner flipped" in text
+    text = sweep.describe_targets(ms, {"a": [B, B, W, W, W, W], "b": [B, B, T, W, W, W]})
     assert "1 of the comparisons in that range is a tie" in text
+    # a lone mini-batch win below its target's bracket is no flip (a disturbed round at m = 500)
+    lone = {"coarse": [B, W, B, W, W, W], "tight": [B, B, B, B, T, W]}
+    assert sweep.crossover_flips(ms, lone) == [2000]
+    assert "at m = 2,000 the winner flipped" in sweep.describe_targets(ms, lone)
+    assert sweep.crossover_flips(ms, {"a": [B, W, B, T, W, W], "b": [B, B, B, B, T, W]}) == []
     text = sweep.describe_targets(ms, {"a": [B, W, W, W, W, W], "b": [B, W, W, W, W, W]})
     assert "same bracket for every target (a: m = 250 to 500; b: m = 250 to 500)" in text
-    assert "too generous to batch GD" in text
+    assert "too generous to batch GD for every target" in text
     text = sweep.describe_targets(ms, {"a": [B, B, B, W, W, W], "b": [B, B, T, W, W, W]})
-    assert "fell between m = 1,000 and 2,000, at or below the rule's 2,000" in text
-    assert "at most one step of m too generous" in text
+    assert "at most one step of m too generous to batch GD for every target" in text
+    text = sweep.describe_targets(ms, {"a": [B, B, W, W, W, W]}, rule_m=700)
+    assert "right, to within one step of m for every target" in text
     text = sweep.describe_targets(ms, {"a": [B, B, B, B, B, W], "b": [B, B, B, B, T, T]})
-    assert "b: none up to m = 8,000" in text and "too cautious" in text
+    assert "b: none up to m = 8,000" in text and "too cautious for every target" in text
     assert "below m = 250" in sweep.describe_targets(ms, {"a": [W] * 6})
     with pytest.raises(ValueError, match="verdicts_by_target"):
         sweep.describe_targets(ms, {})

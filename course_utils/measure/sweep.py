@@ -12,8 +12,9 @@ concept each, each short enough to read in one sitting:
     `min_logistic_cost` (the lowest cost J*, to set a target "J* + tolerance").
 * `sweep_comparison`: claim C7, mini-batch GD against batch GD, timed.
     `compare_with_batch_gd` -> `Comparison` (its `verdict`), `replay_run`, `time_runs`,
-    `crossover` and `describe_crossover` (over several m), `describe_targets` (several
-    targets), `format_runs`, `format_timing` (its columns: `TIMING_HEADER`).
+    `crossover` and `describe_crossover` (over several m), `crossover_flips` and
+    `describe_targets` (several targets), `format_runs`, `format_timing` (its columns:
+    `TIMING_HEADER`).
 Their figures, `plot_comparisons` and `plot_targets`, are in plots/sweep_plots.py.
 """
 
@@ -23,6 +24,7 @@ from .sweep_comparison import (
     Comparison,
     compare_with_batch_gd,
     crossover,
+    crossover_flips,
     describe_crossover,
     describe_targets,
     format_runs,
@@ -43,6 +45,7 @@ from .sweep_tuning import (
 
 __all__ = [
     "TIMING_HEADER", "VERDICTS", "Comparison", "TargetResult", "compare_with_batch_gd", "crossover",
+    "crossover_flips",
     "describe_crossover", "describe_targets", "fit_steps_model", "format_runs", "format_timing",
     "format_tried",
     "min_logistic_cost", "replay_run", "scaling_regimes",

@@ -307,14 +307,28 @@ def describe_crossover(ms, verdicts, rule_m: int = 2000) -> str:
                    "with it, to within one step of m")
 
 
+def crossover_flips(ms, verdicts_by_target: dict) -> list:
+    """The training-set sizes at which the winner flipped with the target: one target's
+    winner is batch GD, another's mini-batch GD, neither a tie, and that mini-batch win lies in
+    its target's run of wins up to the largest m (from its `crossover` bracket's top on), so
+    a lone win that a disturbed round gave at a small m does not count.
+    verdicts_by_target: {name of the target: one Comparison.verdict per m}."""
+    ms = [int(m) for m in validate_sizes("ms", ms, increasing=True)]
+    tops = {name: crossover(ms, v)[1] for name, v in verdicts_by_target.items()}
+    return [m for i, m in enumerate(ms)
+            if any(v[i] == "batch GD" for v in verdicts_by_target.values())
+            and any(v[i] == "mini-batch" and tops[name] is not None and m >= tops[name]
+                    for name, v in verdicts_by_target.items())]
+
+
 def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
     """One verdict on the rule "m <= rule_m: use batch GD" from runs to several targets.
 
     verdicts_by_target: {name of the target: one Comparison.verdict per m}. Each target gets
-    its `crossover` bracket; the verdict says whether the brackets agree (brackets that differ
-    say the crossover moved only when no comparison in the range they span is a tie) and where
-    rule_m lies against
-    the range they span together.
+    its `crossover` bracket. The crossover moved with the target where, at some m, the
+    targets' winners differ and neither is a tie (the winner flipped); brackets that differ
+    without such a flip may be set by ties, and the verdict says the timings cannot tell.
+    Then it sets rule_m against each target's bracket.
     """
     rule_m = validate_int("rule_m", rule_m)
     if not verdicts_by_target:
@@ -330,28 +344,36 @@ def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
     parts = "; ".join(f"{name}: {shown(*b)}" for name, b in brackets.items())
     lows = [0 if low is None else low for low, _ in brackets.values()]
     highs = [math.inf if high is None else high for _, high in brackets.values()]
-    same = len(set(brackets.values())) == 1
-    # ties inside the range the brackets span could put every bracket elsewhere
+    flips = crossover_flips(ms, verdicts_by_target)
     ties = sum(v == "tie" and min(lows) <= m <= max(highs)
                for vs in verdicts_by_target.values() for m, v in zip(ms, vs))
-    if same:
+    if len(set(brackets.values())) == 1:
         head = f"the crossover fell in the same bracket for every target ({parts})"
-    elif ties:  # a bracket that ties set cannot say the crossover moved
+    elif flips:
+        m = flips[0]
+        won = ", ".join(f"{name}: {'mini-batch GD' if v == 'mini-batch' else v}"
+                        for name, v in zip(verdicts_by_target,
+                                           (vs[ms.index(m)] for vs in verdicts_by_target.values())))
+        head = (f"the crossover moved with the target ({parts}): at m = {m:,} the winner "
+                f"flipped ({won}), neither a tie")
+    else:  # brackets that ties set cannot say the crossover moved
         head = (f"the brackets differ ({parts}), but {ties} of the comparisons in that range "
-                f"{'is a tie' if ties == 1 else 'are ties'}: these timings cannot tell whether "
-                "the crossover moved with the target")
-    else:
-        head = f"the crossover moved with the target ({parts})"
-    if max(highs) < rule_m:
-        return head + (f": mini-batch GD already won below the rule's {rule_m:,} for "
-                       "every target; the rule is too generous to batch GD here")
-    if max(highs) == rule_m:
-        low = max(lows)
-        return head + (f": the crossover fell between m = {low:,} and {rule_m:,}, at or below "
-                       f"the rule's {rule_m:,}; the rule is at most one step of m too generous "
-                       "to batch GD")
-    if min(lows) >= rule_m:
-        return head + (f": batch GD stayed competitive up to the rule's {rule_m:,} or beyond "
-                       "for every target; the rule is too cautious here")
-    return head + (f"; the rule's {rule_m:,} lies inside the range the brackets span, so on this "
-                   "run it is a fair first guess")
+                f"{'is a tie' if ties == 1 else 'are ties'} and no m has two different "
+                "winners: these timings cannot tell whether the crossover moved with the target")
+
+    def against_rule(low, high):  # (what the rule is at this target, the evidence)
+        if high is not None and high < rule_m:
+            return "too generous to batch GD", f"mini-batch GD won from m = {high:,}"
+        if high == rule_m:
+            return "at most one step of m too generous to batch GD", shown(low, high)
+        if high is None or (low is not None and low >= rule_m):
+            return "too cautious", f"batch GD won or tied up to m = {low:,}"
+        return "right, to within one step of m", shown(low, high)
+
+    places = {name: against_rule(*b) for name, b in brackets.items()}
+    if len({place for place, _ in places.values()}) == 1:
+        return head + (f". Against the rule's {rule_m:,}: {next(iter(places.values()))[0]} for "
+                       "every target")
+    tail = ": where batch GD stops paying depends on the target" if flips else ""
+    return head + f". Against the rule's {rule_m:,}: " + "; ".join(
+        f"at {name}, {place} ({why})" for name, (place, why) in places.items()) + tail

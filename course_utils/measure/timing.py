@@ -389,7 +389,8 @@ def c8_verdict_lines(odd_rows, aligned_rows, alpha: float = 0.05) -> list:
     lo = min(q["low_pct"] for q in pools.values())
     hi = max(q["high_pct"] for q in pools.values())
     size = (f"A sign gives a direction, not a size: the groups' advantages ran from {lo:+.1f} % "
-            f"to {hi:+.1f} %, each within its noise unless a group above says otherwise.")
+            f"to {hi:+.1f} %, each within twice its timing spread unless a group above says "
+            "otherwise.")
     lean = any(q["sign_p"] <= alpha and q["positive"] * 2 > q["groups"] for q in pools.values())
     if both:
         verdict = (f"Verdict: a power of two was faster than both kinds of neighbour at p = "
