@@ -9,7 +9,9 @@ indentation that raises NotImplementedError, which the check reports as "not wri
 outputs of those cells and of the check cells (cells that call `cu.checks.`, the closing
 `cu.checks.summary()` included) are cleared, and so are the outputs of the cells tagged
 `predict-answer` (they answer a "Predict before you run" prompt: the learner predicts, then runs;
-the answer's text stays folded in `<details>` after the cell). Everything else is copied as it
+the answer's text stays folded in `<details>` after the cell), and of the cells tagged
+`predict-shown` (shown in notebooks/ after the answer, e.g. the answer's figure, but giving it
+away in exercises/ before the learner has run anything). Everything else is copied as it
 is, outputs included: the hidden check cells too (tag `remove-cell`, source and outputs hidden
 by their metadata), which still run and are still compared by nbval. Links to files beside
 the notebooks (the glossary, images) are rewritten to reach them from exercises/.
@@ -31,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE, TARGET = ROOT / "notebooks", ROOT / "exercises"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 PREDICT_ANSWER = "predict-answer"  # the tag of a cell that answers a "Predict" prompt
+PREDICT_SHOWN = "predict-shown"  # a cell after the answer, shown in notebooks/, whose output
+# still gives the answer away: cleared in exercises/ like a predict-answer cell
 STUB = ["# YOUR CODE HERE (the text above says what to write)",
         'raise NotImplementedError("not written yet")']
 # A markdown link or image to a relative file that is not a notebook: reach it in notebooks/.
@@ -73,7 +77,7 @@ def learner_edition(nb):
         if cell.cell_type != "code":
             continue
         folded = cell.get("metadata", {}).get("jupyter", {})
-        if PREDICT_ANSWER in tags:
+        if PREDICT_ANSWER in tags or PREDICT_SHOWN in tags:
             cell.outputs = []
             cell.execution_count = None
             folded.pop("outputs_hidden", None)  # the learner runs it and reads the answer

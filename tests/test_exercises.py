@@ -61,6 +61,9 @@ def predict_notebook():
                                   outputs=[nbformat.v4.new_output("stream", text="ok\n")]),
         nbformat.v4.new_code_cell("print('after')", execution_count=6,
                                   outputs=[nbformat.v4.new_output("stream", text="after\n")]),
+        nbformat.v4.new_code_cell("print(f'the figure of {noise:.2f}')", execution_count=7,
+                                  metadata={"tags": ["predict-shown"]},
+                                  outputs=[nbformat.v4.new_output("stream", text="0.42\n")]),
     ])
 
 
@@ -73,6 +76,8 @@ def test_predict_answers_are_cleared_and_hidden_checks_kept():
     assert out.cells[3] == nb.cells[3]  # the hidden check: source, metadata, output kept
     assert out.cells[4].outputs == nb.cells[4].outputs and out.cells[4].execution_count == 6
     assert nb.cells[1].outputs  # the solution notebook keeps its answer
+    assert out.cells[5].outputs == [] and out.cells[5].execution_count is None  # predict-shown
+    assert out.cells[5].source == nb.cells[5].source and nb.cells[5].outputs
 
 
 def test_predict_answer_tag_on_a_markdown_cell_is_an_error():
@@ -83,11 +88,13 @@ def test_predict_answer_tag_on_a_markdown_cell_is_an_error():
 
 
 def test_no_predict_answer_shows_its_output_in_the_exercises():
-    """The real learner edition: every cell tagged predict-answer has no stored output."""
+    """The real learner edition: every cell tagged predict-answer or predict-shown has no
+    stored output."""
     for path in sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb")):
         nb = nbformat.read(path, as_version=4)
+        cleared = {"predict-answer", "predict-shown"}
         shown = [c.get("id") for c in nb.cells if c.cell_type == "code" and c.outputs
-                 and "predict-answer" in c.get("metadata", {}).get("tags", [])]
+                 and cleared & set(c.get("metadata", {}).get("tags", []))]
         assert not shown, f"exercises/{path.name}: predict-answer cells with output: {shown}"
 
 

@@ -234,13 +234,13 @@ def test_plot_partition_meets_the_figure_convention():
         texts = [t.get_text() for t in ax.texts]
         (top,) = ax.child_axes  # X{t} above the rows, the smaller last one with its size
         names = [t.get_text() for t in top.get_xticklabels()]
-        assert names == ["X{1}", "X{2}", "X{3}\n3 left"]
+        assert names == ["X{1}", "X{2}", "X{3}\n(3 examples)"]
         assert texts.count("0") + texts.count("1") == labels.size  # a digit in every cell
         ink = {t.get_text(): t.get_color() for t in ax.texts if t.get_text() in "01"}
         assert ink == {"0": "black", "1": "white"}  # readable on orange and on grey
         digits = [t for t in ax.texts if t.get_text() in "01"]
         assert min(t.get_fontsize() for t in digits) >= 9  # not too small to read
-        assert ax.get_ylabel() == "order of the 11 examples (rows)"
+        assert ax.get_ylabel() == "order (one row each)"
         assert [t.get_text() for t in ax.get_yticklabels()] == ["as collected", "shuffled"]
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert legend == ["class 0", "class 1", "mini-batch boundary"]

@@ -34,7 +34,7 @@ def plot_partition(labels, batch_size: int, row_names, ax=None):
     colours (orange, grey, ...: never the three method colours) and, for m <= 60, numbered
     with its class, so colour is not the only cue. Black lines mark the mini-batch boundaries
     (every `batch_size` columns) through every row, and X{t} above the rows names mini-batch t
-    (a smaller last one also says its size: "X{4}: 4 left"). row_names:
+    (a smaller last one also says its size: "X{4}" over "(4 examples)"). row_names:
     one name per row, shown as y tick labels. Returns the Axes; never calls plt.show().
     """
     import matplotlib.pyplot as plt
@@ -72,7 +72,7 @@ def plot_partition(labels, batch_size: int, row_names, ax=None):
     # X{t} above all rows (the cuts span all of them); a smaller last one says its size
     starts = range(0, m, b)
     sizes = [min(start + b, m) - start for start in starts]
-    names = [f"X{{{t}}}" + (f"\n{size} left" if size < b else "")
+    names = [f"X{{{t}}}" + (f"\n({size} examples)" if size < b else "")
              for t, size in enumerate(sizes, start=1)]
     top = ax.secondary_xaxis("top")
     top.set_xticks([start + (size - 1) / 2 for start, size in zip(starts, sizes)], names,
@@ -81,7 +81,7 @@ def plot_partition(labels, batch_size: int, row_names, ax=None):
     ax.set_ylim(n_rows - 0.5, -0.5)
     ax.set_yticks(range(n_rows), list(row_names))
     ax.set_xlabel("position in the training set (column of X, 0 to m - 1)")
-    ax.set_ylabel(f"order of the {m} examples (rows)")
+    ax.set_ylabel("order (one row each)")
     handles = [Patch(color=c, label=f"class {k}") for k, c in enumerate(colors)]
     handles.append(Line2D([], [], color=OTHER["black"], lw=2, label="mini-batch boundary"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0,
