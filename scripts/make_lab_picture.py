@@ -145,8 +145,8 @@ def draw(runs: LabRuns) -> Figure:
                  f"the end.\nAn epoch's average is taken while the parameters move, each cost on "
                  f"its own mini-batch,\nso the whole set's cost at the end can lie below it "
                  f"(SGD: last epoch's average {run[1]['epoch_cost'][-1]:.2f}, training cost "
-                 f"after it {final[1]:.2f}).\nBottom: the same methods on a 2-parameter regression with m = "
-                 f"{runs.m_path} (there b = {SIZES[-1]:,} is b = m = {runs.m_path}, batch GD), "
+                 f"after it {final[1]:.2f}).\nBottom: the same methods on a 2-parameter "
+                 f"regression with m = {runs.m_path} (there b = {SIZES[-1]:,} is b = m = {runs.m_path}, batch GD), "
                  f"{runs.path_epochs} epochs each.")
     return fig
 
