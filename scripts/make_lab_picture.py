@@ -146,8 +146,8 @@ def draw(runs: LabRuns) -> Figure:
                  f"its own mini-batch,\nso the whole set's cost at the end can lie below it "
                  f"(SGD: last epoch's average {run[1]['epoch_cost'][-1]:.2f}, training cost "
                  f"after it {final[1]:.2f}).\nBottom: the same methods on a 2-parameter "
-                 f"regression with m = {runs.m_path} (there b = {SIZES[-1]:,} is b = m = {runs.m_path}, batch GD), "
-                 f"{runs.path_epochs} epochs each.")
+                 f"regression with m = {runs.m_path} (there b = {SIZES[-1]:,} is b = m = "
+                 f"{runs.m_path}, batch GD), {runs.path_epochs} epochs each.")
     return fig
 
 
