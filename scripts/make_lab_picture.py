@@ -1,8 +1,9 @@
 """The lab without a kernel: notebooks/images/lab_static.png, a static picture of the lab's
 cost and path views at b = 1, 64 and 4,000 (learning rate 0.1), made with the library from the
 lab's own runs. Top: the cost of each mini-batch (`plot_each_minibatch_cost`: SGD's 12,000
-costs as a dot for every k-th) with the epoch averages, on one y-axis cut at 4 (each panel's
-title counts the costs above it), and at the right edge each run's training cost after its
+costs as a dot for every k-th) with the epoch averages held across their epochs (as the
+lab's cost view draws them), on one y-axis cut at 8 (each panel's title counts the costs above
+it), and at the right edge each run's training cost after its
 epochs (the whole training set's cost at the end: the number the lab's readout and the title
 give). Bottom: the path of the two-parameter regression (m = 500: there b = 4,000 runs batch
 GD with b = 500) from the start to the end, with the cost's minimum w*. The title states the
@@ -28,7 +29,7 @@ from course_utils.ui.lab_runs import LabRuns  # noqa: E402
 from course_utils.ui.lab_views import PathView  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "notebooks" / "images" / "lab_static.png"
-SIZES, RATE, TOP = (1, 64, 4000), 0.1, 4.0  # TOP: the cost axis's top (SGD's peaks cut off)
+SIZES, RATE, TOP = (1, 64, 4000), 0.1, 8.0  # TOP: the cost axis's top (SGD's peaks cut off)
 OTHER_BLACK = plotting.OTHER["black"]
 
 
@@ -65,12 +66,19 @@ def relabel_costs(ax, run: dict, runs: LabRuns):
         label = line.get_label()
         if label.startswith("cut off"):
             line.remove()
-        elif label.startswith("epoch average"):
-            line.set_label(f"{label} (at each epoch's middle)")
+        elif label.startswith("epoch average"):  # held across its epoch, as in the lab
+            averages = np.asarray(line.get_ydata())
+            line.set_data(np.arange(len(averages) + 1), np.append(averages, averages[-1:]))
+            line.set_drawstyle("steps-post")
+            line.set_markevery(range(len(averages)))  # a marker where each epoch starts
+            line.set_label(f"{label}, held across its epoch")
+        elif b == m:  # batch GD's one cost per epoch is that epoch's average: drawn once
+            line.remove()
         elif label.startswith("cost of each"):
             line.set_label("cost of each mini-batch, just before its update")
         elif label.startswith("cost of every"):
-            line.set_label(label.replace("(a dot each)", "(SGD: a dot each)"))
+            every = label.split()[3]
+            line.set_label(f"SGD: the cost of every {every} mini-batch, one dot each")
     final = run["final_cost"]
     ax.plot([epochs], [final], "<", color=OTHER_BLACK, ms=9, ls="none", clip_on=False,
             zorder=6, label=f"training cost after {epochs} epochs (whole training set)")
@@ -83,14 +91,16 @@ def relabel_costs(ax, run: dict, runs: LabRuns):
     lines = [name, f"{len(costs):,} updates" + (f", a dot for every {every}th" if every > 1
                                                   else "")]
     if above:
-        lines.append(f"{above:,} costs above {TOP:g} not shown")
+        lines.append(f"{above:,} costs ({above / len(costs):.0%}) above {TOP:g} not shown")
     if b == m:
-        lines.append("each point: the whole set's cost\njust before that update")
+        lines.append("one mini-batch, the whole set: its cost\nbefore each update is that "
+                     "epoch's average")
     ax.set_title("\n".join(lines))
 
 
 def draw(runs: LabRuns) -> Figure:
-    fig = Figure(figsize=(14.5, 7.6), dpi=80, layout="constrained")
+    fig = Figure(figsize=(14.5, 8.6), dpi=80, layout="constrained")
+    fig.get_layout_engine().set(h_pad=0.12)  # room between the rows: x labels, titles
     top_axes = fig.subplots(2, 3)[0]
     bottom_axes = fig.axes[3:]
     for ax in top_axes[1:]:
@@ -117,7 +127,7 @@ def draw(runs: LabRuns) -> Figure:
         ax.plot(*runs.w_min, "P", color=plotting.OTHER["vermillion"], ms=10, ls="none",
                 zorder=6, label="minimum of the cost, w*")
         ax.plot(*runs.start, **plotting.START_STYLE, gid="path-start", zorder=5, label="start")
-        ax.plot(*P[-1], **plotting.END_STYLE, gid="path-end", zorder=5, label="end")
+        ax.plot(*P[-1], **plotting.END_STYLE, gid="path-end", zorder=8, label="end")  # on top
         ax.set(xlim=(x0, x1), ylim=(y0, y1), aspect="equal", xlabel="parameter w1 (no unit)",
                ylabel="parameter w2 (no unit)" if col == 0 else "",
                title=f"path: {name}\n{len(P) - 1:,} updates in {runs.path_epochs} epochs")
@@ -132,9 +142,12 @@ def draw(runs: LabRuns) -> Figure:
                  f"three: {final[best]:.2f} ({others}; one seed).\n"
                  f"Top: MNIST-1D (m = {runs.m:,}); the number at each panel's right edge is the "
                  f"training cost after {runs.epochs} epochs, the whole training set's cost at "
-                 f"the end.\nBottom: the same methods on a 2-parameter regression with m = "
-                 f"{runs.m_path} (there b = {SIZES[-1]:,} is b = m = {runs.m_path}, batch GD), "
-                 f"{runs.path_epochs} epochs each.")
+                 f"the end.\nAn epoch's average is taken while the parameters move, each cost on "
+                 f"its own mini-batch,\nso the whole set's cost at the end can lie below it "
+                 f"(SGD: last epoch's average {run[1]['epoch_cost'][-1]:.2f}, training cost "
+                 f"after it {final[1]:.2f}).\nBottom: the same methods on a 2-parameter "
+                 f"regression with m = {runs.m_path} (there b = {SIZES[-1]:,} is b = m = "
+                 f"{runs.m_path}, batch GD), {runs.path_epochs} epochs each.")
     return fig
 
 
