@@ -311,7 +311,7 @@ def test_plots_follow_the_figure_convention():
     budget = memory.smallest_budget(dims, 300, "float32")
     memory.find_largest_batch(run_step)
     search = memory_plots.plot_search(calls, dims, budget, "float32")
-    assert len(search) == 3 and min(search[2].get_ylim()) > 100  # the zoom: bisection only
+    assert len(search) == 2 and min(search[1].get_ylim()) > 100  # the zoom: bisection only
     first_fail = next(k for k, c in enumerate(calls) if not c[-1])
     shown = sum(len(line.get_xdata()) for line in search[0].get_lines()[2:4])
     assert shown == first_fail + 1  # the left panel: the doubling, up to its first failure

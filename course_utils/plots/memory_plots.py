@@ -117,16 +117,14 @@ def plot_step_memory(steps, measured_bytes=None, axes=None, textbook_bytes=None)
 
 def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="softmax",
                 axes=None):
-    """Three panels of a find_largest_batch search. trials: (batch size, ..., fitted) per
+    """Two panels of a find_largest_batch search. trials: (batch size, ..., fitted) per
     trial, in order (SimulatedAllocator.trials or oom.LimitedSteps.trials). Left: each trial
-    up to the first failure (the doubling), as markers on the formula's line of memory against
-    b (their shape is the outcome; their height is the formula's, not a measurement),
-    with the limit and the formula's largest b (the bisection's trials would pile up there);
-    middle: the size tried at each trial; right: a zoom on the trials from the first failure
-    on (the bisection), on a linear axis, where the markers of the middle panel pile up, with the
-    largest size that ran (the search's answer).
-    Each panel has its own legend, below it. axes: three Axes or None. Returns the three
-    Axes."""
+    up to the first failure (the doubling), on a log b axis, drawn at the replay's memory for
+    its b (computed, not measured: the marker's shape is the outcome), with the replay's memory
+    curve and the limit. Right: the trials from the first failure on (the bisection), on a
+    linear axis, with the largest size that ran (the search's answer) and the replay's largest
+    b, each labelled with its value. Each panel has its own legend, below it. axes: two Axes or
+    None. Returns the two Axes."""
     if isinstance(trials, (str, bytes)) or not np.iterable(trials):
         raise TypeError(f"trials must be a list of (batch size, ..., fitted), got {trials!r}")
     trials = list(trials)
@@ -138,14 +136,14 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
         validate_int(f"trials[{k}][0] (the batch size)", t[0])
     _validate_model(layer_dims, dtype, output)
     budget_bytes = validate_bytes("budget_bytes", budget_bytes)
-    _validate_axes(axes, 3)
+    _validate_axes(axes, 2)
     import matplotlib.pyplot as plt  # here, after the checks: `import memory` stays light
 
     from .plotting import OTHER, plain_log_ticks
 
     if axes is None:
-        _, axes = plt.subplots(1, 3, figsize=(15, 5.5), layout="constrained")
-    ax1, ax2, ax3 = axes
+        _, axes = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
+    ax1, ax3 = axes
     tried = np.array([t[0] for t in trials])
     ran = np.array([bool(t[-1]) for t in trials])
     number = np.arange(1, len(tried) + 1)
@@ -153,41 +151,44 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     def need(bs):
         return np.array([smallest_budget(layer_dims, int(v), dtype, output) for v in bs]) / 2**20
 
-    curve_b = np.unique(np.linspace(1, tried.max(), 200).astype(int))
-    ax1.plot(curve_b, need(curve_b), color=OTHER["grey"], lw=2,
-             label="memory of one step, by the formula\n(computed, not measured)")
-    ax1.axhline(budget_bytes / 2**20, color=OTHER["black"], ls="--", label="limit")
     first_fail = int(np.argmin(ran)) if not ran.all() else len(tried) - 1
     zoom = number > first_fail  # the trials from the first failure on (numbers start at 1)
     doubling = number <= first_fail + 1  # up to the first failure, which ends the doubling
-    for ax, xs, ys, sel in ((ax1, tried, need(tried), doubling),
-                            (ax2, number, tried, number > 0), (ax3, number, tried, zoom)):
+    curve_b = np.unique(np.geomspace(1, tried[doubling].max(), 200).astype(int))
+    limit_mib = budget_bytes / 2**20
+    ax1.plot(curve_b, need(curve_b), color=OTHER["grey"], lw=2,
+             label="memory of one step, by the replay\n(computed, not measured)")
+    ax1.axhline(limit_mib, color=OTHER["black"], ls="--", label=f"limit: {limit_mib:,.3g} MiB")
+    for ax, xs, ys, sel in ((ax1, tried, need(tried), doubling), (ax3, number, tried, zoom)):
         ok, bad = sel & ran, sel & ~ran
         ax.plot(xs[ok], ys[ok], "o", color=OTHER["black"], mfc="white", mew=1.5,
                 label="trial: ran")
         ax.plot(xs[bad], ys[bad], "x", color=OTHER["vermillion"], ms=8, mew=2,
                 label="trial: out of memory")
     b_max = largest_batch(layer_dims, budget_bytes, dtype, output)
-    for line in (ax1.axvline, ax2.axhline, ax3.axhline):
-        line(b_max, color=OTHER["black"], ls="-.", lw=1,
-             label=f"formula: largest b = {b_max:,}")
-    lo, hi = tried[zoom].min(), tried[zoom].max()
-    ax2.axhspan(lo, hi, color=OTHER["light grey"], alpha=0.5, lw=0, zorder=0,
-                label="range of the zoom")
+    ax1.axvline(b_max, color=OTHER["black"], ls="-.", lw=1,
+                label=f"the replay's largest b: {b_max:,}")
+    ax3.axhline(b_max, color=OTHER["black"], ls="-.", lw=1,
+                label=f"the replay's largest b: {b_max:,}")
     found = int(tried[ran].max()) if ran.any() else 0
+    x_text = number[zoom].min() if zoom.any() else 1
     if ran.any():
         ax3.axhline(found, color=OTHER["grey"], lw=3, alpha=0.6, zorder=0,
                     label=f"search found: largest b = {found:,}\n(thick grey line)")
-    ax1.set(xlabel="mini-batch size b (examples)", ylabel="memory by the formula (MiB)",
-            title="Doubling: trials fail past where the formula's\nline crosses the limit "
-                  "(markers: outcomes, not memory)")
-    ax1.xaxis.set_major_formatter("{x:,.0f}")
-    ax2.set(yscale="log", xlabel="trial (count)", ylabel="mini-batch size tried (examples)",
-            title="Doubling, then bisection")
-    ax3.set(xlabel="trial (count)", ylabel="mini-batch size tried (examples)",
-            title=f"Zoom: the search finds {found:,}, the formula {b_max:,}")
+        above = found >= b_max  # the two values as text, one above the other
+        ax3.annotate(f"search: {found:,}", (x_text, found), xytext=(0, 6 if above else -6),
+                     textcoords="offset points", va="bottom" if above else "top", fontsize=9)
+    ax3.annotate(f"replay: {b_max:,}", (x_text, b_max),
+                 xytext=(0, -6 if found >= b_max else 6), textcoords="offset points",
+                 va="top" if found >= b_max else "bottom", fontsize=9)
+    ax1.set(xscale="log", xlabel="mini-batch size b (examples, log scale)",
+            ylabel="memory of one step, by the replay (MiB)",
+            title="Doubling: a marker's height is the replay's memory;\n"
+                  "its shape, whether the trial ran")
+    plain_log_ticks(ax1.xaxis)
+    ax3.set(xlabel="trial number (1, 2, 3, ...)", ylabel="mini-batch size tried (examples)",
+            title=f"Bisection: the search finds {found:,}, the replay {b_max:,}")
     ax3.yaxis.set_major_formatter("{x:,.0f}")
-    plain_log_ticks(ax2.yaxis)
     for ax in axes:  # each panel's own legend, below it: never over its data
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), borderaxespad=0, ncols=2,
                   fontsize=8)
