@@ -239,7 +239,7 @@ def test_tied_rates_are_the_neighbours_within_the_seed_spread():
     assert entry.tied_rates == [0.2]  # 1.52 - 1.5 <= 0.06; 1.6 - 1.5 > 0.06
     assert tuning.bracketed  # on the tuning seed both neighbours did worse
     table = curves.contest_table({8: entry}, {8: "b = 8"})
-    assert "tied with it (within that spread, a tie): rate 0.2" in table
+    assert "tied with it (within that range, a tie): rate 0.2" in table
     # costs to 2 decimals by default: the digits that hold on any machine
     assert "0.1 -> 2.00, 0.2 -> 1.52, 0.5 -> 1.50, 1 -> 1.60" in table
     assert "best rate 0.5: cost 1.50 [1.47, 1.53] over 3 seeds" in table

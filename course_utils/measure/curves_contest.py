@@ -150,7 +150,7 @@ def ranking_text(groups) -> str:
 KINDS = {
     "seeds": "over {n} seeds",
     "one run": "one run (no shuffling and no time budget: every seed gives the same)",
-    "repeats": "over {n} repeats (no shuffling: the spread is timing jitter, the updates that "
+    "repeats": "over {n} repeats (no shuffling: the range is timing jitter, the updates that "
                "fit in the budget: {updates})",
 }
 
@@ -248,7 +248,7 @@ def contest_table(results: dict, names: dict, digits: int = 2) -> str:
                 else f"{v.mean():.{digits}f} [{v.min():.{digits}f}, {v.max():.{digits}f}]")
         ties = ", ".join(f"{lr:g}" for lr in entry.tied_rates)
         rates = "rates" if len(entry.tied_rates) > 1 else "rate"
-        tied = f"\n  tied with it (within that spread, a tie): {rates} {ties}" if ties else ""
+        tied = f"\n  tied with it (within that range, a tie): {rates} {ties}" if ties else ""
         judged = f"seed {t.seed}" if entry.kind == "seeds" else "one run each"
         lines.append(f"{names[b]}\n  rates tried, cost at the end ({judged}): "
                      f"{tried}{edge}\n  best rate {t.best_rate:g}: cost {cost} {over}{tied}")
