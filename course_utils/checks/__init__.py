@@ -38,7 +38,7 @@ from .noise import gradient_variance
 from .rates import least_squares_rate
 
 __all__ = [
-    "Wrong", "accumulate", "decay_schedule", "ewma", "gradient_variance", "language", "least_squares_rate",
-    "lr_decay", "minibatches_per_epoch", "one_epoch", "random_mini_batches", "set_language",
-    "step_bytes", "summary",
+    "Wrong", "accumulate", "decay_schedule", "ewma", "gradient_variance", "language",
+    "least_squares_rate", "lr_decay", "minibatches_per_epoch", "one_epoch", "random_mini_batches",
+    "set_language", "step_bytes", "summary",
 ]
