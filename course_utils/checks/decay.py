@@ -43,9 +43,13 @@ _MSG = {
     "uses yours": {
         "en": "The run below uses your lr_decay.",
         "zh": "下面的运行使用你的 lr_decay。"},
-    "uses ours": {
-        "en": "The run below uses the course's schedule, until your lr_decay passes its check.",
-        "zh": "在你的 lr_decay 通过检查之前，下面的运行使用课程自带的衰减方式。"},
+    "uses ours, not written": {
+        "en": "Your lr_decay is not written yet: the run below uses the course's schedule.",
+        "zh": "你的 lr_decay 尚未完成：下面的运行使用课程自带的衰减方式。"},
+    "uses ours, wrong": {
+        "en": "Your lr_decay does not pass its check yet: the run below uses the course's "
+              "schedule.",
+        "zh": "你的 lr_decay 还没有通过检查：下面的运行使用课程自带的衰减方式。"},
     # the slips
     "add 1": {
         "en": "Add 1 in the denominator, so epoch 0 keeps lr0",
@@ -150,9 +154,10 @@ def decay_schedule(fn, lr0: float, decay_rate: float, lang=None):
     """The schedule epoch -> rate for the run after the exercise: fn(lr0, decay_rate, epoch)
     (the learner's lr_decay) once it passes its check, else the course's InverseTimeDecay, so
     that "Run all" still trains. Prints which one the run uses."""
-    yours = lr_decay.outcome(fn, lang)[0] == "right"
+    status = lr_decay.outcome(fn, lang)[0]
     lang = language() if lang is None else lang
-    print(_m("uses yours" if yours else "uses ours").text(lang))
-    if yours:
+    print(_m({"right": "uses yours", "not written": "uses ours, not written"}.get(
+        status, "uses ours, wrong")).text(lang))
+    if status == "right":
         return lambda epoch: fn(lr0, decay_rate, epoch)
     return InverseTimeDecay(lr0, decay_rate)
