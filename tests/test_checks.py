@@ -206,3 +206,25 @@ def test_summary_says_which_exercises_pass(capsys):
 def test_no_answer_makes_a_check_raise(name, answer, capsys):
     result, out = run(getattr(checks, name), answer, capsys)
     assert result is False and out.startswith("✗"), out
+
+
+def test_decay_schedule_uses_the_learners_function_only_once_it_passes(capsys):
+    calls = []
+
+    def right(lr0, rate, epoch):
+        calls.append(epoch)
+        return lr0 / (1 + rate * epoch)
+
+    schedule = checks.decay_schedule(right, 0.25, 1.0, lang="en")
+    assert capsys.readouterr().out == "The run below uses your lr_decay.\n"
+    calls.clear()
+    assert schedule(3) == 0.0625 and calls == [3]          # the learner's function runs
+    schedule = checks.decay_schedule(lambda lr0, rate, epoch: lr0, 0.25, 1.0, lang="en")
+    assert capsys.readouterr().out == ("Your lr_decay does not pass its check yet: the run "
+                                       "below uses the course's schedule.\n")
+    assert schedule(0) == 0.25 and schedule(3) == 0.0625   # the course's, not the wrong one
+    checks.decay_schedule(stub, 0.25, 1.0, lang="en")
+    assert "not written yet" in capsys.readouterr().out
+    checks.decay_schedule(stub, 0.25, 1.0, lang="zh")
+    assert "尚未完成" in capsys.readouterr().out
+    checks.feedback._RESULTS.clear()

@@ -30,7 +30,7 @@ pass, its examples, and every update).
 """
 
 from .curves import ewma, one_epoch
-from .decay import lr_decay
+from .decay import decay_schedule, lr_decay
 from .feedback import Wrong, language, set_language, summary
 from .memory import accumulate, step_bytes
 from .minibatches import minibatches_per_epoch, random_mini_batches
@@ -38,7 +38,7 @@ from .noise import gradient_variance
 from .rates import least_squares_rate
 
 __all__ = [
-    "Wrong", "accumulate", "ewma", "gradient_variance", "language", "least_squares_rate",
-    "lr_decay", "minibatches_per_epoch", "one_epoch", "random_mini_batches", "set_language",
-    "step_bytes", "summary",
+    "Wrong", "accumulate", "decay_schedule", "ewma", "gradient_variance", "language",
+    "least_squares_rate", "lr_decay", "minibatches_per_epoch", "one_epoch", "random_mini_batches",
+    "set_language", "step_bytes", "summary",
 ]

@@ -3,6 +3,7 @@
 
 import numpy as np
 
+from ..core.train import InverseTimeDecay
 from .feedback import (
     Wrong,
     _check,
@@ -13,6 +14,7 @@ from .feedback import (
     _named_slip,
     _yours,
     catalogue,
+    language,
 )
 
 # Every message of this check, in English and Chinese: key -> {"en": ..., "zh": ...}.
@@ -38,6 +40,16 @@ _MSG = {
               "yours is {got}.{hint}",
         "zh": "lr0 = {lr0}，decay_rate = {rate}，第 {epoch} 代：学习率应为 {want}，你的是 {got}。"
               "{hint}"},
+    "uses yours": {
+        "en": "The run below uses your lr_decay.",
+        "zh": "下面的运行使用你的 lr_decay。"},
+    "uses ours, not written": {
+        "en": "Your lr_decay is not written yet: the run below uses the course's schedule.",
+        "zh": "你的 lr_decay 尚未完成：下面的运行使用课程自带的衰减方式。"},
+    "uses ours, wrong": {
+        "en": "Your lr_decay does not pass its check yet: the run below uses the course's "
+              "schedule.",
+        "zh": "你的 lr_decay 还没有通过检查：下面的运行使用课程自带的衰减方式。"},
     # the slips
     "add 1": {
         "en": "Add 1 in the denominator, so epoch 0 keeps lr0",
@@ -136,3 +148,16 @@ def lr_decay(fn):
     lr0, rate, epoch = cases[k]
     raise Wrong(_m("rate", lr0=lr0, rate=rate, epoch=epoch, want=_fmt(want[k]), got=_fmt(got[k]),
                    hint=_hint(slip and _m(slip))))
+
+
+def decay_schedule(fn, lr0: float, decay_rate: float, lang=None):
+    """The schedule epoch -> rate for the run after the exercise: fn(lr0, decay_rate, epoch)
+    (the learner's lr_decay) once it passes its check, else the course's InverseTimeDecay, so
+    that "Run all" still trains. Prints which one the run uses."""
+    status = lr_decay.outcome(fn, lang)[0]
+    lang = language() if lang is None else lang
+    print(_m({"right": "uses yours", "not written": "uses ours, not written"}.get(
+        status, "uses ours, wrong")).text(lang))
+    if status == "right":
+        return lambda epoch: fn(lr0, decay_rate, epoch)
+    return InverseTimeDecay(lr0, decay_rate)

@@ -108,8 +108,9 @@ def train_path(X, Y, start, batch_size: int, learning_rate, *, epochs: int | Non
                  max_updates=updates, record_path=True)
 
 
-def path_summary(path, surface: LeastSquares2D, last: int) -> dict:
-    """What a path (k, 2), start first, did on the surface; `last`: points that count as its end.
+def path_summary(path, surface: LeastSquares2D, last: int = 1) -> dict:
+    """What a path (k, 2), start first, did on the surface; `last`: points that count as its end
+    (for "wander" only; 1: the last point).
 
     Returns a dict: "updates" (k - 1), "start_distance" and "end_distance" to w* (parameter
     units), "wander" (mean distance to w* over the last `last` points), "uphill" (fraction of

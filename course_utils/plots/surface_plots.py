@@ -21,7 +21,6 @@ from ..measure.surface import (
 from .plotting import (
     OTHER,
     legend,
-    log_x,
     method_label,
     method_of,
     method_style,
@@ -30,9 +29,10 @@ from .plotting import (
     plot_path,
 )
 
-# Draw order of the paths, bottom to top: batch GD's single smooth line on top, so that it
-# stays visible where mini-batch GD's scattered green steps crowd the valley floor.
-PATH_ZORDER = {"sgd": 2.1, "minibatch": 2.2, "batch": 2.3}
+# Draw order of the paths, bottom to top: mini-batch GD's green zigzags over batch GD's
+# (thinner) smooth blue line, which they follow along the valley floor: blue on top would hide
+# the green route.
+PATH_ZORDER = {"sgd": 2.1, "batch": 2.2, "minibatch": 2.3}
 
 END_ZORDER = {"sgd": 5.1, "minibatch": 5.2, "batch": 5.3}
 
@@ -246,14 +246,14 @@ def plot_paths(paths: dict, m: int, surface: LeastSquares2D, ax=None, pad: float
 
 def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
                    threshold_label: str = "threshold", every_update=(1,)):
-    """Mean distance to w* in each epoch of several runs, against epochs, on a log-log
-    figure; returns the Axes (never calls plt.show()).
+    """Mean distance to w* in each epoch of several runs, against epochs (linear axis), on a
+    log y axis; returns the Axes (never calls plt.show()).
 
     runs: {batch_size: History recorded with record_path=True}. Each curve starts at the
     start (epoch 0) and has one point per epoch, at the end of that epoch, in
-    the method's style; the x axis is symmetric-log (`log_x`), and its label says so. For the
-    batch sizes in `every_update` the distance after every single
-    update is drawn too, thin and light, behind everything: it shows how far a single update
+    the method's style, a marker every tenth of the epochs. For the batch sizes in
+    `every_update` the distance after every single update is drawn too, thin and light,
+    behind everything (a band, named so in the legend): it shows how far a single update
     strays from the epoch's mean. threshold: a distance drawn as a grey dashed line, named
     `threshold_label` in the legend.
     """
@@ -274,20 +274,17 @@ def plot_distances(runs: dict, w_min, m: int, ax=None, threshold=None,
             seen = np.concatenate([[0], h.step_examples]) / m  # epochs
             ax.plot(seen, dist, lw=0.3, alpha=0.12, zorder=1.5, marker="none",
                     color=style["color"], ls=style["ls"],
-                    label=f"{method_label(b, m)}, after every update")
+                    label=f"{method_label(b, m)}, each update (light band)")
         d_epoch = np.concatenate([[dist[0]], distance_per_epoch(h.path, w_min, m, b)])
         seen = np.arange(len(d_epoch))  # epochs
-        marks = np.unique(np.geomspace(1, len(seen) - 1, 8).astype(int))  # even on a log axis
-        ax.plot(seen, d_epoch, lw=1.4, ms=6, markevery=[0, *marks], zorder=3,
+        ax.plot(seen, d_epoch, lw=1.4, ms=6, markevery=max(1, (len(seen) - 1) // 10), zorder=3,
                 label=f"{method_label(b, m)}, mean over each epoch", **style)
-        log_x(ax, seen)
     if threshold is not None:
         ax.axhline(threshold, color=OTHER["grey"], ls="--", lw=1, zorder=1,
                    label=f"{threshold_label} ({threshold:.2f})")
     ax.set_yscale("log")
     plain_log_ticks(ax.yaxis)
-    ax.set(xlabel="epochs (passes over the training set; 0 is the start; symmetric log axis: "
-                  "0, then decades)",
+    ax.set(xlabel="epochs (passes over the training set; 0 is the start)", xlim=(0, None),
            ylabel="distance to w*, ||w - w*|| (no unit)")
     leg = legend(ax)
     for handle in leg.legend_handles:  # the light lines' legend entries: visible, still lighter
