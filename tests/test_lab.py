@@ -266,6 +266,21 @@ def test_a_drag_starts_each_value_at_once_and_cancels_the_values_it_passes(path_
     assert "<b>b = 16</b>" in lb.readout.value and lb.drawn()
 
 
+def test_a_cancelled_run_stops_before_its_first_evaluation(runs, monkeypatch):
+    """A run whose cancel is set before it starts stops in the trainer's first evaluation
+    (a forward pass over the whole training set), before any update: a value the slider
+    passed costs the lab no training."""
+    cancel = threading.Event()
+    cancel.set()
+    forwards, steps = [], []
+    monkeypatch.setattr(lab_runs.MLP, "forward", lambda self, X: forwards.append(X.shape))
+    monkeypatch.setattr(lab_runs.MLP, "loss_and_grads",
+                        lambda self, X, Y, check=True: steps.append(X.shape))
+    with pytest.raises(lab_runs.RunCancelled):
+        runs.run(2, 0.07, cancel=cancel)
+    assert forwards == [] and steps == [] and not runs.is_cached(2, 0.07)
+
+
 def test_the_run_of_a_value_left_is_cancelled_and_a_cached_value_shows_at_once(
         path_lab, runs, monkeypatch):
     """The slider stops on a new value (its run starts in a worker thread), then moves on:
