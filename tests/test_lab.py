@@ -128,6 +128,18 @@ def test_speed_and_memory_axes_fit_their_data_in_the_readouts_unit(full_lab, run
     assert mem.ax.get_xlim()[1] > 10**11 and lb.drawn()
 
 
+def test_the_cost_axis_takes_one_of_a_few_tops_whatever_the_costs(full_lab):
+    """Every rate and size gives the cost axis a top from COST_TOPS: a cost that grows without
+    bound runs off the top (the readout gives its value) instead of making a new layout."""
+    lb, tops = full_lab, set()
+    for b, rate in ((64, 0.1), (1, 0.1), (2, 0.1), (64, 5.0), (64, 10.0)):
+        lb.batch.set(b)
+        lb.rate.set(rate)
+        assert lb.status.value == "" and lb.drawn(), lb.status.value
+        tops.add(lb.ax["cost"].get_ylim()[1])
+    assert tops <= set(lab_views.COST_TOPS) and lab_views.COST_TOPS[-1] in tops
+
+
 def test_bad_typed_values_give_messages_and_the_lab_keeps_working(full_lab):
     lb = full_lab
     before = lb.readout.value
