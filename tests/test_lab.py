@@ -4,6 +4,7 @@ matplotlib.use("Agg")  # tests only
 
 import asyncio  # noqa: E402
 import math  # noqa: E402
+import threading  # noqa: E402
 
 import ipywidgets  # noqa: E402
 import numpy as np  # noqa: E402
@@ -127,6 +128,18 @@ def test_speed_and_memory_axes_fit_their_data_in_the_readouts_unit(full_lab, run
     assert mem.ax.get_xlim()[1] > 10**11 and lb.drawn()
 
 
+def test_the_cost_axis_takes_one_of_a_few_tops_whatever_the_costs(full_lab):
+    """Every rate and size gives the cost axis a top from COST_TOPS: a cost that grows without
+    bound runs off the top (the readout gives its value) instead of making a new layout."""
+    lb, tops = full_lab, set()
+    for b, rate in ((64, 0.1), (1, 0.1), (2, 0.1), (64, 5.0), (64, 10.0)):
+        lb.batch.set(b)
+        lb.rate.set(rate)
+        assert lb.status.value == "" and lb.drawn(), lb.status.value
+        tops.add(lb.ax["cost"].get_ylim()[1])
+    assert tops <= set(lab_views.COST_TOPS) and lab_views.COST_TOPS[-1] in tops
+
+
 def test_bad_typed_values_give_messages_and_the_lab_keeps_working(full_lab):
     lb = full_lab
     before = lb.readout.value
@@ -235,32 +248,49 @@ def test_twenty_rapid_size_changes_cost_one_cold_run(path_lab, runs, monkeypatch
     assert "<b>b = 2</b>" in lb.readout.value and lb.status.value == "" and lb.drawn()
 
 
-def test_a_long_drag_starts_no_run_until_the_slider_settles(path_lab, runs, monkeypatch):
+def test_a_drag_starts_each_value_at_once_and_cancels_the_values_it_passes(path_lab, runs,
+                                                                            monkeypatch):
     """A drag that keeps sending for longer than the coalescer's max_wait gets updates on
-    the way (the readout follows), but no training run starts before the slider stops."""
+    the way; each starts the run of the value the slider is at, at once, and the next update
+    cancels it: the values passed are cancelled, only the last one is computed to the end."""
     lb = path_lab
-    lb.rate.set(0.03)  # every size cold
+    lb.rate.set(0.03)  # every size cold, except b = 8 (computed now)
     computed, cancelled = record_computed(runs, monkeypatch)
-    # the messages are 5 ms apart; on a loaded machine a sleep can last longer than the lab's
-    # 50 ms, which is a pause, not a drag: the test gives the lab a longer pause to wait for
-    monkeypatch.setattr(lab, "SETTLE", 0.5)
-    drag = [16, 32, 64, 128, 256, 512, 1024, 2048, 4000] * 12  # 0.5 s, 5 ms apart
+    drag = [1, 2, 4] * 40 + [16]  # runs far longer than the 5 ms between messages
 
     async def kernel():
-        readouts = []
+        started = set()
         for b in drag:
             lb.batch.slider.value = b
             await asyncio.sleep(0.005)  # closer than the coalescer's delay (10 ms)
-            readouts.append(lb.readout.value)
+            started.add(lb.training)
         assert lb.updates.runs > updates + 1, "no update during the drag"
-        assert computed == [] and cancelled == [] and lb.training is None
-        assert "when the slider stops" in " ".join(readouts)
+        assert started - {None} <= {(b, 0.03) for b in drag} and len(started - {None}) > 1
         await settle(lb)
 
     updates = lb.updates.runs
     asyncio.run(kernel())
-    assert computed == [4000] and cancelled == []
-    assert "<b>b = 4,000</b>" in lb.readout.value and lb.drawn()
+    for thread in threading.enumerate():  # the cancelled runs' threads end within an update
+        if thread.name.startswith("lab run"):
+            thread.join(timeout=10)
+    assert computed == [16] and cancelled and set(cancelled) <= {1, 2, 4}
+    assert not any(runs.is_cached(b, 0.03) for b in (1, 2, 4))
+    assert "<b>b = 16</b>" in lb.readout.value and lb.drawn()
+
+
+def test_a_cancelled_run_stops_before_its_first_evaluation(runs, monkeypatch):
+    """A run whose cancel is set before it starts stops in the trainer's first evaluation
+    (a forward pass over the whole training set), before any update: a value the slider
+    passed costs the lab no training."""
+    cancel = threading.Event()
+    cancel.set()
+    forwards, steps = [], []
+    monkeypatch.setattr(lab_runs.MLP, "forward", lambda self, X: forwards.append(X.shape))
+    monkeypatch.setattr(lab_runs.MLP, "loss_and_grads",
+                        lambda self, X, Y, check=True: steps.append(X.shape))
+    with pytest.raises(lab_runs.RunCancelled):
+        runs.run(2, 0.07, cancel=cancel)
+    assert forwards == [] and steps == [] and not runs.is_cached(2, 0.07)
 
 
 def test_the_run_of_a_value_left_is_cancelled_and_a_cached_value_shows_at_once(

@@ -57,14 +57,23 @@ class RunCancelled(Exception):
 
 class _Cancellable:
     """A model whose training step raises RunCancelled once `cancel` (a threading.Event, or
-    None: never) is set. Checked before every update's gradients: within one update."""
+    None: never) is set. Checked before every update's gradients and before every forward
+    pass of an evaluation (the trainer evaluates the whole training set before the first
+    update): a run stops within one update or one evaluation."""
 
     cancel = None
 
-    def loss_and_grads(self, X, Y, check=True):
+    def _check_cancel(self):
         if self.cancel is not None and self.cancel.is_set():
             raise RunCancelled("the run was cancelled")
+
+    def loss_and_grads(self, X, Y, check=True):
+        self._check_cancel()
         return super().loss_and_grads(X, Y, check)
+
+    def forward(self, X):
+        self._check_cancel()
+        return super().forward(X)
 
 
 class _LabMLP(_Cancellable, MLP):

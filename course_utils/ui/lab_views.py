@@ -37,6 +37,7 @@ METHOD_NAMES = {"batch": "batch GD", "sgd": "SGD", "minibatch": "mini-batch GD"}
 # the chosen b, the same in the speed and memory views: black, whatever the method (the method
 # colours belong to the lines of the runs)
 YOUR_SIZE = dict(marker="o", color=OTHER["black"], ms=8, ls="none")
+COST_TOPS = (4.0, 8.0, 16.0, 32.0)  # the cost axis's possible tops (CostView.fit_cost_axis)
 
 
 class PanelView:
@@ -114,12 +115,14 @@ class CostView(PanelView):
 
 
     def fit_cost_axis(self, y):
-        """A linear axis from 0 to the costs' 95th percentile or 4, whichever is larger, in
-        steps of 2: SGD's rare single-example peaks (tens) run off the top rather than
-        flatten every other curve (a log axis would need twelve decades for them)."""
+        """A linear axis from 0 to the first of COST_TOPS at or above the costs' 95th
+        percentile: SGD's rare single-example peaks (tens) run off the top rather than
+        flatten every other curve (a log axis would need twelve decades for them), and so does
+        a cost that grows without bound (the readout gives its value). A few fixed tops, so
+        that moving a slider seldom changes the axis: a layout seen before needs no render."""
         y = y[np.isfinite(y)]
-        top = np.percentile(y, 95) if y.size else 4.0
-        self.refit(self.ax, (0, max(4.0, 2 * np.ceil(top / 2))))
+        top = np.percentile(y, 95) if y.size else 0.0
+        self.refit(self.ax, (0, next((t for t in COST_TOPS if top <= t), COST_TOPS[-1])))
 
 
 class PathView(PanelView):
