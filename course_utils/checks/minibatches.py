@@ -129,8 +129,8 @@ _MSG = {
               "types right, the course's order, inputs and numpy's global random state untouched; "
               "and the deeplearning.ai reference values.",
         "zh": "在元素即样本编号的 X 上检查了 5 种情形（m 不能被 b 整除、能整除、b = m、b = 1）："
-              "每个样本恰好出现一次，X 与 Y 一一对应，大小和类型正确，顺序与课程一致，输入和 numpy 的"
-              "全局随机状态都未被改动；并核对了 deeplearning.ai 的参考值。"},
+              "每个样本恰好出现一次，X 与 Y 一一对应，大小和类型正确，顺序与课程一致，"
+              "输入和 numpy 的全局随机状态都未被改动；并核对了 deeplearning.ai 的参考值。"},
     # minibatches_per_epoch
     "a list": {
         "en": "for m = {m}, b = {b} you returned {got}: return the number of mini-batches, one "
