@@ -124,13 +124,13 @@ _MSG = {
         "en": "the assignment's test (12288, 148), b = 64: mini-batch 1 starts",
         "zh": "作业的测试 (12288, 148)，b = 64：第 1 个 mini-batch 的开头"},
     "rmb checked": {
-        "en": "5 cases on index-valued X (m not divisible by b, divisible, b = m, b = 1): every "
-              "example exactly once, X and Y paired, sizes and types right, the course's order, "
-              "inputs and numpy's global random state untouched; and the deeplearning.ai "
-              "reference values.",
-        "zh": "在元素即编号的 X 上检查了 5 种情形（m 不能被 b 整除、能整除、b = m、b = 1）：每个"
-              "样本恰好出现一次，X 与 Y 一一对应，大小和类型正确，顺序与课程一致，输入和 numpy 的"
-              "全局随机状态都未被改动；并核对了 deeplearning.ai 的参考值。"},
+        "en": "5 cases on an X whose entries are the example numbers (m not divisible by b, "
+              "divisible, b = m, b = 1): every example exactly once, X and Y paired, sizes and "
+              "types right, the course's order, inputs and numpy's global random state untouched; "
+              "and the deeplearning.ai reference values.",
+        "zh": "在元素即样本编号的 X 上检查了 5 种情形（m 不能被 b 整除、能整除、b = m、b = 1）："
+              "每个样本恰好出现一次，X 与 Y 一一对应，大小和类型正确，顺序与课程一致，"
+              "输入和 numpy 的全局随机状态都未被改动；并核对了 deeplearning.ai 的参考值。"},
     # minibatches_per_epoch
     "a list": {
         "en": "for m = {m}, b = {b} you returned {got}: return the number of mini-batches, one "
