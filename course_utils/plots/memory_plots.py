@@ -119,12 +119,13 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
                 axes=None):
     """Two panels of a find_largest_batch search. trials: (batch size, ..., fitted) per
     trial, in order (SimulatedAllocator.trials or oom.LimitedSteps.trials). Left: each trial
-    up to the first failure (the doubling), on a log b axis, drawn at the replay's memory for
+    up to the first failure (the doubling), on log-log axes, drawn at the replay's memory for
     its b (computed, not measured: the marker's shape is the outcome), with the replay's memory
     curve and the limit. Right: the trials after the first failure (the bisection; the first
-    failure itself is left out, so that the y axis spans the bisection), on a linear axis, with the largest size that ran (the search's answer) and the replay's largest
-    b, each labelled with its value. Each panel has its own legend, below it. axes: two Axes or
-    None. Returns the two Axes."""
+    failure itself is left out, as the title says, so that the y axis spans the bisection), on
+    a linear axis, with the largest size that ran (the search's answer) and the replay's
+    largest b, each labelled with its value. Each panel has its own legend, below it. axes: two
+    Axes or None. Returns the two Axes."""
     if isinstance(trials, (str, bytes)) or not np.iterable(trials):
         raise TypeError(f"trials must be a list of (batch size, ..., fitted), got {trials!r}")
     trials = list(trials)
