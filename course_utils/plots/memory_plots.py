@@ -119,12 +119,13 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
                 axes=None):
     """Two panels of a find_largest_batch search. trials: (batch size, ..., fitted) per
     trial, in order (SimulatedAllocator.trials or oom.LimitedSteps.trials). Left: each trial
-    up to the first failure (the doubling), on a log b axis, drawn at the replay's memory for
+    up to the first failure (the doubling), on log-log axes, drawn at the replay's memory for
     its b (computed, not measured: the marker's shape is the outcome), with the replay's memory
-    curve and the limit. Right: the trials from the first failure on (the bisection), on a
-    linear axis, with the largest size that ran (the search's answer) and the replay's largest
-    b, each labelled with its value. Each panel has its own legend, below it. axes: two Axes or
-    None. Returns the two Axes."""
+    curve and the limit. Right: the trials after the first failure (the bisection; the first
+    failure itself is left out, as the title says, so that the y axis spans the bisection), on
+    a linear axis, with the largest size that ran (the search's answer) and the replay's
+    largest b, each labelled with its value. Each panel has its own legend, below it. axes: two
+    Axes or None. Returns the two Axes."""
     if isinstance(trials, (str, bytes)) or not np.iterable(trials):
         raise TypeError(f"trials must be a list of (batch size, ..., fitted), got {trials!r}")
     trials = list(trials)
@@ -152,7 +153,9 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
         return np.array([smallest_budget(layer_dims, int(v), dtype, output) for v in bs]) / 2**20
 
     first_fail = int(np.argmin(ran)) if not ran.all() else len(tried) - 1
-    zoom = number > first_fail  # the trials from the first failure on (numbers start at 1)
+    zoom = number > first_fail + 1  # the bisection: after the first failure (numbers from 1)
+    if not zoom.any():
+        zoom = number > first_fail  # no bisection: show the first failure itself
     doubling = number <= first_fail + 1  # up to the first failure, which ends the doubling
     curve_b = np.unique(np.geomspace(1, tried[doubling].max(), 200).astype(int))
     limit_mib = budget_bytes / 2**20
@@ -181,13 +184,17 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     ax3.annotate(f"replay: {b_max:,}", (x_text, b_max),
                  xytext=(0, -6 if found >= b_max else 6), textcoords="offset points",
                  va="top" if found >= b_max else "bottom", fontsize=9)
-    ax1.set(xscale="log", xlabel="mini-batch size b (examples, log scale)",
-            ylabel="memory of one step, by the replay (MiB)",
+    ax1.set(xscale="log", yscale="log", xlabel="mini-batch size b (examples, log scale)",
+            ylabel="memory of one step, by the replay (MiB, log scale)",
             title="Doubling: a marker's height is the replay's memory;\n"
                   "its shape, whether the trial ran")
     plain_log_ticks(ax1.xaxis)
-    ax3.set(xlabel="trial number (1, 2, 3, ...)", ylabel="mini-batch size tried (examples)",
-            title=f"Bisection: the search finds {found:,}, the replay {b_max:,}")
+    plain_log_ticks(ax1.yaxis)
+    left_out = (f"\n(the first failure, b = {tried[first_fail]:,}, trial {first_fail + 1}, is left "
+                "out)" if not zoom[first_fail] else "")
+    ax3.set(xlabel="trial number (counted from the search's first trial)",
+            ylabel="mini-batch size tried (examples)",
+            title=f"Bisection: the search finds {found:,}, the replay {b_max:,}{left_out}")
     ax3.yaxis.set_major_formatter("{x:,.0f}")
     for ax in axes:  # each panel's own legend, below it: never over its data
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), borderaxespad=0, ncols=2,
