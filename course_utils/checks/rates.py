@@ -23,9 +23,11 @@ _MSG = {
         "en": "return one number, the learning rate; you returned {got} ({type}).",
         "zh": "请返回一个数，即学习率；你返回了 {got}（{type}）。"},
     "checked": {
-        "en": "5 cases (b = 1, 2, 3 and b = m = 8) on made-up sets whose features have "
-              "different scales: equal to cu.lr_scaling.interpolation_best_rate; X untouched.",
-        "zh": "在特征尺度各不相同的虚构数据集上检查了 5 种情形（b = 1、2、3 和 b = m = 8）：都等于 "
+        "en": "5 cases on 3 made-up sets (m = 8) whose features have different scales "
+              "(b = 1 and 2; b = 3 and b = m = 8; b = 2): equal to "
+              "cu.lr_scaling.interpolation_best_rate; X untouched.",
+        "zh": "在 3 个特征尺度各不相同的虚构数据集（m = 8）上检查了 5 种情形"
+              "（b = 1 和 2；b = 3 和 b = m = 8；b = 2）：都等于 "
               "cu.lr_scaling.interpolation_best_rate；X 未被改动。"},
     "rate": {
         "en": "on a made-up X of shape {shape} (examples as columns) with b = {b}: the rate is "
