@@ -511,13 +511,23 @@ def test_c8_verdict_lines_one_fact_each_and_a_verdict_from_the_numbers():
     assert pooled == ("Pooled signs: against p ± 1, 5 of 5 positive (by coin flips: 3%); "
                       "against p ± 16, 5 of 5 positive (by coin flips: 3%).")
     assert "direction, not a size" in size and "+1.0 % to +3.0 %" in size
-    assert verdict.startswith("Verdict: no single group") and "lean positive" in verdict
+    assert verdict == ("Verdict: an effect counted against p ± 1, 5 of 5 signs positive (chance "
+                       "3%, at most 5%); against p ± 16, 5 of 5 signs positive (chance 3%, at "
+                       "most 5%), but no power of two beat both kinds of neighbour. A sign test "
+                       "gives no size: this run does not say how much a power of two saves.")
     mixed = [_row(p, 1, a, 10.0) for p, a in zip(powers, [3.0, -2.0, 1.0, -1.0, 2.0])]
     mixed16 = [_row(p, 16, -a, 10.0) for p, a in zip(powers, [3.0, -2.0, 1.0, -1.0, 2.0])]
     assert "neither the groups nor" in timing.c8_verdict_lines(mixed, mixed16)[-1]
     strong = [_row(p, 1, 30.0, 2.0) for p in powers]
     strong16 = [_row(p, 16, 30.0, 2.0) for p in powers]
     assert "at p = 64, 128, 256, 512, 1,024" in timing.c8_verdict_lines(strong, strong16)[-1]
-    assert "no power of two beat both" in timing.c8_verdict_lines(strong, aligned)[-1]
+    verdict = timing.c8_verdict_lines(strong, aligned)[-1]
+    assert "against p ± 1, decided alone at p = 64 (+30.0 %), 128 (+30.0 %)" not in verdict
+    assert "against p ± 1, decided alone at p = 64 (+30.0 %), p = 128 (+30.0 %)" in verdict
+    assert "no power of two beat both" in verdict and "too small" not in verdict
+    # one decided group, signs no better than coin flips: the group alone counts
+    one = [_row(p, 16, a, 2.0) for p, a in zip(powers, [6.5, -1.0, 1.0, -1.0, 1.0])]
+    verdict = timing.c8_verdict_lines(mixed, one)[-1]
+    assert "an effect counted against p ± 16, decided alone at p = 64 (+6.5 %), but" in verdict
     with pytest.raises(ValueError, match="odd_rows and aligned_rows"):
         timing.c8_verdict_lines(odd, [])
