@@ -388,6 +388,7 @@ def test_sweep_figures_follow_the_convention():
     assert not plotting.convention_problems(ax)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "SGD (b = 1)" in labels and "batch GD (b = m = 256)" in labels
+    assert "S_min = 30 updates" in labels and "B_crit = 40 examples" in labels
     assert not plotting.convention_problems(sweep_plots.plot_targets(results, "seconds"))
     with pytest.raises(ValueError, match="y must be"):
         sweep_plots.plot_targets(results, "epochs")
