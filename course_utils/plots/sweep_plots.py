@@ -60,7 +60,8 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, bracket:
         ax_e.plot(ms, [min(r.examples for r in c.runs[:-1]) for c in comparisons],
                   label="mini-batch, the size needing the fewest", **mini)
     if validate_bool("bracket", bracket) and low is not None and high is not None:
-        ax_t.axvspan(low, high, color=OTHER["light grey"], label="crossover bracket")
+        ax_t.axvspan(low, high, facecolor=OTHER["light grey"], edgecolor=OTHER["grey"], lw=1,
+                     label="crossover bracket")  # its edges show through a rule line on them
     ticks = ms[::2]
     y_values = (np.concatenate(drawn_ms),
                 [c.runs[-1].examples for c in comparisons]
