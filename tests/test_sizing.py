@@ -473,8 +473,10 @@ def test_timing_and_noise_figures_follow_the_convention():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["64", "128"]
     wide = rows + [{"power": 256, "advantage_pct": 5.0, "detectable_pct": 300.0}]
     ax = timing_plots.plot_power_of_two([(wide, "this machine")])
-    low, high = ax.get_ylim()  # set by the advantages, -1 to 5, not by the ±300 % bar
-    assert -10 < low < -1 and 5 < high < 20
+    low, high = ax.get_ylim()  # the bars fit up to ±100 %; the ±300 % bar runs past it
+    assert -115 < low < -100 and 100 < high < 115
+    low, high = timing_plots.plot_power_of_two([(rows, "this machine")]).get_ylim()
+    assert -10.5 < low < -9 and 7 < high < 8.5  # every bar inside: -9 to 7, and a small pad
     assert any("beyond the axis" in t.get_text() for t in ax.get_legend().get_texts())
     g = np.random.default_rng(0).standard_normal((64, 3))
     var = noise.minibatch_gradient_variance(g, [1, 4, 16, 64], draws=20, seed=0)
@@ -511,13 +513,23 @@ def test_c8_verdict_lines_one_fact_each_and_a_verdict_from_the_numbers():
     assert pooled == ("Pooled signs: against p ± 1, 5 of 5 positive (by coin flips: 3%); "
                       "against p ± 16, 5 of 5 positive (by coin flips: 3%).")
     assert "direction, not a size" in size and "+1.0 % to +3.0 %" in size
-    assert verdict.startswith("Verdict: no single group") and "lean positive" in verdict
+    assert verdict == ("Verdict: an effect counted against p ± 1, 5 of 5 signs positive (chance "
+                       "3%, at most 5%); against p ± 16, 5 of 5 signs positive (chance 3%, at "
+                       "most 5%), but no power of two beat both kinds of neighbour. A sign test "
+                       "gives no size: this run does not say how much a power of two saves.")
     mixed = [_row(p, 1, a, 10.0) for p, a in zip(powers, [3.0, -2.0, 1.0, -1.0, 2.0])]
     mixed16 = [_row(p, 16, -a, 10.0) for p, a in zip(powers, [3.0, -2.0, 1.0, -1.0, 2.0])]
     assert "neither the groups nor" in timing.c8_verdict_lines(mixed, mixed16)[-1]
     strong = [_row(p, 1, 30.0, 2.0) for p in powers]
     strong16 = [_row(p, 16, 30.0, 2.0) for p in powers]
     assert "at p = 64, 128, 256, 512, 1,024" in timing.c8_verdict_lines(strong, strong16)[-1]
-    assert "no power of two beat both" in timing.c8_verdict_lines(strong, aligned)[-1]
+    verdict = timing.c8_verdict_lines(strong, aligned)[-1]
+    assert "against p ± 1, decided alone at p = 64 (+30.0 %), 128 (+30.0 %)" not in verdict
+    assert "against p ± 1, decided alone at p = 64 (+30.0 %), p = 128 (+30.0 %)" in verdict
+    assert "no power of two beat both" in verdict and "too small" not in verdict
+    # one decided group, signs no better than coin flips: the group alone counts
+    one = [_row(p, 16, a, 2.0) for p, a in zip(powers, [6.5, -1.0, 1.0, -1.0, 1.0])]
+    verdict = timing.c8_verdict_lines(mixed, one)[-1]
+    assert "an effect counted against p ± 16, decided alone at p = 64 (+6.5 %), but" in verdict
     with pytest.raises(ValueError, match="odd_rows and aligned_rows"):
         timing.c8_verdict_lines(odd, [])

@@ -313,15 +313,15 @@ def test_describe_targets_says_the_crossover_moved_where_the_winner_flipped():
     assert "moved with the target (coarse: m = 1,000 to 2,000; tight: m = 4,000 to 8,000)" in text
     assert "at m = 2,000 the winner flipped (coarse: mini-batch GD, tight: batch GD)" in text
     assert ("at coarse, at most one step of m too generous to batch GD (m = 1,000 to "
-            "2,000); at tight, too cautious (batch GD won or tied up to m = 4,000)") in text
-    assert text.endswith("depends on the target")
+            "2,000); at tight, too cautious (batch GD won at m = 4,000)") in text
+    assert text.endswith("depends on the target.")
     # the same brackets, set by ties and with no flip: the timings cannot say it moved
     text = sweep.describe_targets(ms, {"coarse": [B, B, B, W, W, W],
                                        "tight": [B, B, B, T, T, W]})
     assert "the crossover moved with the target (" not in text
     assert "brackets differ (coarse: m = 1,000 to 2,000; tight: m = 4,000 to 8,000)" in text
     assert "2 of the comparisons in that range are ties and no m has two different" in text
-    assert not text.endswith("depends on the target")
+    assert not text.endswith("depends on the target.") and text.endswith(".")
     # one flip decides, whatever ties lie beside it (the review's run: m = 2,000 flipped)
     text = sweep.describe_targets(ms, {"coarse": [B, B, T, W, W, W],
                                        "tight": [B, B, B, B, T, W]})
@@ -343,8 +343,11 @@ def test_describe_targets_says_the_crossover_moved_where_the_winner_flipped():
     assert "at most one step of m too generous to batch GD for every target" in text
     text = sweep.describe_targets(ms, {"a": [B, B, W, W, W, W]}, rule_m=700)
     assert "right, to within one step of m for every target" in text
-    text = sweep.describe_targets(ms, {"a": [B, B, B, B, B, W], "b": [B, B, B, B, T, T]})
-    assert "b: none up to m = 8,000" in text and "too cautious for every target" in text
+    text = sweep.describe_targets(ms, {"a": [B, B, B, B, B, W], "b": [B, B, B, B, B, T]})
+    assert "b: none up to m = 8,000" in text and "too cautious for every target." in text
+    # a tie at the rule's m, and no win of batch GD past it: no evidence against the rule
+    text = sweep.describe_targets(ms, {"a": [B, B, B, T, W, W], "b": [B, B, B, T, T, W]})
+    assert "no evidence against the rule for every target." in text and "cautious" not in text
     assert "below m = 250" in sweep.describe_targets(ms, {"a": [W] * 6})
     with pytest.raises(ValueError, match="verdicts_by_target"):
         sweep.describe_targets(ms, {})
@@ -385,6 +388,7 @@ def test_sweep_figures_follow_the_convention():
     assert not plotting.convention_problems(ax)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "SGD (b = 1)" in labels and "batch GD (b = m = 256)" in labels
+    assert "S_min = 30 updates" in labels and "B_crit = 40 examples" in labels
     assert not plotting.convention_problems(sweep_plots.plot_targets(results, "seconds"))
     with pytest.raises(ValueError, match="y must be"):
         sweep_plots.plot_targets(results, "epochs")

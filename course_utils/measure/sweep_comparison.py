@@ -361,19 +361,23 @@ def describe_targets(ms, verdicts_by_target: dict, rule_m: int = 2000) -> str:
                 f"{'is a tie' if ties == 1 else 'are ties'} and no m has two different "
                 "winners: these timings cannot tell whether the crossover moved with the target")
 
-    def against_rule(low, high):  # (what the rule is at this target, the evidence)
+    def against_rule(low, high, verdicts):  # (what the rule is at this target, the evidence)
         if high is not None and high < rule_m:
             return "too generous to batch GD", f"mini-batch GD won from m = {high:,}"
         if high == rule_m:
             return "at most one step of m too generous to batch GD", shown(low, high)
-        if high is None or (low is not None and low >= rule_m):
-            return "too cautious", f"batch GD won or tied up to m = {low:,}"
+        won_past = [m for m, v in zip(ms, verdicts) if m > rule_m and v == "batch GD"]
+        if won_past:  # only a win (not a tie) of batch GD past rule_m says the rule is cautious
+            return "too cautious", f"batch GD won at m = {', '.join(f'{m:,}' for m in won_past)}"
+        if high is None or low >= rule_m:
+            return ("no evidence against the rule", f"batch GD won or tied up to m = {low:,}, "
+                    "never won past the rule's m")
         return "right, to within one step of m", shown(low, high)
 
-    places = {name: against_rule(*b) for name, b in brackets.items()}
+    places = {name: against_rule(*brackets[name], v) for name, v in verdicts_by_target.items()}
     if len({place for place, _ in places.values()}) == 1:
         return head + (f". Against the rule's {rule_m:,}: {next(iter(places.values()))[0]} for "
-                       "every target")
+                       "every target.")
     tail = ": where batch GD stops paying depends on the target" if flips else ""
     return head + f". Against the rule's {rule_m:,}: " + "; ".join(
-        f"at {name}, {place} ({why})" for name, (place, why) in places.items()) + tail
+        f"at {name}, {place} ({why})" for name, (place, why) in places.items()) + tail + "."

@@ -391,18 +391,26 @@ def c8_verdict_lines(odd_rows, aligned_rows, alpha: float = 0.05) -> list:
     size = (f"A sign gives a direction, not a size: the groups' advantages ran from {lo:+.1f} % "
             f"to {hi:+.1f} %, each within twice its timing spread unless a group above says "
             "otherwise.")
-    lean = any(q["sign_p"] <= alpha and q["positive"] * 2 > q["groups"] for q in pools.values())
+    found = []  # what counts as an effect under the stated rules, per kind of neighbour
+    for k, rows in (("1", odd_rows), (str(d), aligned_rows)):
+        q, why = pools[k], []
+        if faster[k]:
+            why.append("decided alone at " + ", ".join(
+                f"p = {r['power']:,} ({r['advantage_pct']:+.1f} %)" for r in rows
+                if r["verdict"] == "power of 2 faster"))
+        if q["sign_p"] <= alpha and q["positive"] * 2 > q["groups"]:
+            why.append(f"{q['positive']} of {q['groups']} signs positive (chance "
+                       f"{q['sign_p']:.0%}, at most {alpha:.0%})")
+        if why:
+            found.append(f"against p ± {k}, " + " and ".join(why))
     if both:
         verdict = (f"Verdict: a power of two was faster than both kinds of neighbour at p = "
                    f"{', '.join(f'{p:,}' for p in both)}; weigh its size against section 4's "
                    "time to target before choosing b by it.")
-    elif faster["1"] or faster[str(d)]:
-        verdict = ("Verdict: no power of two beat both kinds of neighbour; "
-                   + ("the pooled signs lean positive, " if lean else "")
-                   + "an effect too small and too patchy to choose b by.")
-    elif lean:
-        verdict = ("Verdict: no single group shows a power-of-two advantage; pooled, the signs "
-                   "lean positive: a small effect at most, too small to choose b by.")
+    elif found:
+        verdict = ("Verdict: an effect counted " + "; ".join(found) + ", but no power of two "
+                   "beat both kinds of neighbour. A sign test gives no size: this run does not "
+                   "say how much a power of two saves.")
     else:
         verdict = ("Verdict: neither the groups nor their pooled signs show a power-of-two "
                    "advantage: choose b by time to target, power of two or not.")

@@ -60,7 +60,8 @@ def plot_comparisons(comparisons, axes=None, rule_m: int | None = None, bracket:
         ax_e.plot(ms, [min(r.examples for r in c.runs[:-1]) for c in comparisons],
                   label="mini-batch, the size needing the fewest", **mini)
     if validate_bool("bracket", bracket) and low is not None and high is not None:
-        ax_t.axvspan(low, high, color=OTHER["light grey"], label="crossover bracket")
+        ax_t.axvspan(low, high, facecolor=OTHER["light grey"], edgecolor=OTHER["grey"], lw=1,
+                     label="crossover bracket")  # its edges show through a rule line on them
     ticks = ms[::2]
     y_values = (np.concatenate(drawn_ms),
                 [c.runs[-1].examples for c in comparisons]
@@ -118,7 +119,8 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
                 label=f"perfect scaling from b = {B[0]:,}")
         ax.plot(Bf, s_min * (1 + b_crit / Bf), "-.", color=OTHER["vermillion"], lw=2.2,
                 label=f"fit S_min (1 + B_crit / b), B_crit = {b_crit:.0f}")
-    ax.plot(B, v, color=OTHER["light grey"], lw=1, zorder=1)
+    if fit is None:  # a thin line joins the points (under a fit, the fit does)
+        ax.plot(B, v, color=OTHER["light grey"], lw=1, zorder=1)
     for b, value in zip(B, v):
         style = {k: s for k, s in method_style(b, m).items() if k != "ls"}
         label = "mini-batch GD" if 1 < b < m else method_label(b, m)
@@ -129,7 +131,9 @@ def plot_targets(results, y: str = "updates", fit=None, ax=None, **legend_kw):
     log_ticks(ax.xaxis, B, steps=(1,), beyond=False)
     log_ticks(ax.yaxis, np.concatenate([line.get_ydata() for line in ax.get_lines()]))
     if y == "updates" and fit is not None:  # after the ticks: its y runs over the whole axis
-        ax.axvline(fit[1], color=OTHER["vermillion"], ls=":", lw=1,
+        ax.axvline(fit[1], color=OTHER["grey"], ls="-.", lw=1,
                    label=f"B_crit = {fit[1]:.0f} examples")
+        ax.axhline(fit[0], color=OTHER["grey"], ls=":", lw=1,
+                   label=f"S_min = {fit[0]:.0f} updates")
     legend(ax, **legend_kw)
     return ax

@@ -105,8 +105,8 @@ def plot_power_of_two(series, ax=None, **legend_kw):
     """Each power of two's advantage over its neighbours, with error bars of 2 x noise (a bar
     across 0 is a tie). series: list of (rows from power_of_two_effect(_one_run), label),
     one to four of them; each series gets its own colour, marker, fill and bar style, shifted
-    a little sideways so bars do not overlap. The y-axis is set by the advantages (and 0), not
-    by the bars: a bar that runs past the axis ends in an arrow head at its edge, and the
+    a little sideways so bars do not overlap. The y-axis holds the advantages, 0 and the bars,
+    but not beyond ±100 %: a bar that runs past it ends in an arrow head at its edge, and the
     legend says so. Returns the Axes."""
     import matplotlib.pyplot as plt
 
@@ -120,11 +120,14 @@ def plot_power_of_two(series, ax=None, **legend_kw):
             raise ValueError(f"series[{i}] must be (a non-empty list of rows, label)")
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 4.2), layout="constrained")
-    shifts = np.linspace(-0.15, 0.15, len(series)) if len(series) > 1 else [0.0]
+    shifts = np.linspace(-0.08, 0.08, len(series)) if len(series) > 1 else [0.0]
     powers = sorted({r["power"] for rows, _ in series for r in rows})
-    advantages = [r["advantage_pct"] for rows, _ in series for r in rows] + [0.0]
-    pad = max(0.6 * (max(advantages) - min(advantages)), 2.0)
-    low, high = min(advantages) - pad, max(advantages) + pad
+    ends = [r["advantage_pct"] + sign * r["detectable_pct"] for rows, _ in series for r in rows
+            for sign in (-1, 1)] + [0.0]
+    cap = max(100.0, *(abs(r["advantage_pct"]) for rows, _ in series for r in rows))
+    low, high = max(min(ends), -cap), min(max(ends), cap)  # the bars, up to ±100 %
+    pad = max(0.05 * (high - low), 1.0)
+    low, high = low - pad, high + pad
     clipped = False
     for (rows, label), (color, marker, fill, style), shift in zip(series, looks, shifts):
         x = np.log2([r["power"] for r in rows]) + shift
