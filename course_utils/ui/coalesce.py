@@ -10,8 +10,8 @@ update, when it runs, reads the sliders as they are then. Measured in a kernel
 against 20 updates and 11 training runs (one per new size) when each message updates at once.
 
 The lab goes one step further for the values that need a training run (see lab.py): the run
-trains in a worker thread, starting with the update, and is cancelled if the slider moves on,
-so a passed value never delays the one shown last.
+trains in a worker thread once the sliders have been still for a moment, and is cancelled if
+the slider moves on, so a passed value never delays the one shown last.
 
 Where no event loop runs in this thread (a script, the tests), the update runs at once. In a
 kernel, a cell's code runs on the loop too: a cell that sets a slider from code sees the views

@@ -18,11 +18,11 @@ cell asserts on both, so a broken view fails the tests.
 
 A value seen before answers at once. A new one needs a training run (up to a second, at
 b = 1): in a kernel it trains in a worker thread, so that the kernel keeps reading the
-slider, and the views follow when it is done. It starts at once, with the update that a
-burst of slider messages costs (`coalesce`); the run of a value the slider has left is
-cancelled by the next update (within one of its updates), so it never delays the value that
-is shown next; a run that ends is drawn only after the kernel has read the slider's waiting
-messages (READ_FIRST), so that a value the slider left meanwhile is never drawn.
+slider, and the views follow when it is done. It starts only once the slider has settled
+(`coalesce`): a drag starts no run for the values it passes. A run for a value the slider
+has left is cancelled (within one update), so it never delays the value that is shown next;
+a run that ends is drawn only after the kernel has read the slider's waiting messages
+(READ_FIRST), so that a value the slider left meanwhile is never drawn.
 Without an event loop (a script, the tests) and in a call of `update()`, a run is computed
 at once.
 
@@ -64,7 +64,7 @@ from .widget_parts import (
 )
 
 VIEWS = ("cost", "path", "speed", "memory")
-SETTLE = 0.05  # seconds the sliders must be still before a run trained ahead is abandoned
+SETTLE = 0.05  # seconds the sliders must be still before a new value's training run starts
 AHEAD = 0.3  # seconds still, with nothing training, before the lab trains the slider's ends
 READ_FIRST = 0.02  # seconds between a run's end and its drawing, to read the slider first
 BUDGETS = (10**5, 10**11)  # the memory budgets the lab's slider offers, bytes
@@ -218,7 +218,7 @@ class Lab(LiveUpdate):
             self._start_later = None
         loop = None if wait else running_loop()
         if key is not None and loop is not None and not self.runs.is_cached(*key):
-            self._train_now(key, loop)
+            self._train_when_still(key, loop)
             return None
         s = self.state()
         for view in self.views.values():
@@ -242,22 +242,18 @@ class Lab(LiveUpdate):
         return (self.updates.pending or self._start_later is not None
                 or (self.training is not None and not self._ahead))
 
-    def _train_now(self, key, loop):
-        """Start the run at key in a worker thread at once; the readout says that the views
-        wait for it. The run of a value the slider leaves is cancelled by the next update
-        (within one of its updates), so a drag's last value never waits for the values it
-        passed. Only a run trained ahead holds the worker a little longer: it goes on while
-        the slider moves and is abandoned once the slider has been still for SETTLE seconds
-        on another value (a drag to that end finds its run under way)."""
-        if self._ahead:
-            still = loop.time() - self.updates.last_request
-            if still < SETTLE:  # a drag may go on, maybe to that end: look again later
-                self._start_later = loop.call_later(SETTLE - still, self._still)
-            else:  # the worker is needed: abandon the run ahead
-                self._cancel.set()
-                self.training, self._ahead = None, False
-        if self.training is None:
+    def _train_when_still(self, key, loop):
+        """Start the run at key in a worker thread once the sliders have been still for
+        SETTLE seconds (a drag starts no run for the values it passes); the readout says
+        that the views wait for it."""
+        still = loop.time() - self.updates.last_request
+        if self._ahead and still >= SETTLE:  # the worker is needed: abandon the run ahead
+            self._cancel.set()
+            self.training, self._ahead = None, False
+        if self.training is None and still >= SETTLE:
             self._train_in_background(key, loop)
+        elif self.training is None or self._ahead:  # a drag may go on: look again later
+            self._start_later = loop.call_later(SETTLE - still, self._still)
         b, used = key
         n = math.ceil(self.runs.m / b)
         when = "…" if self.training == key else " when the slider stops"
