@@ -4,6 +4,7 @@ matplotlib.use("Agg")  # tests only
 
 import asyncio  # noqa: E402
 import math  # noqa: E402
+import threading  # noqa: E402
 
 import ipywidgets  # noqa: E402
 import numpy as np  # noqa: E402
