@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from course_utils.plots import plotting  # noqa: E402
-from course_utils.ui import lab, lab_runs, lab_views, widget_parts  # noqa: E402
+from course_utils.ui import lab, lab_models, lab_runs, lab_views, widget_parts  # noqa: E402
 from course_utils.ui.live_figure import holds_data  # noqa: E402
 from course_utils.ui.live_update import failure_message  # noqa: E402
 
@@ -283,8 +283,8 @@ def test_a_cancelled_run_stops_before_its_first_evaluation(runs, monkeypatch):
     cancel = threading.Event()
     cancel.set()
     forwards, steps = [], []
-    monkeypatch.setattr(lab_runs.MLP, "forward", lambda self, X: forwards.append(X.shape))
-    monkeypatch.setattr(lab_runs.MLP, "loss_and_grads",
+    monkeypatch.setattr(lab_models.MLP, "forward", lambda self, X: forwards.append(X.shape))
+    monkeypatch.setattr(lab_models.MLP, "loss_and_grads",
                         lambda self, X, Y, check=True: steps.append(X.shape))
     with pytest.raises(lab_runs.RunCancelled):
         runs.run(2, 0.07, cancel=cancel)

@@ -7,7 +7,8 @@ shows can be tested without a browser:
   regression of notebook 03 (the path), one run per (batch size, learning rate), computed the
   first time it is asked for and cached, so a slider value seen before answers at once; a run
   given a `cancel` event stops within one update once it is set (`RunCancelled`): the lab
-  abandons the run of a value the slider has left;
+  abandons the run of a value the slider has left (the models, with their fused step:
+  `lab_models`);
 * `scaled_rate`: the rate at b when the learning-rate slider sets it at a reference size b0
   and the rate is scaled with b (none, linear, square root: notebook 06);
 """
@@ -17,10 +18,10 @@ import math
 import numpy as np
 
 from ..core.data import load_mnist1d, make_regression_2d
-from ..core.models import MLP, LinearRegression
 from ..core.train import train
 from ..core.validate import validate_bytes, validate_choice, validate_int, validate_real
 from ..measure import memory
+from .lab_models import LabMLP, LabRegression, RunCancelled  # noqa: F401 (RunCancelled: the lab's)
 
 RATE_SCALINGS = ("none", "linear", "square root")
 LAB_RATES = (1e-3, 10.0)  # the learning rates the lab runs, lowest and highest
@@ -49,39 +50,6 @@ def _cost(value: float) -> str:
         return f"{value:.2f}"
     mantissa, exponent = f"{value:.1e}".split("e")
     return f"{mantissa} × 10^{int(exponent)}"
-
-
-class RunCancelled(Exception):
-    """A run abandoned before its end: its `cancel` event was set (the slider moved on)."""
-
-
-class _Cancellable:
-    """A model whose training step raises RunCancelled once `cancel` (a threading.Event, or
-    None: never) is set. Checked before every update's gradients and before every forward
-    pass of an evaluation (the trainer evaluates the whole training set before the first
-    update): a run stops within one update or one evaluation."""
-
-    cancel = None
-
-    def _check_cancel(self):
-        if self.cancel is not None and self.cancel.is_set():
-            raise RunCancelled("the run was cancelled")
-
-    def loss_and_grads(self, X, Y, check=True):
-        self._check_cancel()
-        return super().loss_and_grads(X, Y, check)
-
-    def forward(self, X):
-        self._check_cancel()
-        return super().forward(X)
-
-
-class _LabMLP(_Cancellable, MLP):
-    pass
-
-
-class _LabRegression(_Cancellable, LinearRegression):
-    pass
 
 
 class LabRuns:
@@ -139,11 +107,11 @@ class LabRuns:
         return self._key(batch_size, learning_rate) in self._runs
 
     def _compute(self, b: int, lr: float, cancel=None) -> dict:
-        model = _LabMLP(self.layer_dims, output="softmax", seed=self.seed)
+        model = LabMLP(self.layer_dims, output="softmax", seed=self.seed)
         model.cancel = cancel
         h = train(model, self.X, self.Y, b, lr, self.epochs, seed=self.seed)
         b_path = min(b, self.m_path)
-        reg = _LabRegression(2, bias=False)
+        reg = LabRegression(2, bias=False)
         reg.cancel = cancel
         reg.set_flat(self.start)
         hp = train(reg, self.Xr, self.Yr, b_path, lr, self.path_epochs, seed=self.seed,
