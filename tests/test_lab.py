@@ -5,6 +5,7 @@ matplotlib.use("Agg")  # tests only
 import asyncio  # noqa: E402
 import math  # noqa: E402
 import threading  # noqa: E402
+import time  # noqa: E402
 
 import ipywidgets  # noqa: E402
 import numpy as np  # noqa: E402
@@ -705,3 +706,32 @@ def test_a_cost_that_blew_up_reads_as_a_power_of_ten_not_87_digits():
     assert lab_runs._cost(3.289) == "3.29"
     assert lab_runs._cost(4.6167920865e86) == "4.6 × 10^86"
     assert lab_runs._cost(17170.688) == "17170.69"
+
+
+def test_runs_are_computed_one_at_a_time_and_a_cached_run_does_not_wait(runs, monkeypatch):
+    """A notebook cell asking for a run while the lab's worker computes another waits for
+    it (no time per epoch is measured with two runs competing); a cached run answers at
+    once even while a run is being computed."""
+    spans, compute = [], runs._compute
+
+    def recorded(b, lr, cancel=None):
+        t0 = time.perf_counter()
+        try:
+            return compute(b, lr, cancel)
+        finally:
+            spans.append((t0, time.perf_counter()))
+
+    monkeypatch.setattr(runs, "_compute", recorded)
+    runs.run(4000, 0.013)  # cached before the threads start
+    threads = [threading.Thread(target=runs.run, args=(b, 0.013)) for b in (2, 4)]
+    for t in threads:
+        t.start()
+    t0 = time.perf_counter()
+    cached = runs.run(4000, 0.013)
+    waited = time.perf_counter() - t0
+    for t in threads:
+        t.join()
+    (a0, a1), (b0, b1) = spans[1:]
+    assert a1 <= b0 or b1 <= a0, "two runs were computed at the same time"
+    assert cached["batch_size"] == 4000 and waited < min(a1 - a0, b1 - b0) / 2
+    assert runs.is_cached(2, 0.013) and runs.is_cached(4, 0.013)

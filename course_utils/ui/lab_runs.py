@@ -14,6 +14,7 @@ shows can be tested without a browser:
 """
 
 import math
+import threading
 
 import numpy as np
 
@@ -74,6 +75,7 @@ class LabRuns:
         self.w_min = np.linalg.lstsq(self.Xr.T, self.Yr[0], rcond=None)[0]  # (2,)
         self.start = np.array([-1.0, -3.0])
         self._runs, self._memory = {}, {}
+        self._computing = threading.Lock()  # one run computed at a time (see run)
 
     @property
     def batch_sizes(self) -> list[int]:
@@ -96,18 +98,30 @@ class LabRuns:
     def run(self, batch_size: int, learning_rate: float, cancel=None) -> dict:
         """The two runs at this (b, rate): the MLP's costs and time, the regression's path.
         cancel: a threading.Event (or None); once it is set, a run being computed stops
-        within one update and raises RunCancelled (nothing is cached)."""
+        within one update and raises RunCancelled (nothing is cached).
+        One run is computed at a time: a call from another thread waits for the run being
+        computed (the lab's worker), so that no run's time per epoch is measured while
+        another competes for the CPU. A cached run answers at once, without waiting."""
         key = self._key(batch_size, learning_rate)
-        if key not in self._runs:
-            self._runs[key] = self._compute(*key, cancel)
-        return self._runs[key]
+        run = self._runs.get(key)
+        if run is None:
+            with self._computing:
+                if key not in self._runs:  # computed by the thread waited for?
+                    self._runs[key] = self._compute(*key, cancel)
+                run = self._runs[key]
+        return run
+
+    def model(self) -> LabMLP:
+        """A new MLP as every run starts it (the lab's model and seed): for a run of your
+        own to compare with the lab's, on the same code."""
+        return LabMLP(self.layer_dims, output="softmax", seed=self.seed)
 
     def is_cached(self, batch_size: int, learning_rate: float) -> bool:
         """True if run(batch_size, learning_rate) answers at once (computed before)."""
         return self._key(batch_size, learning_rate) in self._runs
 
     def _compute(self, b: int, lr: float, cancel=None) -> dict:
-        model = LabMLP(self.layer_dims, output="softmax", seed=self.seed)
+        model = self.model()
         model.cancel = cancel
         h = train(model, self.X, self.Y, b, lr, self.epochs, seed=self.seed)
         b_path = min(b, self.m_path)
