@@ -241,6 +241,7 @@ def test_plot_partition_meets_the_figure_convention():
         digits = [t for t in ax.texts if t.get_text() in "01"]
         assert min(t.get_fontsize() for t in digits) >= 9  # not too small to read
         assert ax.get_ylabel() == "order (one row each)"
+        assert ax.get_xlabel().endswith("0 to 10)")  # the real m - 1, not the letter m
         assert [t.get_text() for t in ax.get_yticklabels()] == ["as collected", "shuffled"]
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert legend == ["class 0", "class 1", "mini-batch boundary"]

@@ -124,11 +124,13 @@ _MSG = {
         "en": "the assignment's test (12288, 148), b = 64: mini-batch 1 starts",
         "zh": "作业的测试 (12288, 148)，b = 64：第 1 个 mini-batch 的开头"},
     "rmb checked": {
-        "en": "5 cases on an X whose entries are the example numbers (m not divisible by b, "
-              "divisible, b = m, b = 1): every example exactly once, X and Y paired, sizes and "
-              "types right, the course's order, inputs and numpy's global random state untouched; "
-              "and the deeplearning.ai reference values.",
-        "zh": "在元素即样本编号的 X 上检查了 5 种情形（m 不能被 b 整除、能整除、b = m、b = 1）："
+        "en": "5 cases on an X whose entries are the example numbers, (m, b) = (10, 4) and "
+              "(148, 64): m not divisible by b; (12, 4): divisible; (7, 7): b = m; (5, 1): b = 1. "
+              "In each: every example exactly once, X and Y paired, sizes and types right, the "
+              "course's order, inputs and numpy's global random state untouched; and the "
+              "deeplearning.ai reference values.",
+        "zh": "在元素即样本编号的 X 上检查了 5 种情形，(m, b) = (10, 4) 和 (148, 64)：m 不能被 b "
+              "整除；(12, 4)：能整除；(7, 7)：b = m；(5, 1)：b = 1。每种情形都检查了："
               "每个样本恰好出现一次，X 与 Y 一一对应，大小和类型正确，顺序与课程一致，"
               "输入和 numpy 的全局随机状态都未被改动；并核对了 deeplearning.ai 的参考值。"},
     # minibatches_per_epoch
@@ -171,10 +173,10 @@ _MSG = {
         "en": "the arguments are m examples, mini-batches of mini_batch_size: they look swapped",
         "zh": "参数依次是样本数 m 和 mini-batch 的大小 mini_batch_size：看起来你把它们弄反了"},
     "mpe checked": {
-        "en": "{n} cases, including m divisible by b, the smaller last mini-batch, b = m (batch "
-              "GD: 1 update per epoch) and b = 1 (SGD: m updates).",
-        "zh": "检查了 {n} 种情形，包括 m 能被 b 整除、最后一个 mini-batch 较小、b = m（batch 梯度"
-              "下降：每代 1 次更新）和 b = 1（SGD：m 次更新）。"},
+        "en": "{n} cases (all below), including m divisible by b, the smaller last mini-batch, "
+              "b = m (batch GD: 1 update per epoch) and b = 1 (SGD: m updates).",
+        "zh": "检查了 {n} 种情形（全部列在下面），包括 m 能被 b 整除、最后一个 mini-batch 较小、"
+              "b = m（batch 梯度下降：每代 1 次更新）和 b = 1（SGD：m 次更新）。"},
 }
 
 
@@ -293,6 +295,6 @@ def minibatches_per_epoch(fn):
                        sizes=_sizes(minibatch.minibatch_sizes(m, b)), want=want[k],
                        es="es" if want[k] > 1 else "", hint=_hint(slip and _m(slip))))
     return (_m("mpe checked", n=len(cases)),
-            ["(m, b):   " + ", ".join(f"({m}, {b})" for m, b in cases[:6]),
-             _yours(", ".join(map(str, got[:6]))),
-             _expected(", ".join(map(str, want[:6])))])
+            ["(m, b):   " + ", ".join(f"({m}, {b})" for m, b in cases),
+             _yours(", ".join(map(str, got))),
+             _expected(", ".join(map(str, want)))])

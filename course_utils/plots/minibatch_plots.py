@@ -80,7 +80,7 @@ def plot_partition(labels, batch_size: int, row_names, ax=None):
     top.tick_params(length=0)
     ax.set_ylim(n_rows - 0.5, -0.5)
     ax.set_yticks(range(n_rows), list(row_names))
-    ax.set_xlabel("position in the training set (column of X, 0 to m - 1)")
+    ax.set_xlabel(f"position in the training set (column of X, 0 to {m - 1})")
     ax.set_ylabel("order (one row each)")
     handles = [Patch(color=c, label=f"class {k}") for k, c in enumerate(colors)]
     handles.append(Line2D([], [], color=OTHER["black"], lw=2, label="mini-batch boundary"))
