@@ -20,7 +20,11 @@ What counts, per notebook (notebooks/NN_*.ipynb):
 - machinery: visible code lines holding `assert`, `robust(`, `NBVAL` or `nbval`, and visible
   prose lines (outside `<details>`) holding `robust(`, `NBVAL`, `nbval` or `assert` in code
   backticks, outside a section headed "How this course tests itself" (which runs, like "Going
-  further", to the next heading of its level or above).
+  further", to the next heading of its level or above);
+- what a fold shows: JupyterLab draws a folded cell as a bar holding the first non-empty line
+  of its code (`source_hidden`) or of its first output (`outputs_hidden`). A folded code line
+  shown so counts as visible machinery if it holds a marker; a folded output must start with
+  ANSWER_HEADER (or be a figure), so that a folded Predict answer gives nothing away.
 
 The budgets are the course's: 00 at most 10 minutes, 01-05 at most 25, 06 at most 35.
 """
@@ -43,6 +47,12 @@ HEADING = re.compile(r"^(#+)\s*(.*)$", re.MULTILINE)
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)  # a `#` there is no heading
 # In prose, the markers and robust( count; "assert" only as code (in backticks).
 PROSE_MACHINERY = re.compile(r"robust\(|NBVAL|nbval|`[^`]*\bassert\b[^`]*`")
+ANSWER_HEADER = "The run's answer:"  # the first line of a folded output (print it first)
+# JupyterLab's order of preference for the line its folded-output bar shows (4.x,
+# CodeCell.getOutputPlaceholderText); a figure's text/plain is "<Figure size ...>"
+PLACEHOLDER_TYPES = ("text/html", "image/svg+xml", "application/pdf", "text/markdown",
+                     "text/plain", "application/vnd.jupyter.stderr",
+                     "application/vnd.jupyter.stdout", "text")
 
 
 @dataclass
@@ -55,6 +65,7 @@ class Part:
     figures: int = 0
     exercises: int = 0
     machinery: list = field(default_factory=list)  # "cell N: line" for each visible guard
+    leaks: list = field(default_factory=list)  # "cell N: line": a folded output's first line
 
     @property
     def minutes(self) -> float:
@@ -72,6 +83,24 @@ def is_hidden(cell: dict) -> bool:
     metadata = cell.get("metadata", {})
     return (bool(metadata.get("jupyter", {}).get("source_hidden", False))
             or "remove-cell" in metadata.get("tags", []))
+
+
+def placeholder_line(cell: dict) -> str | None:
+    """The line JupyterLab shows on the bar of a cell whose output is folded: the first
+    non-empty line of its first output (None: no text to show)."""
+    outputs = cell.get("outputs", [])
+    if not outputs:
+        return None
+    out = outputs[0]
+    data = dict(out.get("data", {}))
+    if "text" in out:  # a stream output: JupyterLab reads it as stdout/stderr
+        data[f"application/vnd.jupyter.{out.get('name', 'stdout')}"] = out["text"]
+    for mime in PLACEHOLDER_TYPES:
+        value = data.get(mime)
+        if isinstance(value, (str, list)):
+            text = "".join(value) if isinstance(value, list) else value
+            return next((line for line in text.split("\n") if line != ""), None)
+    return None
 
 
 def stats(path: Path) -> tuple[Part, Part]:
@@ -110,6 +139,16 @@ def stats_of_cells(cells: list[dict]) -> tuple[Part, Part]:
             continue
         if cell["cell_type"] != "code":
             continue
+        metadata = cell.get("metadata", {})
+        folded = metadata.get("jupyter", {})
+        first = next((line for line in source.splitlines() if line.strip()), "")
+        if folded.get("source_hidden") and MACHINERY.search(first) and not testing_level:
+            part.machinery.append(f"cell {i} (the line its folded code shows): {first.strip()}")
+        if folded.get("outputs_hidden"):
+            line = placeholder_line(cell)
+            if line is not None and not (line.startswith(ANSWER_HEADER)
+                                         or line.startswith("<Figure")):
+                part.leaks.append(f"cell {i}: {line.strip()[:80]}")
         if not hidden or "### BEGIN SOLUTION" in source:  # a folded solution is a stub there
             lines = [line for line in source.splitlines() if line.strip()]
             part.code_lines += len(lines)
@@ -118,7 +157,6 @@ def stats_of_cells(cells: list[dict]) -> tuple[Part, Part]:
             if not testing_level:
                 part.machinery += [f"cell {i}: {line.strip()}" for line in lines
                                    if MACHINERY.search(line)]
-        metadata = cell.get("metadata", {})
         if ("remove-cell" in metadata.get("tags", [])
                 or metadata.get("jupyter", {}).get("outputs_hidden", False)):
             continue  # a figure counts wherever the learner sees it, folded code or not
@@ -135,6 +173,8 @@ def problems_of(path: Path, core: Part, further: Part) -> list[str]:
     if budget and core.minutes > budget:
         problems.append(f"{path.name}: core path {core.minutes:.1f} min, budget {budget} min")
     problems += [f"{path.name} {m}" for part in (core, further) for m in part.machinery]
+    problems += [f"{path.name} {leak} (a folded output's bar shows this line: print "
+                 f"{ANSWER_HEADER!r} first)" for part in (core, further) for leak in part.leaks]
     return problems
 
 

@@ -149,3 +149,24 @@ def test_every_core_path_is_within_its_budget_and_shows_no_test_machinery(path):
     """Issue 19's budgets (00: 10 min, 01-05: 25, 06: 35, by `make stats`) and no visible
     assert, robust(, NBVAL or nbval: what does not fit goes to "Going further" or goes."""
     assert course_stats.over_budget([path]) == []
+
+
+def test_what_a_fold_shows_gives_no_answer_away_and_no_machinery():
+    """JupyterLab draws a folded cell as a bar with the first non-empty line of its code or
+    of its first output: a folded Predict answer must start with the neutral header, and a
+    folded check must not start with an assert."""
+    answer = {"jupyter": {"source_hidden": True, "outputs_hidden": True}}
+    stream = {"output_type": "stream", "name": "stdout", "text": ["\n", "b = 8 ends lower\n"]}
+    headed = dict(stream, text=[course_stats.ANSWER_HEADER + "\n", "b = 8 ends lower\n"])
+    core, _ = course_stats.stats_of_cells([
+        code("print(answer)", metadata=answer, outputs=[stream]),
+        code("print(header)\nprint(answer)", metadata=answer, outputs=[headed]),
+        code("plt.show()", metadata=answer, outputs=[PNG]),
+        code("print(answer)", outputs=[stream]),  # not folded: shown anyway
+        code("\nassert x > 0  # why", metadata=HIDDEN),
+        code("# Hidden check: x is positive\nassert x > 0", metadata=HIDDEN),
+    ])
+    assert core.leaks == ["cell 0: b = 8 ends lower"]
+    assert core.machinery == ["cell 4 (the line its folded code shows): assert x > 0  # why"]
+    assert course_stats.placeholder_line(code("x", outputs=[PNG])) == "<Figure>"
+    assert course_stats.placeholder_line(code("x")) is None
