@@ -50,9 +50,10 @@ def test_words_code_figures_and_exercises_of_the_core_path():
 def test_hidden_check_cells_are_not_visible_code_nor_machinery():
     core, _ = course_stats.stats_of_cells([
         code("print(f'{x:.2f}')"),
-        code("assert abs(x - 0.42) < 1e-9\nassert cu.printing.digits_stable(x, '.2f')",
-             metadata=HIDDEN, outputs=[PNG]),
-        code("assert x > 0", metadata={"jupyter": {"source_hidden": True}}),  # JupyterLab only
+        code("# Hidden check: x\nassert abs(x - 0.42) < 1e-9\n"
+             "assert cu.printing.digits_stable(x, '.2f')", metadata=HIDDEN, outputs=[PNG]),
+        code("# Hidden check: x > 0\nassert x > 0",  # folded in JupyterLab only
+             metadata={"jupyter": {"source_hidden": True}}),
         code("assert x > 0", metadata={"tags": ["remove-cell"]}),  # the website only
     ])
     assert (core.code_lines, core.figures, core.machinery) == (1, 0, [])

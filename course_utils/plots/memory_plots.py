@@ -140,7 +140,7 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     _validate_axes(axes, 2)
     import matplotlib.pyplot as plt  # here, after the checks: `import memory` stays light
 
-    from .plotting import OTHER, plain_log_ticks
+    from .plotting import OTHER, log_ticks, plain_log_ticks
 
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
@@ -159,7 +159,7 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     doubling = number <= first_fail + 1  # up to the first failure, which ends the doubling
     curve_b = np.unique(np.geomspace(1, tried[doubling].max(), 200).astype(int))
     limit_mib = budget_bytes / 2**20
-    ax1.plot(curve_b, need(curve_b), color=OTHER["grey"], lw=2,
+    ax1.plot(curve_b, need(curve_b), color=OTHER["orange"], lw=2,
              label="memory of one step, by the replay\n(computed, not measured)")
     ax1.axhline(limit_mib, color=OTHER["black"], ls="--", label=f"limit: {limit_mib:,.3g} MiB")
     for ax, xs, ys, sel in ((ax1, tried, need(tried), doubling), (ax3, number, tried, zoom)):
@@ -189,7 +189,7 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
             title="Doubling: a marker's height is the replay's memory;\n"
                   "its shape, whether the trial ran")
     plain_log_ticks(ax1.xaxis)
-    plain_log_ticks(ax1.yaxis)
+    log_ticks(ax1.yaxis, [*need(curve_b), limit_mib])  # 1-2-5 ticks, one below the floor
     left_out = (f"\n(the first failure, b = {tried[first_fail]:,}, trial {first_fail + 1}, is left "
                 "out)" if not zoom[first_fail] else "")
     ax3.set(xlabel="trial number (counted from the search's first trial)",
