@@ -159,7 +159,7 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     doubling = number <= first_fail + 1  # up to the first failure, which ends the doubling
     curve_b = np.unique(np.geomspace(1, tried[doubling].max(), 200).astype(int))
     limit_mib = budget_bytes / 2**20
-    ax1.plot(curve_b, need(curve_b), color=OTHER["orange"], lw=2,
+    ax1.plot(curve_b, need(curve_b), color=OTHER["grey"], lw=2,
              label="memory of one step, by the replay\n(computed, not measured)")
     ax1.axhline(limit_mib, color=OTHER["black"], ls="--", label=f"limit: {limit_mib:,.3g} MiB")
     for ax, xs, ys, sel in ((ax1, tried, need(tried), doubling), (ax3, number, tried, zoom)):
