@@ -176,8 +176,8 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
     found = int(tried[ran].max()) if ran.any() else 0
     x_text = number[zoom].min() if zoom.any() else 1
     if ran.any():
-        ax3.axhline(found, color=OTHER["grey"], lw=3, alpha=0.6, zorder=0,
-                    label=f"search found: largest b = {found:,}\n(thick grey line)")
+        ax3.axhline(found, color=OTHER["black"], ls=":", lw=1.5, zorder=0,
+                    label=f"search found: largest b = {found:,}")
         above = found >= b_max  # the two values as text, one above the other
         ax3.annotate(f"search: {found:,}", (x_text, found), xytext=(0, 6 if above else -6),
                      textcoords="offset points", va="bottom" if above else "top", fontsize=9)
@@ -186,8 +186,8 @@ def plot_search(trials, layer_dims, budget_bytes: int, dtype="float64", output="
                  va="top" if found >= b_max else "bottom", fontsize=9)
     ax1.set(xscale="log", yscale="log", xlabel="mini-batch size b (examples, log scale)",
             ylabel="memory of one step, by the replay (MiB, log scale)",
-            title="Doubling: a marker's height is the replay's memory;\n"
-                  "its shape, whether the trial ran")
+            title="Doubling: each trial drawn at the replay's memory for its b;\n"
+                  "circle: it ran, cross: out of memory")
     plain_log_ticks(ax1.xaxis)
     log_ticks(ax1.yaxis, [*need(curve_b), limit_mib])  # 1-2-5 ticks, one below the floor
     left_out = (f"\n(the first failure, b = {tried[first_fail]:,}, trial {first_fail + 1}, is left "
